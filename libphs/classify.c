@@ -1,0 +1,230 @@
+/* Classification: eligibility, first-match tiers with three-valued logic,
+ * flags, the follow-up schedule and the merged plan.  No allocation once
+ * the result has grown to the longest id it has seen. */
+#include <string.h>
+
+#include "phs_private.h"
+
+int phs_result_new(phs_result **out, const phs_ruleset *rs)
+{
+    if (!out || !rs)
+        return phs__error_set(PHS_EINVAL, "result: NULL argument");
+    phs_result *r = phs__calloc(1, sizeof *r);
+    if (!r)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    size_t np = rs->nprograms ? rs->nprograms : 1;
+    size_t nd = rs->nderived ? rs->nderived : 1;
+    r->rs = rs;
+    r->prog = phs__calloc(np, sizeof *r->prog);
+    r->missing = phs__calloc(np * (rs->nwords ? rs->nwords : 1),
+                             sizeof *r->missing);
+    r->plan_date = phs__calloc(np, sizeof *r->plan_date);
+    r->plan_mask = phs__calloc(np, sizeof *r->plan_mask);
+    r->ev.dval = phs__calloc(nd, sizeof *r->ev.dval);
+    r->ev.dstate = phs__calloc(nd, 1);
+    r->ev.md = pcre2_match_data_create(rs->max_ovector ? rs->max_ovector : 1,
+                                       NULL);
+    r->id = phs__calloc(1, 64);
+    r->id_cap = 64;
+    if (!r->prog || !r->missing || !r->plan_date || !r->plan_mask ||
+        !r->ev.dval || !r->ev.dstate || !r->ev.md || !r->id) {
+        phs_result_free(r);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    r->ev.rs = rs;
+    r->ev.mctx = rs->mctx;
+    for (size_t p = 0; p < rs->nprograms; p++)
+        r->prog[p].tier = -1;
+    *out = r;
+    return PHS_OK;
+}
+
+void phs_result_free(phs_result *r)
+{
+    if (!r)
+        return;
+    phs__free(r->prog);
+    phs__free(r->missing);
+    phs__free(r->plan_date);
+    phs__free(r->plan_mask);
+    phs__free(r->ev.dval);
+    phs__free(r->ev.dstate);
+    pcre2_match_data_free(r->ev.md);
+    phs__free(r->id);
+    phs__free(r);
+}
+
+/* missing |= refs of e that are absent and have no "not observed" value */
+static void add_missing(const phs_ruleset *rs, const phs_record *rec,
+                        uint64_t *missing, const phs__expr *e)
+{
+    for (size_t w = 0; w < rs->nwords; w++) {
+        uint64_t m = e->refs[w] & ~rec->present[w];
+        while (m) {
+            int b = __builtin_ctzll(m);
+            m &= m - 1;
+            if (!rs->fields[w * 64 + (size_t)b].absent_default)
+                missing[w] |= (uint64_t)1 << b;
+        }
+    }
+}
+
+static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
+                     phs__pout *o, uint64_t *missing)
+{
+    phs_date from = visit;
+    o->due = o->earliest = PHS_DATE_NONE;
+    if (t->from.root >= 0) {
+        phs__val v;
+        if (!phs__expr_eval(ev, t->from.root, &v)) {
+            add_missing(ev->rs, ev->rec, missing, &t->from);
+            return;
+        }
+        from = v.u.i;
+    }
+    if (from == PHS_DATE_NONE)
+        return;
+    o->due = t->ivl_unit == 'm' ? phs_date_add_months(from, t->ivl_n)
+                                : from + t->ivl_n;
+    o->earliest = t->window_days >= 0 ? o->due - t->window_days : from;
+    if (o->earliest > o->due)
+        o->earliest = o->due;
+}
+
+static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
+                             phs__pout *o, uint64_t *missing)
+{
+    const phs_ruleset *rs = ev->rs;
+    const phs__program *p = &rs->programs[pi];
+    int e = phs__expr_test(ev, &p->elig.when);
+    o->flags = o->undecided = 0;
+    o->tier = -1;
+    o->due = o->earliest = PHS_DATE_NONE;
+    o->enrolled = (int8_t)e;
+    if (e < 0) {
+        o->outcome = PHS_INSUFFICIENT_DATA;
+        add_missing(rs, ev->rec, missing, &p->elig.when);
+    } else if (e == 0) {
+        o->outcome = PHS_NOT_ENROLLED;
+    } else {
+        o->outcome = PHS_UNCLASSIFIED;
+        for (size_t t = 0; t < p->ntiers; t++) {
+            int v = phs__expr_test(ev, &p->tiers[t].r.when);
+            if (v == 1) {
+                o->outcome = PHS_TIERED;
+                o->tier = (int16_t)t;
+                schedule(ev, &p->tiers[t], visit, o, missing);
+                break;
+            }
+            if (v < 0) { /* cannot know whether this tier applies */
+                o->outcome = PHS_INSUFFICIENT_DATA;
+                add_missing(rs, ev->rec, missing, &p->tiers[t].r.when);
+                break;
+            }
+        }
+    }
+    for (size_t f = 0; f < p->nflags; f++) {
+        const phs__flag *fl = &p->flags[f];
+        if (fl->enrolled >= 0 && fl->enrolled != e)
+            continue;
+        int v = phs__expr_test(ev, &fl->r.when);
+        if (v == 1)
+            o->flags |= (uint64_t)1 << f;
+        else if (v < 0)
+            o->undecided |= (uint64_t)1 << f;
+    }
+}
+
+/* One visit serves every program whose window has opened by the earliest
+ * remaining due date; repeat for the programs left. */
+static void plan(phs_result *res)
+{
+    const phs_ruleset *rs = res->rs;
+    uint32_t left = 0;
+    res->nplan = 0;
+    for (size_t p = 0; p < rs->nprograms; p++)
+        if (res->prog[p].due != PHS_DATE_NONE)
+            left |= (uint32_t)1 << p;
+    while (left) {
+        phs_date d = PHS_DATE_NONE;
+        for (size_t p = 0; p < rs->nprograms; p++)
+            if ((left >> p & 1) && (d == PHS_DATE_NONE || res->prog[p].due < d))
+                d = res->prog[p].due;
+        uint32_t serve = 0;
+        for (size_t p = 0; p < rs->nprograms; p++)
+            if ((left >> p & 1) && res->prog[p].earliest <= d)
+                serve |= (uint32_t)1 << p;
+        res->plan_date[res->nplan] = d;
+        res->plan_mask[res->nplan++] = serve;
+        left &= ~serve;
+    }
+}
+
+static int copy_id(phs_result *res, const phs_record *rec)
+{
+    const char *id = phs_record_id(rec);
+    size_t n = strlen(id);
+    if (n + 1 > res->id_cap) {
+        char *p = phs__realloc(res->id, n + 1);
+        if (!p)
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        res->id = p;
+        res->id_cap = n + 1;
+    }
+    memcpy(res->id, id, n + 1);
+    return PHS_OK;
+}
+
+int phs_classify(const phs_ruleset *rs, const phs_record *rec,
+                 phs_result *res)
+{
+    if (!rs || !rec || !res || rec->rs != rs || res->rs != rs)
+        return phs__error_set(PHS_EINVAL, "classify: NULL handle or handles "
+                                          "from different rulesets");
+    phs__eval *ev = &res->ev;
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, rs->nderived);
+    int rc = copy_id(res, rec);
+    if (rc < 0)
+        return rc;
+    res->visit = phs__record_has(rec, rs->f_visit_date)
+                     ? rec->vals[rs->f_visit_date].u.i
+                     : PHS_DATE_NONE;
+    res->nplan = 0;
+    for (size_t c = 0; c < rs->nchecks; c++) {
+        const phs__check *k = &rs->checks[c];
+        if (phs__expr_test(ev, &k->when) == 1) {
+            for (size_t p = 0; p < rs->nprograms; p++) {
+                res->prog[p].outcome = PHS_NOT_ENROLLED;
+                res->prog[p].tier = -1;
+            }
+            return phs__error_record(PHS_ERECORD, rs->fields[k->field].name,
+                                     0, "%s: %s (check %s)",
+                                     rs->fields[k->field].name, k->message,
+                                     k->id);
+        }
+    }
+    memset(res->missing, 0, rs->nprograms * rs->nwords * sizeof *res->missing);
+    for (size_t p = 0; p < rs->nprograms; p++)
+        classify_program(ev, p, res->visit, &res->prog[p],
+                         res->missing + p * rs->nwords);
+    plan(res);
+    return PHS_OK;
+}
+
+int phs_classify_batch(const phs_ruleset *rs, const phs_record *const *recs,
+                       phs_result *const *results, int *status, size_t n)
+{
+    int rc = PHS_OK;
+    if (!rs || (n && (!recs || !results)))
+        return phs__error_set(PHS_EINVAL, "classify_batch: NULL argument");
+    for (size_t i = 0; i < n; i++) {
+        int r = phs_classify(rs, recs[i], results[i]);
+        if (status)
+            status[i] = r;
+        if (r < 0)
+            rc = r == PHS_EINVAL ? PHS_EINVAL : PHS_ERECORD;
+    }
+    return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * The expression compiler's private interface: tokens, and the compiled
+ * form.  An expression compiles to typed nodes in one contiguous array owned
+ * by the ruleset (children before parents; indexes, not pointers).  Field and
+ * derived names are resolved to indexes, constants folded (so parameters
+ * select their branch at load time), regexes compiled and JIT-ed, and
+ * "field <op> constant" comparisons specialised.  Evaluation walks that
+ * array with a recursion depth bounded by the parser's depth limit.
+ */
+#ifndef PHS_EXPR_H
+#define PHS_EXPR_H
+
+#include "phs_private.h"
+
+typedef enum {
+    TK_EOF = 0, TK_NUM, TK_STR, TK_IDENT,
+    TK_AND, TK_OR, TK_NOT, TK_IN, TK_IF, TK_THEN, TK_ELSE, TK_TRUE, TK_FALSE,
+    TK_MATCHES,
+    TK_LPAREN, TK_RPAREN, TK_LBRACK, TK_RBRACK, TK_COMMA, TK_COLON,
+    TK_EQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE,
+    TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_COALESCE,
+    TK_ERROR
+} phs__tok_kind;
+
+typedef struct phs__tok {
+    phs__tok_kind kind;
+    size_t off, len;     /* position in the source text */
+    double num;
+    char *str;           /* TK_STR: unescaped (lexer-owned scratch) */
+    size_t slen;
+    const char *err;     /* TK_ERROR: message */
+} phs__tok;
+
+typedef struct phs__lexer {
+    const char *src;
+    size_t len, pos;
+    phs__buf sbuf;       /* unescaped string storage for the current token */
+} phs__lexer;
+
+void phs__lex_init(phs__lexer *lx, const char *src, size_t len);
+void phs__lex_next(phs__lexer *lx, phs__tok *t);
+void phs__lex_free(phs__lexer *lx);
+const char *phs__tok_name(phs__tok_kind k);
+
+/* ORDER OP: keep expr_eval.c's switch in the same order. */
+typedef enum {
+    OP_CONST,     /* k */
+    OP_FIELD,     /* a = field id */
+    OP_DERIVED,   /* a = derived index */
+    OP_LOCAL,     /* a = loop slot */
+    OP_NOT,       /* a */
+    OP_AND,       /* a, b (Kleene) */
+    OP_OR,        /* a, b (Kleene) */
+    OP_NEG,       /* a */
+    OP_ARITH,     /* a, b; sub = '+', '-', '*', '/'; on numbers */
+    OP_DATE_ADD,  /* a date, b days (sub '+' or '-') */
+    OP_DATE_DIFF, /* a - b in days */
+    OP_CMP,       /* a, b; sub = CMP_*; type of operands in c */
+    OP_CMPF,      /* field a (number) against constant k.n; sub = CMP_* */
+    OP_IN_CONST,  /* a in constant list k */
+    OP_IN_LIST,   /* string a in list b */
+    OP_MATCH,     /* a matches regex c */
+    OP_IF,        /* a ? b : c */
+    OP_COALESCE,  /* a ?? b */
+    OP_KNOWN,     /* known(a) */
+    OP_AGE_AT,    /* age_at(a, b) */
+    OP_ADD_MONTHS,/* add_months(a, b) */
+    OP_LEN,       /* len(a) */
+    OP_MINMAX,    /* sub 'm' min, 'M' max */
+    OP_ABS,       /* abs(a) */
+    OP_HAS_CODE,  /* has_code(list a, constant prefixes k) */
+    OP_QUANT      /* any/all/count: list a, predicate b, slot c; sub 'a','l','c' */
+} phs__op;
+
+enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+
+struct phs__node {
+    uint8_t op, type, sub, pad;
+    int32_t a, b, c;
+    phs__val k;
+};
+
+#endif

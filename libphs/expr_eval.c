@@ -1,0 +1,275 @@
+/* Evaluation of compiled expressions, with three-valued logic: every
+ * operator returns 1 (known, value in *out) or 0 (unknown). */
+#include <math.h>
+#include <string.h>
+
+#include "expr.h"
+
+static int str_cmp(phs__str a, phs__str b)
+{
+    uint32_t n = a.n < b.n ? a.n : b.n;
+    int c = memcmp(a.p, b.p, n);
+    return c ? c : (a.n > b.n) - (a.n < b.n);
+}
+
+static int cmp_result(int sub, int c)
+{
+    switch (sub) {
+    case CMP_EQ: return c == 0;
+    case CMP_NE: return c != 0;
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static int num_cmp(double a, double b) { return (a > b) - (a < b); }
+
+static int has_prefix(phs__str code, const phs__val *prefixes)
+{
+    for (uint32_t j = 0; j < prefixes->u.l.n; j++) {
+        phs__str p = prefixes->u.l.items[j];
+        if (code.n >= p.n && memcmp(code.p, p.p, p.n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int phs__expr_test(phs__eval *ev, const phs__expr *e)
+{
+    phs__val v;
+    if (e->root < 0)
+        return 1;
+    if (!phs__expr_eval(ev, e->root, &v))
+        return -1;
+    return v.u.i != 0;
+}
+
+int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
+{
+    const phs__node *n = &ev->rs->nodes[i];
+    phs__val a, b;
+    int ka, kb;
+
+    switch ((phs__op)n->op) {
+    case OP_CONST:
+        *out = n->k;
+        return 1;
+    case OP_FIELD:
+        if (!phs__record_has(ev->rec, n->a) &&
+            !ev->rs->fields[n->a].absent_default)
+            return 0;
+        phs__record_field(ev->rec, n->a, out);
+        return 1;
+    case OP_DERIVED: {
+        uint8_t st = ev->dstate[n->a];
+        if (st == 0) {
+            const phs__derived *d = &ev->rs->derived[n->a];
+            st = phs__expr_eval(ev, d->expr.root, &ev->dval[n->a]) ? 1 : 2;
+            ev->dstate[n->a] = st;
+        }
+        *out = ev->dval[n->a];
+        return st == 1;
+    }
+    case OP_LOCAL:
+        *out = ev->loc[n->a];
+        return 1;
+    case OP_NOT:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.i = !a.u.i;
+        return 1;
+    case OP_AND:
+        ka = phs__expr_eval(ev, n->a, &a);
+        if (ka && !a.u.i) {
+            out->u.i = 0;
+            return 1;
+        }
+        kb = phs__expr_eval(ev, n->b, &b);
+        if (kb && !b.u.i) {
+            out->u.i = 0;
+            return 1;
+        }
+        out->u.i = 1;
+        return ka && kb;
+    case OP_OR:
+        ka = phs__expr_eval(ev, n->a, &a);
+        if (ka && a.u.i) {
+            out->u.i = 1;
+            return 1;
+        }
+        kb = phs__expr_eval(ev, n->b, &b);
+        if (kb && b.u.i) {
+            out->u.i = 1;
+            return 1;
+        }
+        out->u.i = 0;
+        return ka && kb;
+    case OP_NEG:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.n = -a.u.n;
+        return 1;
+    case OP_ARITH:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        switch (n->sub) {
+        case '+': out->u.n = a.u.n + b.u.n; break;
+        case '-': out->u.n = a.u.n - b.u.n; break;
+        case '*': out->u.n = a.u.n * b.u.n; break;
+        default:
+            if (b.u.n == 0) /* x/0 is unknown, not inf */
+                return 0;
+            out->u.n = a.u.n / b.u.n;
+        }
+        return isfinite(out->u.n);
+    case OP_DATE_ADD: {
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        double d = n->sub == '-' ? -b.u.n : b.u.n;
+        if (!(fabs(d) < 3e6))
+            return 0;
+        out->u.i = a.u.i + (int32_t)floor(d);
+        return 1;
+    }
+    case OP_DATE_DIFF:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        out->u.n = (double)a.u.i - (double)b.u.i;
+        return 1;
+    case OP_CMP: {
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        int c;
+        switch (n->c) {
+        case PHS__T_NUM: c = num_cmp(a.u.n, b.u.n); break;
+        case PHS__T_STR: c = str_cmp(a.u.s, b.u.s); break;
+        default: c = (a.u.i > b.u.i) - (a.u.i < b.u.i); break;
+        }
+        out->u.i = cmp_result(n->sub, c);
+        return 1;
+    }
+    case OP_CMPF:
+        if (!phs__record_has(ev->rec, n->a))
+            return 0;
+        phs__record_field(ev->rec, n->a, &a);
+        out->u.i = cmp_result(n->sub, num_cmp(a.u.n, n->k.u.n));
+        return 1;
+    case OP_IN_CONST:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.i = 0;
+        if (n->sub == PHS__T_NUM) {
+            for (uint32_t j = 0; j < n->k.u.nl.n; j++)
+                if (n->k.u.nl.items[j] == a.u.n)
+                    out->u.i = 1;
+        } else {
+            for (uint32_t j = 0; j < n->k.u.l.n; j++)
+                if (str_cmp(a.u.s, n->k.u.l.items[j]) == 0)
+                    out->u.i = 1;
+        }
+        return 1;
+    case OP_IN_LIST:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        out->u.i = 0;
+        for (uint32_t j = 0; j < b.u.l.n; j++)
+            if (str_cmp(a.u.s, b.u.l.items[j]) == 0)
+                out->u.i = 1;
+        return 1;
+    case OP_MATCH: {
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        const pcre2_code *re = ev->rs->regex[n->c];
+        int rc = pcre2_match(re, (PCRE2_SPTR)a.u.s.p, a.u.s.n, 0, 0, ev->md,
+                             ev->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            out->u.i = 0;
+            return 1;
+        }
+        if (rc < 0) { /* a limit or bad UTF-8: say unknown, never guess */
+            ev->regex_error = rc;
+            return 0;
+        }
+        out->u.i = 1;
+        return 1;
+    }
+    case OP_IF:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        return phs__expr_eval(ev, a.u.i ? n->b : n->c, out);
+    case OP_COALESCE:
+        if (phs__expr_eval(ev, n->a, out))
+            return 1;
+        return phs__expr_eval(ev, n->b, out);
+    case OP_KNOWN:
+        out->u.i = phs__expr_eval(ev, n->a, &a);
+        return 1;
+    case OP_AGE_AT:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        out->u.n = phs_date_age(a.u.i, b.u.i);
+        return 1;
+    case OP_ADD_MONTHS:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        if (!(fabs(b.u.n) < 100000))
+            return 0;
+        out->u.i = phs_date_add_months(a.u.i, (int)floor(b.u.n));
+        return 1;
+    case OP_LEN:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.n = a.u.l.n;
+        return 1;
+    case OP_MINMAX:
+        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+            return 0;
+        out->u.n = (n->sub == 'm') == (a.u.n < b.u.n) ? a.u.n : b.u.n;
+        return 1;
+    case OP_ABS:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.n = fabs(a.u.n);
+        return 1;
+    case OP_HAS_CODE:
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        out->u.i = 0;
+        for (uint32_t j = 0; j < a.u.l.n && !out->u.i; j++)
+            out->u.i = has_prefix(a.u.l.items[j], &n->k);
+        return 1;
+    case OP_QUANT: {
+        if (!phs__expr_eval(ev, n->a, &a))
+            return 0;
+        int unknown = 0;
+        double count = 0;
+        for (uint32_t j = 0; j < a.u.l.n; j++) {
+            ev->loc[n->c].u.s = a.u.l.items[j];
+            if (!phs__expr_eval(ev, n->b, &b)) {
+                unknown = 1;
+                continue;
+            }
+            if (b.u.i) {
+                count++;
+                if (n->sub == 'a') {
+                    out->u.i = 1;
+                    return 1;
+                }
+            } else if (n->sub == 'l') {
+                out->u.i = 0;
+                return 1;
+            }
+        }
+        if (unknown)
+            return 0;
+        if (n->sub == 'c')
+            out->u.n = count;
+        else
+            out->u.i = n->sub == 'l';
+        return 1;
+    }
+    }
+    return 0;
+}

@@ -1,0 +1,368 @@
+/* Records: one resident's input, slots indexed by field id.  Strings live
+ * in one buffer per record (pointers are rebased when it grows); list items
+ * live in one array, each codes field holding (first index, count).  After a
+ * few uses a reused record no longer allocates. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phs_private.h"
+
+int phs__bit(const uint64_t *set, size_t i)
+{
+    return (int)((set[i / 64] >> (i % 64)) & 1);
+}
+
+static void set_bit(uint64_t *set, size_t i, int on)
+{
+    if (on)
+        set[i / 64] |= (uint64_t)1 << (i % 64);
+    else
+        set[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+int phs_record_new(phs_record **out, const phs_ruleset *rs)
+{
+    if (!out || !rs)
+        return phs__error_set(PHS_EINVAL, "record: NULL argument");
+    phs_record *r = phs__calloc(1, sizeof *r);
+    if (!r)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    r->rs = rs;
+    r->vals = phs__calloc(rs->nfields ? rs->nfields : 1, sizeof *r->vals);
+    r->present = phs__calloc(rs->nwords ? rs->nwords : 1, sizeof *r->present);
+    if (!r->vals || !r->present) {
+        phs_record_free(r);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    *out = r;
+    return PHS_OK;
+}
+
+void phs_record_free(phs_record *r)
+{
+    if (!r)
+        return;
+    phs__free(r->vals);
+    phs__free(r->present);
+    phs__free(r->text);
+    phs__free(r->codes);
+    phs__free(r);
+}
+
+void phs_record_clear(phs_record *r)
+{
+    if (!r)
+        return;
+    memset(r->present, 0, r->rs->nwords * sizeof *r->present);
+    r->text_len = 0;
+    r->ncodes = 0;
+}
+
+int phs__record_has(const phs_record *r, int f)
+{
+    return phs__bit(r->present, (size_t)f);
+}
+
+void phs__record_field(const phs_record *r, int f, phs__val *out)
+{
+    const phs__field *fd = &r->rs->fields[f];
+    const phs__val *v = &r->vals[f];
+    if (!phs__record_has(r, f)) { /* absent, "not observed" */
+        memset(out, 0, sizeof *out);
+        if (fd->type == PHS_TYPE_CODES)
+            out->u.l.items = r->codes;
+        return;
+    }
+    switch (fd->type) {
+    case PHS_TYPE_ENUM:
+        out->u.s.p = fd->values[v->u.i];
+        out->u.s.n = (uint32_t)strlen(fd->values[v->u.i]);
+        return;
+    case PHS_TYPE_CODES:
+        out->u.l.items = r->codes + v->u.rl.first;
+        out->u.l.n = v->u.rl.count;
+        return;
+    default:
+        *out = *v;
+    }
+}
+
+static int check_field(const phs_record *r, int f, int type,
+                       const char *setter)
+{
+    if (!r || f < 0 || (size_t)f >= r->rs->nfields)
+        return phs__error_set(PHS_EINVAL, "%s: no field with id %d", setter,
+                              f);
+    int t = r->rs->fields[f].type;
+    if (t == type || (type == PHS_TYPE_STRING && t == PHS_TYPE_ENUM))
+        return PHS_OK;
+    return phs__error_record(PHS_EINVAL, r->rs->fields[f].name, 0,
+                             "%s: field '%s' is not of that type", setter,
+                             r->rs->fields[f].name);
+}
+
+int phs_record_set_number(phs_record *r, int f, double v)
+{
+    int rc = check_field(r, f, PHS_TYPE_NUMBER, "set_number");
+    if (rc < 0)
+        return rc;
+    const phs__field *fd = &r->rs->fields[f];
+    if (!isfinite(v))
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: not a finite number", fd->name);
+    if (fd->has_range && (v < fd->lo || v > fd->hi))
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: %g is outside the valid range %g to "
+                                 "%g%s%s",
+                                 fd->name, v, fd->lo, fd->hi,
+                                 fd->unit ? " " : "", fd->unit ? fd->unit : "");
+    r->vals[f].u.n = v;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
+int phs_record_set_bool(phs_record *r, int f, int v)
+{
+    int rc = check_field(r, f, PHS_TYPE_BOOL, "set_bool");
+    if (rc < 0)
+        return rc;
+    r->vals[f].u.i = v != 0;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
+int phs_record_set_date(phs_record *r, int f, phs_date v)
+{
+    int rc = check_field(r, f, PHS_TYPE_DATE, "set_date");
+    if (rc < 0)
+        return rc;
+    int y;
+    phs_date_split(v, &y, NULL, NULL);
+    if (y < 1 || y > 9999)
+        return phs__error_record(PHS_ERECORD, r->rs->fields[f].name, 0,
+                                 "%s: date out of range",
+                                 r->rs->fields[f].name);
+    r->vals[f].u.i = v;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
+/* Append text to the record's buffer; returns its offset or -1. */
+static long store_text(phs_record *r, const char *s, size_t len)
+{
+    if (len > UINT32_MAX / 2 || r->text_len + len + 1 > UINT32_MAX)
+        return -1;
+    if (r->text_len + len + 1 > r->text_cap) {
+        size_t cap = r->text_cap ? r->text_cap : 256;
+        while (cap < r->text_len + len + 1)
+            cap *= 2;
+        uintptr_t old = (uintptr_t)r->text;
+        char *t = phs__realloc(r->text, cap);
+        if (!t)
+            return -1;
+        r->text = t;
+        if ((uintptr_t)t != old) { /* rebase every string pointer */
+            for (size_t i = 0; i < r->ncodes; i++)
+                r->codes[i].p = t + ((uintptr_t)r->codes[i].p - old);
+            for (size_t f = 0; f < r->rs->nfields; f++)
+                if (r->rs->fields[f].type == PHS_TYPE_STRING &&
+                    phs__record_has(r, (int)f))
+                    r->vals[f].u.s.p =
+                        t + ((uintptr_t)r->vals[f].u.s.p - old);
+        }
+        r->text_cap = cap;
+    }
+    long off = (long)r->text_len;
+    memcpy(r->text + off, s, len);
+    r->text[off + (long)len] = '\0';
+    r->text_len += len + 1;
+    return off;
+}
+
+int phs_record_set_string(phs_record *r, int f, const char *s, size_t len)
+{
+    int rc = check_field(r, f, PHS_TYPE_STRING, "set_string");
+    if (rc < 0)
+        return rc;
+    const phs__field *fd = &r->rs->fields[f];
+    if (!s)
+        return phs__error_set(PHS_EINVAL, "set_string: NULL string");
+    if (memchr(s, '\0', len))
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: text contains a NUL byte", fd->name);
+    if (fd->type == PHS_TYPE_ENUM) {
+        for (size_t i = 0; i < fd->nvalues; i++)
+            if (strlen(fd->values[i]) == len &&
+                !memcmp(fd->values[i], s, len)) {
+                r->vals[f].u.i = (int32_t)i;
+                set_bit(r->present, (size_t)f, 1);
+                return PHS_OK;
+            }
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: '%.*s' is not one of its values",
+                                 fd->name, (int)(len > 64 ? 64 : len), s);
+    }
+    long off = store_text(r, s, len);
+    if (off < 0)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    r->vals[f].u.s.p = r->text + off;
+    r->vals[f].u.s.n = (uint32_t)len;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
+/* The list of field f must be the last one in r->codes before appending;
+ * move it there if another list was appended after it. */
+static int add_code(phs_record *r, int f, const char *s, size_t len)
+{
+    phs__val *v = &r->vals[f];
+    int present = phs__record_has(r, f);
+    size_t first = present ? v->u.rl.first : r->ncodes;
+    size_t count = present ? v->u.rl.count : 0;
+    if (r->ncodes + count + 1 > r->codes_cap) {
+        size_t cap = r->codes_cap ? r->codes_cap * 2 : 16;
+        while (cap < r->ncodes + count + 1)
+            cap *= 2;
+        phs__str *c = phs__realloc(r->codes, cap * sizeof *c);
+        if (!c)
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        r->codes = c;
+        r->codes_cap = cap;
+    }
+    if (present && first + count != r->ncodes) {
+        memmove(r->codes + r->ncodes, r->codes + first,
+                count * sizeof *r->codes);
+        first = r->ncodes;
+        r->ncodes += count;
+    }
+    if (s) {
+        long off = store_text(r, s, len);
+        if (off < 0)
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        r->codes[r->ncodes].p = r->text + off;
+        r->codes[r->ncodes].n = (uint32_t)len;
+        r->ncodes++;
+        count++;
+    }
+    v->u.rl.first = (uint32_t)first;
+    v->u.rl.count = (uint32_t)count;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
+int phs_record_add_code(phs_record *r, int f, const char *s, size_t len)
+{
+    int rc = check_field(r, f, PHS_TYPE_CODES, "add_code");
+    if (rc < 0)
+        return rc;
+    if (!s)
+        return phs__error_set(PHS_EINVAL, "add_code: NULL string");
+    if (len == 0 || memchr(s, '\0', len))
+        return phs__error_record(PHS_ERECORD, r->rs->fields[f].name, 0,
+                                 "%s: empty or invalid code",
+                                 r->rs->fields[f].name);
+    return add_code(r, f, s, len);
+}
+
+int phs_record_unset(phs_record *r, int f)
+{
+    if (!r || f < 0 || (size_t)f >= r->rs->nfields)
+        return phs__error_set(PHS_EINVAL, "unset: no field with id %d", f);
+    set_bit(r->present, (size_t)f, 0);
+    return PHS_OK;
+}
+
+static int parse_number(const char *s, size_t len, double *out)
+{
+    char buf[64];
+    char *end;
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    *out = strtod(buf, &end);
+    return *end == '\0' && buf[0] != ' ';
+}
+
+static int word_is(const char *s, size_t len, const char *w)
+{
+    return strlen(w) == len && !strncmp(s, w, len);
+}
+
+int phs_record_set_text(phs_record *r, int f, const char *s, size_t len)
+{
+    if (!r || f < 0 || (size_t)f >= r->rs->nfields || (!s && len))
+        return phs__error_set(PHS_EINVAL, "set_text: bad arguments");
+    const phs__field *fd = &r->rs->fields[f];
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+                   s[len - 1] == '\r'))
+        len--;
+    if (fd->type == PHS_TYPE_CODES) {
+        int rc = phs_record_unset(r, f);
+        if (rc == PHS_OK)
+            rc = add_code(r, f, NULL, 0); /* present, empty */
+        size_t i = 0;
+        while (rc == PHS_OK && i < len) {
+            size_t j = i;
+            while (j < len && s[j] != ';' && s[j] != ',')
+                j++;
+            size_t a = i, b = j;
+            while (a < b && s[a] == ' ')
+                a++;
+            while (b > a && s[b - 1] == ' ')
+                b--;
+            if (b > a)
+                rc = phs_record_add_code(r, f, s + a, b - a);
+            i = j + 1;
+        }
+        return rc;
+    }
+    if (len == 0)
+        return phs_record_unset(r, f);
+    switch (fd->type) {
+    case PHS_TYPE_NUMBER: {
+        double v;
+        if (!parse_number(s, len, &v))
+            return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                     "%s: '%.*s' is not a number", fd->name,
+                                     (int)(len > 40 ? 40 : len), s);
+        return phs_record_set_number(r, f, v);
+    }
+    case PHS_TYPE_BOOL:
+        if (word_is(s, len, "true") || word_is(s, len, "1") ||
+            word_is(s, len, "yes") || word_is(s, len, "TRUE") ||
+            word_is(s, len, "True"))
+            return phs_record_set_bool(r, f, 1);
+        if (word_is(s, len, "false") || word_is(s, len, "0") ||
+            word_is(s, len, "no") || word_is(s, len, "FALSE") ||
+            word_is(s, len, "False"))
+            return phs_record_set_bool(r, f, 0);
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: '%.*s' is not true or false", fd->name,
+                                 (int)(len > 40 ? 40 : len), s);
+    case PHS_TYPE_DATE: {
+        phs_date d;
+        if (phs_date_parse(&d, s, len) < 0)
+            return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                     "%s: '%.*s' is not a date YYYY-MM-DD",
+                                     fd->name, (int)(len > 40 ? 40 : len), s);
+        return phs_record_set_date(r, f, d);
+    }
+    default:
+        return phs_record_set_string(r, f, s, len);
+    }
+}
+
+const char *phs_record_id(const phs_record *r)
+{
+    if (!r || r->rs->f_id < 0 || !phs__record_has(r, r->rs->f_id))
+        return "";
+    phs__val v;
+    phs__record_field(r, r->rs->f_id, &v);
+    return v.u.s.p;
+}

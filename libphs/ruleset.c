@@ -1,0 +1,489 @@
+/* Rule sets: loading all-or-nothing, options, fingerprint, accessors. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "phs_private.h"
+
+const char *phs_version(void) { return PHS_VERSION; }
+int phs_version_number(void) { return PHS_VERSION_NUMBER; }
+
+/* Defaults and hard caps, per limit (ORDER phs_limit). */
+static const long lim_default[] = {1L << 20, 64, 100000, 64, 100000};
+static const long lim_cap[] = {64L << 20, 256, 10000000, 256, 100000000};
+
+static void limits_default(phs__limits *l)
+{
+    l->file_bytes = lim_default[0];
+    l->yaml_depth = lim_default[1];
+    l->yaml_nodes = lim_default[2];
+    l->expr_depth = lim_default[3];
+    l->regex_match = lim_default[4];
+}
+
+int phs_ruleset_options_new(phs_ruleset_options **out)
+{
+    if (!out)
+        return phs__error_set(PHS_EINVAL, "options: NULL output");
+    *out = phs__calloc(1, sizeof **out);
+    if (!*out)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    limits_default(&(*out)->lim);
+    return PHS_OK;
+}
+
+void phs_ruleset_options_free(phs_ruleset_options *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->noverrides; i++)
+        phs__free(o->overrides[i]);
+    phs__free(o->overrides);
+    phs__free(o);
+}
+
+int phs_ruleset_options_set_param(phs_ruleset_options *o, const char *name,
+                                  const char *value)
+{
+    if (!o || !name || !value || !strchr(name, '.'))
+        return phs__error_set(PHS_EINVAL, "parameter names read "
+                                          "'program.name'");
+    size_t nn = strlen(name), nv = strlen(value);
+    char *s = phs__malloc(nn + nv + 2);
+    char **arr = phs__realloc(o->overrides, (o->noverrides + 1) * sizeof *arr);
+    if (!s || !arr) {
+        phs__free(s);
+        if (arr)
+            o->overrides = arr;
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    memcpy(s, name, nn);
+    s[nn] = '=';
+    memcpy(s + nn + 1, value, nv + 1);
+    o->overrides = arr;
+    o->overrides[o->noverrides++] = s;
+    return PHS_OK;
+}
+
+int phs_ruleset_options_set_limit(phs_ruleset_options *o, phs_limit which,
+                                  long value)
+{
+    if (!o || (int)which < 0 || which > PHS_LIMIT_REGEX_MATCH || value < 1)
+        return phs__error_set(PHS_EINVAL, "bad limit or value");
+    if (value > lim_cap[which])
+        value = lim_cap[which];
+    long *slot[] = {&o->lim.file_bytes, &o->lim.yaml_depth, &o->lim.yaml_nodes,
+                    &o->lim.expr_depth, &o->lim.regex_match};
+    *slot[which] = value;
+    return PHS_OK;
+}
+
+void phs_ruleset_free(phs_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->nregex; i++)
+        pcre2_code_free(rs->regex[i]);
+    pcre2_match_context_free(rs->mctx);
+    phs__free(rs->regex);
+    phs__free(rs->nodes);
+    phs__free(rs->derived);
+    for (size_t i = 0; i < rs->nsrc; i++) {
+        phs__free(rs->src_names[i]);
+        phs__free(rs->src_texts[i]);
+    }
+    phs__free(rs->src_names);
+    phs__free(rs->src_texts);
+    phs__free(rs->src_lens);
+    for (size_t i = 0; i < rs->noverrides; i++)
+        phs__free(rs->overrides[i]);
+    phs__free(rs->overrides);
+    phs__arena_free(&rs->arena);
+    phs__free(rs);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct {
+    const char *name, *base;
+    phs__ynode *root;
+} parsed;
+
+static int cmp_parsed(const void *a, const void *b)
+{
+    return strcmp(((const parsed *)a)->base, ((const parsed *)b)->base);
+}
+
+static int keep_sources(phs_ruleset *rs, const char *const *names,
+                        const char *const *texts, const size_t *lens,
+                        size_t count, char *const *ov, size_t nov)
+{
+    rs->src_names = phs__calloc(count ? count : 1, sizeof(char *));
+    rs->src_texts = phs__calloc(count ? count : 1, sizeof(char *));
+    rs->src_lens = phs__calloc(count ? count : 1, sizeof(size_t));
+    rs->overrides = phs__calloc(nov ? nov : 1, sizeof(char *));
+    if (!rs->src_names || !rs->src_texts || !rs->src_lens || !rs->overrides)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++, rs->nsrc++) {
+        rs->src_names[i] = phs__strdup(names[i]);
+        rs->src_texts[i] = phs__strndup(texts[i], lens[i]);
+        rs->src_lens[i] = lens[i];
+        if (!rs->src_names[i] || !rs->src_texts[i]) {
+            rs->nsrc++;
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        }
+    }
+    for (size_t i = 0; i < nov; i++, rs->noverrides++)
+        if (!(rs->overrides[i] = phs__strdup(ov[i])))
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+    return PHS_OK;
+}
+
+static int fingerprint(phs_ruleset *rs, parsed *files, size_t count)
+{
+    phs__sha256 h;
+    phs__buf b = {0};
+    unsigned char dig[32];
+    phs__sha256_init(&h);
+    for (size_t i = 0; i < count; i++) {
+        b.len = 0;
+        phs__buf_puts(&b, files[i].base);
+        phs__buf_putc(&b, '\n');
+        phs__yaml_canon(&b, files[i].root);
+        phs__buf_putc(&b, '\n');
+        if (b.oom) {
+            phs__buf_free(&b);
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        }
+        phs__sha256_update(&h, b.p, b.len);
+    }
+    phs__buf_free(&b);
+    /* overrides in sorted order, so their order on the command line does
+     * not matter */
+    char **ov = phs__calloc(rs->noverrides ? rs->noverrides : 1, sizeof *ov);
+    if (!ov)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    memcpy(ov, rs->overrides, rs->noverrides * sizeof *ov);
+    qsort(ov, rs->noverrides, sizeof *ov, cmp_str);
+    for (size_t i = 0; i < rs->noverrides; i++) {
+        phs__sha256_update(&h, "param ", 6);
+        phs__sha256_update(&h, ov[i], strlen(ov[i]) + 1);
+    }
+    phs__free(ov);
+    phs__sha256_final(&h, dig);
+    memcpy(rs->fingerprint, "sha256:", 7);
+    for (int i = 0; i < 32; i++)
+        snprintf(rs->fingerprint + 7 + 2 * i, 3, "%02x", dig[i]);
+    return PHS_OK;
+}
+
+static int build(phs_ruleset *rs, const char *const *names,
+                 const char *const *texts, const size_t *lens, size_t count,
+                 char *const *ov, size_t nov)
+{
+    int rc = keep_sources(rs, names, texts, lens, count, ov, nov);
+    if (rc < 0)
+        return rc;
+    parsed *files = phs__calloc(count ? count : 1, sizeof *files);
+    uint8_t *used = phs__calloc(nov ? nov : 1, 1);
+    if (!files || !used) {
+        phs__free(files);
+        phs__free(used);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    int dict = -1;
+    for (size_t i = 0; i < count && rc == PHS_OK; i++) {
+        files[i].name = rs->src_names[i];
+        files[i].base = base_name(rs->src_names[i]);
+        rc = phs__yaml_parse(&files[i].root, &rs->arena, files[i].name,
+                             rs->src_texts[i], rs->src_lens[i], &rs->lim);
+    }
+    if (rc == PHS_OK) {
+        qsort(files, count, sizeof *files, cmp_parsed);
+        for (size_t i = 0; i < count; i++) {
+            if (!strcmp(files[i].base, "fields.yaml")) {
+                if (dict >= 0)
+                    rc = phs__error_set(PHS_ESPEC, "%s: a second field "
+                                        "dictionary", files[i].name);
+                dict = (int)i;
+            } else if (i > 0 && !strcmp(files[i].base, files[i - 1].base)) {
+                rc = phs__error_set(PHS_ESPEC, "two spec files named %s",
+                                    files[i].base);
+            }
+        }
+        if (rc == PHS_OK && dict < 0)
+            rc = phs__error_set(PHS_ESPEC, "no field dictionary (fields.yaml) "
+                                           "among the rule files");
+    }
+    if (rc == PHS_OK)
+        rc = phs__spec_load_fields(rs, files[dict].name, files[dict].root);
+    if (rc == PHS_OK) {
+        rs->programs = phs__arena_alloc(&rs->arena,
+                                        (count ? count : 1) *
+                                            sizeof *rs->programs);
+        if (!rs->programs)
+            rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count && rc == PHS_OK; i++)
+        if ((int)i != dict)
+            rc = phs__spec_load_program(rs, files[i].name, files[i].root,
+                                        rs->overrides, rs->noverrides, used);
+    for (size_t i = 0; i < nov && rc == PHS_OK; i++)
+        if (!used[i])
+            rc = phs__error_set(PHS_ENOTFOUND, "no parameter matches the "
+                                "override '%s'", rs->overrides[i]);
+    if (rc == PHS_OK)
+        rc = fingerprint(rs, files, count);
+    if (rc == PHS_OK) {
+        rs->mctx = pcre2_match_context_create(NULL);
+        if (!rs->mctx)
+            rc = phs__error_set(PHS_ENOMEM, "out of memory");
+        else
+            pcre2_set_match_limit(rs->mctx, (uint32_t)rs->lim.regex_match);
+    }
+    phs__free(files);
+    phs__free(used);
+    return rc;
+}
+
+int phs__ruleset_build(phs_ruleset **out, const char *const *names,
+                       const char *const *texts, const size_t *lens,
+                       size_t count, const phs__limits *lim,
+                       char *const *overrides, size_t noverrides)
+{
+    phs_ruleset *rs = phs__calloc(1, sizeof *rs);
+    if (!rs)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    rs->lim = *lim;
+    int rc = build(rs, names, texts, lens, count, overrides, noverrides);
+    if (rc < 0) {
+        phs_ruleset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return PHS_OK;
+}
+
+int phs_ruleset_load_texts(phs_ruleset **out, const char *const *names,
+                           const char *const *texts, const size_t *lens,
+                           size_t count, const phs_ruleset_options *opts)
+{
+    phs__limits lim;
+    if (!out || (count && (!names || !texts || !lens)))
+        return phs__error_set(PHS_EINVAL, "load: NULL argument");
+    *out = NULL;
+    for (size_t i = 0; i < count; i++)
+        if (!names[i] || !texts[i])
+            return phs__error_set(PHS_EINVAL, "load: NULL name or text");
+    if (opts)
+        lim = opts->lim;
+    else
+        limits_default(&lim);
+    return phs__ruleset_build(out, names, texts, lens, count, &lim,
+                              opts ? opts->overrides : NULL,
+                              opts ? opts->noverrides : 0);
+}
+
+static int read_file(const char *path, long max, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f)
+        return phs__error_set(PHS_EIO, "%s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && st.st_size > max) {
+        fclose(f);
+        return phs__error_at(PHS_ELIMIT, path, 0, 0,
+                             "file is %lld bytes, over the limit of %ld",
+                             (long long)st.st_size, max);
+    }
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
+    char *buf = phs__malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if ((long)n > max) {
+            phs__free(buf);
+            fclose(f);
+            return phs__error_at(PHS_ELIMIT, path, 0, 0,
+                                 "file is over the limit of %ld bytes", max);
+        }
+        char *nb = phs__realloc(buf, cap * 2);
+        if (!nb)
+            phs__free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    if (bad) {
+        phs__free(buf);
+        return phs__error_set(PHS_EIO, "%s: read error", path);
+    }
+    *text = buf;
+    *len = n;
+    return PHS_OK;
+}
+
+int phs_ruleset_load_dir(phs_ruleset **out, const char *dir,
+                         const phs_ruleset_options *opts)
+{
+    char **names = NULL, **texts = NULL;
+    size_t *lens = NULL, n = 0, cap = 0;
+    int rc = PHS_OK;
+    if (!out || !dir)
+        return phs__error_set(PHS_EINVAL, "load: NULL argument");
+    *out = NULL;
+    long max = opts ? opts->lim.file_bytes : lim_default[0];
+    DIR *d = opendir(dir);
+    if (!d)
+        return phs__error_set(PHS_EIO, "%s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && rc == PHS_OK) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0 ||
+            e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = phs__realloc(names, cap * sizeof *nn);
+            if (nn)
+                names = nn;
+            if (!nn) {
+                rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        size_t dl = strlen(dir);
+        names[n] = phs__malloc(dl + len + 2);
+        if (!names[n]) {
+            rc = phs__error_set(PHS_ENOMEM, "out of memory");
+            break;
+        }
+        snprintf(names[n], dl + len + 2, "%s/%s", dir, e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (rc == PHS_OK && n == 0)
+        rc = phs__error_set(PHS_ESPEC, "%s: no .yaml rule files", dir);
+    if (rc == PHS_OK) {
+        qsort(names, n, sizeof *names, cmp_str);
+        texts = phs__calloc(n, sizeof *texts);
+        lens = phs__calloc(n, sizeof *lens);
+        if (!texts || !lens)
+            rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n && rc == PHS_OK; i++)
+        rc = read_file(names[i], max, &texts[i], &lens[i]);
+    if (rc == PHS_OK)
+        rc = phs_ruleset_load_texts(out, (const char *const *)names,
+                                    (const char *const *)texts, lens, n, opts);
+    for (size_t i = 0; i < n; i++) {
+        phs__free(names[i]);
+        if (texts)
+            phs__free(texts[i]);
+    }
+    phs__free(names);
+    phs__free(texts);
+    phs__free(lens);
+    return rc;
+}
+
+const char *phs_rules_dir_default(void)
+{
+    const char *env = getenv("PHS_RULES_DIR");
+    struct stat st;
+    if (env && *env)
+        return env;
+    if (stat(PHS_RULES_DIR "/fields.yaml", &st) == 0)
+        return PHS_RULES_DIR;
+    return PHS_SOURCE_RULES_DIR; /* running from the build tree */
+}
+
+const char *phs_ruleset_fingerprint(const phs_ruleset *rs)
+{
+    return rs ? rs->fingerprint : NULL;
+}
+
+size_t phs_ruleset_program_count(const phs_ruleset *rs)
+{
+    return rs ? rs->nprograms : 0;
+}
+
+static const phs__program *prog(const phs_ruleset *rs, size_t p)
+{
+    return rs && p < rs->nprograms ? &rs->programs[p] : NULL;
+}
+
+const char *phs_ruleset_program_id(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->id : NULL;
+}
+const char *phs_ruleset_program_version(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->version : NULL;
+}
+const char *phs_ruleset_program_status(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->status : NULL;
+}
+const char *phs_ruleset_program_title(const phs_ruleset *rs, size_t p,
+                                      const char *lang)
+{
+    const phs__program *pr = prog(rs, p);
+    if (!pr || !lang)
+        return NULL;
+    return !strcmp(lang, "zh") ? pr->title_zh
+           : !strcmp(lang, "en") ? pr->title_en
+                                 : NULL;
+}
+
+int phs_ruleset_program_index(const phs_ruleset *rs, const char *id)
+{
+    for (size_t i = 0; rs && id && i < rs->nprograms; i++)
+        if (!strcmp(rs->programs[i].id, id))
+            return (int)i;
+    return phs__error_set(PHS_ENOTFOUND, "unknown program '%s'",
+                          id ? id : "(null)");
+}
+
+size_t phs_ruleset_field_count(const phs_ruleset *rs)
+{
+    return rs ? rs->nfields : 0;
+}
+
+int phs_ruleset_field_id(const phs_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; rs && name && i < rs->nfields; i++)
+        if (!strcmp(rs->fields[i].name, name))
+            return (int)i;
+    return phs__error_set(PHS_ENOTFOUND, "unknown field '%s'",
+                          name ? name : "(null)");
+}
+
+const char *phs_ruleset_field_name(const phs_ruleset *rs, int id)
+{
+    return rs && id >= 0 && (size_t)id < rs->nfields ? rs->fields[id].name
+                                                     : NULL;
+}
+
+int phs_ruleset_field_type(const phs_ruleset *rs, int id)
+{
+    return rs && id >= 0 && (size_t)id < rs->nfields ? rs->fields[id].type
+                                                     : PHS_ERROR;
+}

@@ -1,0 +1,294 @@
+/* libyaml's event stream -> a small tree, with the limits libyaml lacks:
+ * input size, nesting depth, node count; anchors, aliases and tags refused
+ * (no alias expansion means no "billion laughs"). */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "phs_private.h"
+
+typedef struct {
+    phs__ynode *node;
+    phs__ynode **kids;
+    size_t n, cap;
+} frame;
+
+static int push_kid(frame *f, phs__ynode *kid)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 8;
+        phs__ynode **k = phs__realloc(f->kids, cap * sizeof *k);
+        if (!k)
+            return 0;
+        f->kids = k;
+        f->cap = cap;
+    }
+    f->kids[f->n++] = kid;
+    return 1;
+}
+
+static int cmp_slot(const void *x, const void *y);
+
+/* A repeated key would silently override a rule: refuse it.  Keys must be
+ * scalars.  Returns PHS_OK or an error. */
+static int check_keys(const char *file, const phs__ynode *n)
+{
+    size_t pairs = n->n / 2;
+    int rc = PHS_OK;
+    if (pairs < 2)
+        return PHS_OK;
+    phs__ynode ***keys = phs__malloc(pairs * sizeof *keys);
+    if (!keys)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < pairs; i++)
+        keys[i] = &n->kids[2 * i];
+    qsort(keys, pairs, sizeof *keys, cmp_slot);
+    for (size_t i = 1; i < pairs && rc == PHS_OK; i++) {
+        const phs__ynode *k = keys[i][0];
+        if (k->kind == PHS__Y_SCALAR && keys[i - 1][0]->kind == PHS__Y_SCALAR &&
+            strcmp(k->str, keys[i - 1][0]->str) == 0)
+            rc = phs__error_at(PHS_ESPEC, file, k->line, k->col,
+                               "duplicate key '%s' (first at line %d)", k->str,
+                               keys[i - 1][0]->line);
+    }
+    phs__free(keys);
+    return rc;
+}
+
+static int close_frame(phs__arena *a, frame *f)
+{
+    phs__ynode *n = f->node;
+    n->n = f->n;
+    if (f->n) {
+        n->kids = phs__arena_alloc(a, f->n * sizeof *n->kids);
+        if (!n->kids)
+            return 0;
+        memcpy(n->kids, f->kids, f->n * sizeof *n->kids);
+    }
+    phs__free(f->kids);
+    f->kids = NULL;
+    return 1;
+}
+
+int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
+                    const char *text, size_t len, const phs__limits *lim)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    frame *stack = NULL;
+    size_t depth = 0, nodes = 0;
+    phs__ynode *root = NULL;
+    int rc = PHS_OK, done = 0, docs = 0;
+
+    *out = NULL;
+    if ((long)len > lim->file_bytes)
+        return phs__error_at(PHS_ELIMIT, file, 0, 0,
+                             "file is %zu bytes, over the limit of %ld", len,
+                             lim->file_bytes);
+    stack = phs__calloc((size_t)lim->yaml_depth + 1, sizeof *stack);
+    if (!stack || !yaml_parser_initialize(&p)) {
+        phs__free(stack);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (!done) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            rc = phs__error_at(PHS_ESPEC, file, (int)p.problem_mark.line + 1,
+                               (int)p.problem_mark.column + 1, "YAML: %s%s%s",
+                               p.problem ? p.problem : "syntax error",
+                               p.context ? " " : "",
+                               p.context ? p.context : "");
+            break;
+        }
+        int line = (int)ev.start_mark.line + 1;
+        int col = (int)ev.start_mark.column + 1;
+        phs__ynode *node = NULL;
+        const unsigned char *anchor = NULL, *tag = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                rc = phs__error_at(PHS_ESPEC, file, line, col,
+                                   "only one YAML document per file");
+            break;
+        case YAML_ALIAS_EVENT:
+            rc = phs__error_at(PHS_ESPEC, file, line, col,
+                               "YAML aliases are not allowed in rule files");
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (ev.type == YAML_SCALAR_EVENT) {
+                anchor = ev.data.scalar.anchor;
+                tag = ev.data.scalar.tag;
+            } else if (ev.type == YAML_SEQUENCE_START_EVENT) {
+                anchor = ev.data.sequence_start.anchor;
+                tag = ev.data.sequence_start.tag;
+            } else {
+                anchor = ev.data.mapping_start.anchor;
+                tag = ev.data.mapping_start.tag;
+            }
+            if (anchor) {
+                rc = phs__error_at(PHS_ESPEC, file, line, col,
+                                   "YAML anchors are not allowed in rule "
+                                   "files");
+                break;
+            }
+            if (tag) {
+                rc = phs__error_at(PHS_ESPEC, file, line, col,
+                                   "YAML tags are not allowed in rule files");
+                break;
+            }
+            if ((long)++nodes > lim->yaml_nodes) {
+                rc = phs__error_at(PHS_ELIMIT, file, line, col,
+                                   "more than %ld YAML nodes",
+                                   lim->yaml_nodes);
+                break;
+            }
+            node = phs__arena_alloc(a, sizeof *node);
+            if (!node) {
+                rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                break;
+            }
+            node->line = line;
+            node->col = col;
+            if (ev.type == YAML_SCALAR_EVENT) {
+                node->kind = PHS__Y_SCALAR;
+                node->len = ev.data.scalar.length;
+                node->str = phs__arena_strndup(
+                    a, (const char *)ev.data.scalar.value, node->len);
+                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+                if (!node->str) {
+                    rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                    break;
+                }
+            } else {
+                node->kind = ev.type == YAML_SEQUENCE_START_EVENT
+                                 ? PHS__Y_SEQ
+                                 : PHS__Y_MAP;
+            }
+            if (depth > 0 && !push_kid(&stack[depth - 1], node)) {
+                rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                break;
+            }
+            if (depth == 0)
+                root = node;
+            if (node->kind != PHS__Y_SCALAR) {
+                if ((long)depth >= lim->yaml_depth) {
+                    rc = phs__error_at(PHS_ELIMIT, file, line, col,
+                                       "YAML nested deeper than %ld levels",
+                                       lim->yaml_depth);
+                    break;
+                }
+                stack[depth] = (frame){node, NULL, 0, 0};
+                depth++;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            if (!close_frame(a, &stack[depth - 1])) {
+                rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                break;
+            }
+            depth--;
+            if (ev.type == YAML_MAPPING_END_EVENT)
+                rc = check_keys(file, stack[depth].node);
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (rc != PHS_OK)
+            break;
+    }
+    for (size_t i = 0; i < depth; i++)
+        phs__free(stack[i].kids);
+    phs__free(stack);
+    yaml_parser_delete(&p);
+    if (rc != PHS_OK)
+        return rc;
+    if (!root)
+        return phs__error_at(PHS_ESPEC, file, 1, 1, "the file is empty");
+    *out = root;
+    return PHS_OK;
+}
+
+const phs__ynode *phs__ymap_get(const phs__ynode *map, const char *key)
+{
+    if (!map || map->kind != PHS__Y_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const phs__ynode *k = map->kids[i];
+        if (k->kind == PHS__Y_SCALAR && strcmp(k->str, key) == 0)
+            return map->kids[i + 1];
+    }
+    return NULL;
+}
+
+/* ---- canonical form ---- */
+
+/* Sorts pointers to map slots (key at [0], value at [1]) by key text. */
+static int cmp_slot(const void *x, const void *y)
+{
+    phs__ynode **const *a = x, **const *b = y;
+    const phs__ynode *ka = (*a)[0], *kb = (*b)[0];
+    const char *sa = ka->kind == PHS__Y_SCALAR ? ka->str : "";
+    const char *sb = kb->kind == PHS__Y_SCALAR ? kb->str : "";
+    int c = strcmp(sa, sb);
+    if (c == 0) /* equal keys: order by position, later last */
+        c = ka->line != kb->line ? ka->line - kb->line : ka->col - kb->col;
+    return c;
+}
+
+static void canon_scalar(phs__buf *b, const phs__ynode *n)
+{
+    if (n->plain && n->len > 0) {
+        char *end;
+        double v = strtod(n->str, &end);
+        if (*end == '\0' && v == v) {
+            phs__buf_printf(b, "n%.17g", v);
+            return;
+        }
+    }
+    phs__buf_putc(b, 's');
+    phs__buf_json_str(b, n->str, n->len);
+}
+
+void phs__yaml_canon(phs__buf *b, const phs__ynode *n)
+{
+    if (n->kind == PHS__Y_SCALAR) {
+        canon_scalar(b, n);
+    } else if (n->kind == PHS__Y_SEQ) {
+        phs__buf_putc(b, '[');
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                phs__buf_putc(b, ',');
+            phs__yaml_canon(b, n->kids[i]);
+        }
+        phs__buf_putc(b, ']');
+    } else {
+        size_t pairs = n->n / 2;
+        phs__ynode **slots[1];
+        phs__ynode ***keys = pairs ? phs__malloc(pairs * sizeof *keys) : slots;
+        if (!keys) {
+            b->oom = 1;
+            return;
+        }
+        for (size_t i = 0; i < pairs; i++)
+            keys[i] = &n->kids[2 * i];
+        qsort(keys, pairs, sizeof *keys, cmp_slot);
+        phs__buf_putc(b, '{');
+        for (size_t i = 0; i < pairs; i++) {
+            if (i)
+                phs__buf_putc(b, ',');
+            phs__yaml_canon(b, keys[i][0]);
+            phs__buf_putc(b, ':');
+            phs__yaml_canon(b, keys[i][1]);
+        }
+        phs__buf_putc(b, '}');
+        if (pairs)
+            phs__free(keys);
+    }
+}
