@@ -57,9 +57,15 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         *out = n->k;
         return 1;
     case OP_FIELD:
-        if (!phs__record_has(ev->rec, n->a) &&
-            !ev->rs->fields[n->a].absent_default)
+        if (phs__record_has(ev->rec, n->a)) {
+            if (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
+                n->type == PHS__T_DATE) {
+                *out = ev->rec->vals[n->a];
+                return 1;
+            }
+        } else if (!ev->rs->fields[n->a].absent_default) {
             return 0;
+        }
         phs__record_field(ev->rec, n->a, out);
         return 1;
     case OP_DERIVED: {
@@ -153,8 +159,8 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
     case OP_CMPF:
         if (!phs__record_has(ev->rec, n->a))
             return 0;
-        phs__record_field(ev->rec, n->a, &a);
-        out->u.i = cmp_result(n->sub, num_cmp(a.u.n, n->k.u.n));
+        out->u.i = cmp_result(n->sub,
+                              num_cmp(ev->rec->vals[n->a].u.n, n->k.u.n));
         return 1;
     case OP_IN_CONST:
         if (!phs__expr_eval(ev, n->a, &a))

@@ -308,12 +308,17 @@ struct phs_record {
     phs__str *codes;        /* list items (offsets into text) */
     size_t ncodes, codes_cap;
     uint32_t *list_off;     /* per field: first item in codes */
-    int dirty;              /* string pointers need rebasing */
 };
 
-/* Resolve the string/list pointers of a record slot (stored as offsets). */
+static inline int phs__record_has(const phs_record *rec, int field)
+{
+    return (int)((rec->present[field / 64] >> (field % 64)) & 1);
+}
+
+/* A field's value for evaluation (strings, enums and lists resolved; the
+ * "not observed" value when absent). */
 void phs__record_field(const phs_record *rec, int field, phs__val *out);
-int phs__record_has(const phs_record *rec, int field);
+
 
 typedef struct phs__pout {
     uint8_t outcome;      /* phs_outcome */

@@ -1935,7 +1935,7 @@ phs_reader_progress(const phs_reader *rd, size_t *done, size_t *total)
 {
     size_t d = 0, t = 0;
     if (rd) {
-        d = rd->base + rd->pos;
+        d = rd->finished ? rd->base + rd->len : rd->base + rd->pos;
         t = rd->total;
         if (t && d > t)
             t = d;

@@ -59,11 +59,6 @@ void phs_record_clear(phs_record *r)
     r->ncodes = 0;
 }
 
-int phs__record_has(const phs_record *r, int f)
-{
-    return phs__bit(r->present, (size_t)f);
-}
-
 void phs__record_field(const phs_record *r, int f, phs__val *out)
 {
     const phs__field *fd = &r->rs->fields[f];
