@@ -1151,6 +1151,7 @@ static int rd_csv_header(phs_reader *rd, const char *s, size_t n,
     size_t errcell = 0, errcol = 1, i, k;
     const char *msg;
 
+    rd_free_columns(rd);
     rd_scratch_reset(rd);
     msg = rd_csv_split(rd, s, n, &errcell, &errcol);
     if (msg == RD_JNOMEM)
@@ -1255,8 +1256,10 @@ static int rd_next_csv(phs_reader *rd, phs_record *rec)
             if (rd_blank(s, n))
                 continue;
             r = rd_csv_header(rd, s, n, line);
-            if (r < 0)
+            if (r < 0) {
+                rd->finished = 1; /* no header, no records */
                 return r;
+            }
             continue;
         }
         if (bad) {
@@ -1876,12 +1879,14 @@ PHS_EXTERN(void) phs_reader_free(phs_reader *rd)
 PHS_EXTERN(int) phs_reader_next(phs_reader *rd, phs_record *rec)
 {
     int rc;
+    size_t before;
     if (!rd || !rec)
         return phs__error_set(PHS_EINVAL, "phs_reader_next: NULL argument");
     phs_record_clear(rec);
     rd->id[0] = '\0';
     if (rd->finished)
         return PHS_EOF;
+    before = rd->recno;
     if (!rd->detected) {
         if (rd->fmt != PHS_FORMAT_ARRAY) {
             rc = rd_skip_bom(rd);
@@ -1917,6 +1922,8 @@ PHS_EXTERN(int) phs_reader_next(phs_reader *rd, phs_record *rec)
         return rc; /* the reader has moved past the record */
 fatal:
     rd->finished = 1;
+    if (rc != PHS_EOF)
+        rd->recno = before + 1; /* the record that could not be read */
     return rc;
 }
 

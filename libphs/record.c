@@ -260,6 +260,13 @@ int phs_record_add_code(phs_record *r, int f, const char *s, size_t len)
     return add_code(r, f, s, len);
 }
 
+int phs_record_has(const phs_record *r, int f)
+{
+    if (!r || f < 0 || (size_t)f >= r->rs->nfields)
+        return PHS_ERROR;
+    return phs__record_has(r, f);
+}
+
 int phs_record_unset(phs_record *r, int f)
 {
     if (!r || f < 0 || (size_t)f >= r->rs->nfields)

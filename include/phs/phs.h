@@ -305,6 +305,9 @@ PHS_EXTERN(int) phs_record_add_code(phs_record *rec, int field, const char *s,
  *  or ','.  Empty text unsets a scalar field and sets an empty list. */
 PHS_EXTERN(int) phs_record_set_text(phs_record *rec, int field,
                                     const char *text, size_t len);
+/** Whether field `field` is set (1) or absent (0); -1 (PHS_ERROR) for a
+ *  bad field id. */
+PHS_EXTERN(int) phs_record_has(const phs_record *rec, int field);
 /** Mark a field absent. */
 PHS_EXTERN(int) phs_record_unset(phs_record *rec, int field);
 /** The record's "id" field value, or "" when unset.  Borrowed until the
