@@ -27,6 +27,11 @@ typedef struct {
     int depth, failed;
     const char *locals[MAX_LOCALS];
     int nlocals;
+    /* height of each node of this expression (index - base): a flat chain
+     * `a + a + ... + a` nests no parentheses yet builds a deep tree, and
+     * evaluation recurses over the tree */
+    uint16_t *height;
+    size_t base, hcap;
 } P;
 
 static const char *type_name(int t)
@@ -100,10 +105,46 @@ static int32_t emit(P *p, phs__node n)
 
 static int is_const(P *p, int32_t i) { return i >= 0 && p->rs->nodes[i].op == OP_CONST; }
 
+static int height_of(P *p, int32_t i)
+{
+    return i >= 0 && (size_t)i >= p->base ? p->height[(size_t)i - p->base] : 0;
+}
+
+/* Record the new node's height; refuse trees taller than 4 x expr_depth. */
+static int track_height(P *p, int32_t i, const phs__node *n)
+{
+    size_t k = (size_t)i - p->base;
+    if (k >= p->hcap) {
+        size_t cap = p->hcap ? p->hcap * 2 : 64;
+        uint16_t *h = phs__realloc(p->height, cap * sizeof *h);
+        if (!h) {
+            perr(p, 0, "out of memory");
+            return 0;
+        }
+        p->height = h;
+        p->hcap = cap;
+    }
+    int leaf = n->op == OP_CONST || n->op == OP_FIELD || n->op == OP_DERIVED ||
+               n->op == OP_LOCAL || n->op == OP_CMPF; /* a, b: not nodes */
+    int h = leaf ? 0 : height_of(p, n->a);
+    if (!leaf && height_of(p, n->b) > h)
+        h = height_of(p, n->b);
+    if (n->op == OP_IF && height_of(p, n->c) > h)
+        h = height_of(p, n->c);
+    p->height[k] = (uint16_t)(h + 1);
+    if (h + 1 > 4 * p->rs->lim.expr_depth) {
+        perr(p, p->tok.off, "expression too long: its tree is deeper than "
+                            "%ld levels (split it into derived values)",
+             4 * p->rs->lim.expr_depth);
+        return 0;
+    }
+    return 1;
+}
+
 static R mk(P *p, phs__node n)
 {
     R r = {emit(p, n), n.type, -1};
-    if (r.idx < 0)
+    if (r.idx < 0 || !track_height(p, r.idx, &n))
         return bad();
     /* Fold pure operators whose operands are all constants. */
     phs__node *x = &p->rs->nodes[r.idx];
@@ -818,6 +859,7 @@ int phs__expr_compile(phs_ruleset *rs, const phs__scope *scope,
     if (src->kind != PHS__Y_SCALAR)
         return phs__error_at(PHS_ESPEC, file, src->line, src->col,
                              "expected an expression (a string)");
+    p.base = rs->nnodes;
     phs__lex_init(&p.lx, src->str, src->len);
     next(&p);
     R r = parse_expr(&p);
@@ -825,6 +867,7 @@ int phs__expr_compile(phs_ruleset *rs, const phs__scope *scope,
         perr(&p, p.tok.off, "unexpected %s after the expression",
              phs__tok_name(p.tok.kind));
     phs__lex_free(&p.lx);
+    phs__free(p.height);
     if (p.failed)
         return phs_error_code(phs_error_last());
     uint64_t *refs = phs__arena_alloc(&rs->arena, rs->nwords * sizeof *refs);
