@@ -14,7 +14,7 @@
  *
  * load_ms: reading the CSV into columns + reading, loading and compiling the rules (+ setting
  *          up reusable records/results and the output columns).
- * eval_s:  for chunks of residents, filling reusable phs_record objects from the columns
+ * eval_s:  for chunks of 256 residents, filling reusable phs_record objects from the columns
  *          (field ids resolved once), phs_classify_batch, and reading the results into output
  *          columns and counts — what an HIS vendor embedding libphs would do.
  *
@@ -44,7 +44,9 @@
 #define PHS_SOURCE_ROOT "."
 #endif
 
-#define DEFAULT_CHUNK 4096
+/* Residents per phs_classify_batch call.  256 keeps one chunk's records and results in the
+ * CPU caches between filling, classifying and reading them; 4096 measured ~25% slower. */
+#define DEFAULT_CHUNK 256
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */

@@ -511,7 +511,7 @@ int main(int argc, char **argv)
 #else
     const char *rules = phs_rules_dir_default();
 #endif
-    size_t n = 1000000, chunk = 4096;
+    size_t n = 1000000, chunk = 256; /* 256 keeps a chunk's records and results in cache */
     uint64_t seed = 20240601;
     int reps = 3, loads = 7;
     for (int a = 1; a < argc; a++) {
