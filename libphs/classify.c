@@ -5,34 +5,39 @@
 
 #include "phs_private.h"
 
+/* One block holds every per-program array and the evaluation scratch, so a
+ * result is contiguous in memory. */
 int phs_result_new(phs_result **out, const phs_ruleset *rs)
 {
     if (!out || !rs)
         return phs__error_set(PHS_EINVAL, "result: NULL argument");
-    phs_result *r = phs__calloc(1, sizeof *r);
-    if (!r)
-        return phs__error_set(PHS_ENOMEM, "out of memory");
     size_t np = rs->nprograms ? rs->nprograms : 1;
     size_t nd = rs->nderived ? rs->nderived : 1;
+    size_t nw = rs->nwords ? rs->nwords : 1;
+    size_t size = sizeof(phs_result) + np * sizeof(phs__pout) +
+                  np * nw * sizeof(uint64_t) + nd * sizeof(phs__val) +
+                  np * sizeof(phs_date) + np * sizeof(uint32_t) + nd;
+    phs_result *r = phs__calloc(1, size);
+    if (!r)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    /* carve, largest alignment first */
+    r->prog = (phs__pout *)(r + 1);
+    r->missing = (uint64_t *)(r->prog + np);
+    r->ev.dval = (phs__val *)(r->missing + np * nw);
+    r->plan_date = (phs_date *)(r->ev.dval + nd);
+    r->plan_mask = (uint32_t *)(r->plan_date + np);
+    r->ev.dstate = (uint8_t *)(r->plan_mask + np);
     r->rs = rs;
-    r->prog = phs__calloc(np, sizeof *r->prog);
-    r->missing = phs__calloc(np * (rs->nwords ? rs->nwords : 1),
-                             sizeof *r->missing);
-    r->plan_date = phs__calloc(np, sizeof *r->plan_date);
-    r->plan_mask = phs__calloc(np, sizeof *r->plan_mask);
-    r->ev.dval = phs__calloc(nd, sizeof *r->ev.dval);
-    r->ev.dstate = phs__calloc(nd, 1);
-    r->ev.md = pcre2_match_data_create(rs->max_ovector ? rs->max_ovector : 1,
-                                       NULL);
+    r->ev.rs = rs;
+    r->ev.mctx = rs->mctx;
+    if (rs->nregex)
+        r->ev.md = pcre2_match_data_create(rs->max_ovector, NULL);
     r->id = phs__calloc(1, 64);
     r->id_cap = 64;
-    if (!r->prog || !r->missing || !r->plan_date || !r->plan_mask ||
-        !r->ev.dval || !r->ev.dstate || !r->ev.md || !r->id) {
+    if ((rs->nregex && !r->ev.md) || !r->id) {
         phs_result_free(r);
         return phs__error_set(PHS_ENOMEM, "out of memory");
     }
-    r->ev.rs = rs;
-    r->ev.mctx = rs->mctx;
     for (size_t p = 0; p < rs->nprograms; p++)
         r->prog[p].tier = -1;
     *out = r;
@@ -43,12 +48,6 @@ void phs_result_free(phs_result *r)
 {
     if (!r)
         return;
-    phs__free(r->prog);
-    phs__free(r->missing);
-    phs__free(r->plan_date);
-    phs__free(r->plan_mask);
-    phs__free(r->ev.dval);
-    phs__free(r->ev.dstate);
     pcre2_match_data_free(r->ev.md);
     phs__free(r->id);
     phs__free(r);

@@ -69,7 +69,11 @@ typedef enum {
     OP_MINMAX,    /* sub 'm' min, 'M' max */
     OP_ABS,       /* abs(a) */
     OP_HAS_CODE,  /* has_code(list a, constant prefixes k) */
-    OP_QUANT      /* any/all/count: list a, predicate b, slot c; sub 'a','l','c' */
+    OP_QUANT,     /* any/all/count: list a, predicate b, slot c; sub 'a','l','c' */
+    OP_CMPE,      /* enum field a ==/!= value index k.u.i; sub = CMP_EQ/NE */
+    OP_INE,       /* enum field a in the value set k.u.i (bit mask) */
+    OP_CMPFF,     /* number fields a, b compared; sub = CMP_* */
+    OP_CMPD       /* number derived value a against constant k.n; sub = CMP_* */
 } phs__op;
 
 enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };

@@ -1,5 +1,10 @@
 /* Evaluation of compiled expressions, with three-valued logic: every
- * operator returns 1 (known, value in *out) or 0 (unknown). */
+ * operator returns 1 (known, value in *out) or 0 (unknown).
+ *
+ * Speed: leaves (constants, fields, field/derived comparisons) are handled
+ * inline by their parent through eval(); only interior nodes recurse into
+ * phs__expr_eval, whose frame stays small because the less common
+ * operators live in eval_other(). */
 #include <math.h>
 #include <string.h>
 
@@ -12,7 +17,7 @@ static int str_cmp(phs__str a, phs__str b)
     return c ? c : (a.n > b.n) - (a.n < b.n);
 }
 
-static int cmp_result(int sub, int c)
+static inline int cmp_result(int sub, int c)
 {
     switch (sub) {
     case CMP_EQ: return c == 0;
@@ -24,16 +29,65 @@ static int cmp_result(int sub, int c)
     }
 }
 
-static int num_cmp(double a, double b) { return (a > b) - (a < b); }
+static inline int num_cmp(double a, double b) { return (a > b) - (a < b); }
 
 static int has_prefix(phs__str code, const phs__val *prefixes)
 {
     for (uint32_t j = 0; j < prefixes->u.l.n; j++) {
         phs__str p = prefixes->u.l.items[j];
-        if (code.n >= p.n && memcmp(code.p, p.p, p.n) == 0)
+        if (code.n >= p.n &&
+            (p.n == 0 || (code.p[0] == p.p[0] &&
+                          memcmp(code.p + 1, p.p + 1, p.n - 1) == 0)))
             return 1;
     }
     return 0;
+}
+
+static inline int eval(phs__eval *ev, int32_t i, phs__val *out)
+{
+    const phs__node *n = &ev->rs->nodes[i];
+    const phs_record *rec = ev->rec;
+    switch ((phs__op)n->op) {
+    case OP_CONST:
+        *out = n->k;
+        return 1;
+    case OP_CMPF:
+        if (!phs__record_has(rec, n->a))
+            return 0;
+        out->u.i = cmp_result(n->sub, num_cmp(rec->vals[n->a].u.n, n->k.u.n));
+        return 1;
+    case OP_CMPE:
+        if (!phs__record_has(rec, n->a))
+            return 0;
+        out->u.i = (rec->vals[n->a].u.i == n->k.u.i) == (n->sub == CMP_EQ);
+        return 1;
+    case OP_CMPD:
+        if (ev->dstate[n->a] == 1) {
+            out->u.i = cmp_result(n->sub, num_cmp(ev->dval[n->a].u.n, n->k.u.n));
+            return 1;
+        }
+        if (ev->dstate[n->a] == 2)
+            return 0;
+        return phs__expr_eval(ev, i, out);
+    case OP_DERIVED:
+        if (ev->dstate[n->a] == 1) {
+            *out = ev->dval[n->a];
+            return 1;
+        }
+        if (ev->dstate[n->a] == 2)
+            return 0;
+        return phs__expr_eval(ev, i, out);
+    case OP_FIELD:
+        if (phs__record_has(rec, n->a) &&
+            (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
+             n->type == PHS__T_DATE)) {
+            *out = rec->vals[n->a];
+            return 1;
+        }
+        return phs__expr_eval(ev, i, out);
+    default:
+        return phs__expr_eval(ev, i, out);
+    }
 }
 
 int phs__expr_test(phs__eval *ev, const phs__expr *e)
@@ -41,10 +95,24 @@ int phs__expr_test(phs__eval *ev, const phs__expr *e)
     phs__val v;
     if (e->root < 0)
         return 1;
-    if (!phs__expr_eval(ev, e->root, &v))
+    if (!eval(ev, e->root, &v))
         return -1;
     return v.u.i != 0;
 }
+
+/* Derived values are computed once per classification. */
+static int derived(phs__eval *ev, int32_t d, phs__val *out)
+{
+    uint8_t st = ev->dstate[d];
+    if (st == 0) {
+        st = eval(ev, ev->rs->derived[d].expr.root, &ev->dval[d]) ? 1 : 2;
+        ev->dstate[d] = st;
+    }
+    *out = ev->dval[d];
+    return st == 1;
+}
+
+static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out);
 
 int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
 {
@@ -54,45 +122,34 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
 
     switch ((phs__op)n->op) {
     case OP_CONST:
-        *out = n->k;
-        return 1;
+    case OP_CMPF:
+    case OP_CMPE:
+        return eval(ev, i, out);
     case OP_FIELD:
-        if (phs__record_has(ev->rec, n->a)) {
-            if (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
-                n->type == PHS__T_DATE) {
-                *out = ev->rec->vals[n->a];
-                return 1;
-            }
-        } else if (!ev->rs->fields[n->a].absent_default) {
+        if (!phs__record_has(ev->rec, n->a) &&
+            !ev->rs->fields[n->a].absent_default)
             return 0;
-        }
         phs__record_field(ev->rec, n->a, out);
         return 1;
-    case OP_DERIVED: {
-        uint8_t st = ev->dstate[n->a];
-        if (st == 0) {
-            const phs__derived *d = &ev->rs->derived[n->a];
-            st = phs__expr_eval(ev, d->expr.root, &ev->dval[n->a]) ? 1 : 2;
-            ev->dstate[n->a] = st;
-        }
-        *out = ev->dval[n->a];
-        return st == 1;
-    }
-    case OP_LOCAL:
-        *out = ev->loc[n->a];
+    case OP_DERIVED:
+        return derived(ev, n->a, out);
+    case OP_CMPD:
+        if (!derived(ev, n->a, &a))
+            return 0;
+        out->u.i = cmp_result(n->sub, num_cmp(a.u.n, n->k.u.n));
         return 1;
     case OP_NOT:
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         out->u.i = !a.u.i;
         return 1;
     case OP_AND:
-        ka = phs__expr_eval(ev, n->a, &a);
+        ka = eval(ev, n->a, &a);
         if (ka && !a.u.i) {
             out->u.i = 0;
             return 1;
         }
-        kb = phs__expr_eval(ev, n->b, &b);
+        kb = eval(ev, n->b, &b);
         if (kb && !b.u.i) {
             out->u.i = 0;
             return 1;
@@ -100,25 +157,20 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         out->u.i = 1;
         return ka && kb;
     case OP_OR:
-        ka = phs__expr_eval(ev, n->a, &a);
+        ka = eval(ev, n->a, &a);
         if (ka && a.u.i) {
             out->u.i = 1;
             return 1;
         }
-        kb = phs__expr_eval(ev, n->b, &b);
+        kb = eval(ev, n->b, &b);
         if (kb && b.u.i) {
             out->u.i = 1;
             return 1;
         }
         out->u.i = 0;
         return ka && kb;
-    case OP_NEG:
-        if (!phs__expr_eval(ev, n->a, &a))
-            return 0;
-        out->u.n = -a.u.n;
-        return 1;
     case OP_ARITH:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         switch (n->sub) {
         case '+': out->u.n = a.u.n + b.u.n; break;
@@ -130,22 +182,8 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
             out->u.n = a.u.n / b.u.n;
         }
         return isfinite(out->u.n);
-    case OP_DATE_ADD: {
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
-            return 0;
-        double d = n->sub == '-' ? -b.u.n : b.u.n;
-        if (!(fabs(d) < 3e6))
-            return 0;
-        out->u.i = a.u.i + (int32_t)floor(d);
-        return 1;
-    }
-    case OP_DATE_DIFF:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
-            return 0;
-        out->u.n = (double)a.u.i - (double)b.u.i;
-        return 1;
     case OP_CMP: {
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         int c;
         switch (n->c) {
@@ -156,14 +194,57 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         out->u.i = cmp_result(n->sub, c);
         return 1;
     }
-    case OP_CMPF:
+    case OP_CMPFF:
+        if (!phs__record_has(ev->rec, n->a) || !phs__record_has(ev->rec, n->b))
+            return 0;
+        out->u.i = cmp_result(n->sub, num_cmp(ev->rec->vals[n->a].u.n,
+                                              ev->rec->vals[n->b].u.n));
+        return 1;
+    case OP_INE:
         if (!phs__record_has(ev->rec, n->a))
             return 0;
-        out->u.i = cmp_result(n->sub,
-                              num_cmp(ev->rec->vals[n->a].u.n, n->k.u.n));
+        out->u.i = (n->c >> ev->rec->vals[n->a].u.i) & 1;
+        return 1;
+    case OP_IF:
+        if (!eval(ev, n->a, &a))
+            return 0;
+        return eval(ev, a.u.i ? n->b : n->c, out);
+    default:
+        return eval_other(ev, n, out);
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
+{
+    phs__val a, b;
+    switch ((phs__op)n->op) {
+    case OP_LOCAL:
+        *out = ev->loc[n->a];
+        return 1;
+    case OP_NEG:
+        if (!eval(ev, n->a, &a))
+            return 0;
+        out->u.n = -a.u.n;
+        return 1;
+    case OP_DATE_ADD: {
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+            return 0;
+        double d = n->sub == '-' ? -b.u.n : b.u.n;
+        if (!(fabs(d) < 3e6))
+            return 0;
+        out->u.i = a.u.i + (int32_t)floor(d);
+        return 1;
+    }
+    case OP_DATE_DIFF:
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+            return 0;
+        out->u.n = (double)a.u.i - (double)b.u.i;
         return 1;
     case OP_IN_CONST:
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         out->u.i = 0;
         if (n->sub == PHS__T_NUM) {
@@ -177,7 +258,7 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         }
         return 1;
     case OP_IN_LIST:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         out->u.i = 0;
         for (uint32_t j = 0; j < b.u.l.n; j++)
@@ -185,7 +266,7 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
                 out->u.i = 1;
         return 1;
     case OP_MATCH: {
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         const pcre2_code *re = ev->rs->regex[n->c];
         int rc = pcre2_match(re, (PCRE2_SPTR)a.u.s.p, a.u.s.n, 0, 0, ev->md,
@@ -201,59 +282,55 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         out->u.i = 1;
         return 1;
     }
-    case OP_IF:
-        if (!phs__expr_eval(ev, n->a, &a))
-            return 0;
-        return phs__expr_eval(ev, a.u.i ? n->b : n->c, out);
     case OP_COALESCE:
-        if (phs__expr_eval(ev, n->a, out))
+        if (eval(ev, n->a, out))
             return 1;
-        return phs__expr_eval(ev, n->b, out);
+        return eval(ev, n->b, out);
     case OP_KNOWN:
-        out->u.i = phs__expr_eval(ev, n->a, &a);
+        out->u.i = eval(ev, n->a, &a);
         return 1;
     case OP_AGE_AT:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         out->u.n = phs_date_age(a.u.i, b.u.i);
         return 1;
     case OP_ADD_MONTHS:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         if (!(fabs(b.u.n) < 100000))
             return 0;
         out->u.i = phs_date_add_months(a.u.i, (int)floor(b.u.n));
         return 1;
     case OP_LEN:
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         out->u.n = a.u.l.n;
         return 1;
     case OP_MINMAX:
-        if (!phs__expr_eval(ev, n->a, &a) || !phs__expr_eval(ev, n->b, &b))
+        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
         out->u.n = (n->sub == 'm') == (a.u.n < b.u.n) ? a.u.n : b.u.n;
         return 1;
     case OP_ABS:
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         out->u.n = fabs(a.u.n);
         return 1;
     case OP_HAS_CODE:
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         out->u.i = 0;
         for (uint32_t j = 0; j < a.u.l.n && !out->u.i; j++)
             out->u.i = has_prefix(a.u.l.items[j], &n->k);
         return 1;
     case OP_QUANT: {
-        if (!phs__expr_eval(ev, n->a, &a))
+        if (!eval(ev, n->a, &a))
             return 0;
         int unknown = 0;
         double count = 0;
         for (uint32_t j = 0; j < a.u.l.n; j++) {
             ev->loc[n->c].u.s = a.u.l.items[j];
-            if (!phs__expr_eval(ev, n->b, &b)) {
+            if (!eval(ev, n->b, &b)) {
                 unknown = 1;
                 continue;
             }
@@ -276,6 +353,7 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
             out->u.i = n->sub == 'l';
         return 1;
     }
+    default:
+        return 0;
     }
-    return 0;
 }

@@ -125,7 +125,9 @@ static int track_height(P *p, int32_t i, const phs__node *n)
         p->hcap = cap;
     }
     int leaf = n->op == OP_CONST || n->op == OP_FIELD || n->op == OP_DERIVED ||
-               n->op == OP_LOCAL || n->op == OP_CMPF; /* a, b: not nodes */
+               n->op == OP_LOCAL || n->op == OP_CMPF || n->op == OP_CMPE ||
+               n->op == OP_INE || n->op == OP_CMPFF ||
+               n->op == OP_CMPD; /* a, b: not nodes */
     int h = leaf ? 0 : height_of(p, n->a);
     if (!leaf && height_of(p, n->b) > h)
         h = height_of(p, n->b);
@@ -150,7 +152,8 @@ static R mk(P *p, phs__node n)
     phs__node *x = &p->rs->nodes[r.idx];
     int foldable = x->op != OP_FIELD && x->op != OP_DERIVED &&
                    x->op != OP_LOCAL && x->op != OP_CONST && x->op != OP_MATCH &&
-                   x->op != OP_QUANT && x->op != OP_CMPF;
+                   x->op != OP_QUANT && x->op != OP_CMPF && x->op != OP_CMPE &&
+                   x->op != OP_INE && x->op != OP_CMPFF && x->op != OP_CMPD;
     if (foldable && (x->a < 0 || is_const(p, x->a)) &&
         (x->b < 0 || is_const(p, x->b)) &&
         (x->op == OP_CMP || x->c < 0 || is_const(p, x->c))) {
@@ -227,6 +230,15 @@ static void need(P *p, R r, int type, size_t off, const char *what)
     if (r.idx >= 0 && r.type != type)
         perr(p, off, "%s must be a %s, not a %s", what, type_name(type),
              type_name(r.type));
+}
+
+/* Index of a value of an enum field, or -1. */
+static int enum_index(const phs__field *f, const char *v)
+{
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (strcmp(f->values[i], v) == 0)
+            return (int)i;
+    return -1;
 }
 
 /* Check a string constant compared with an enum field against its values. */
@@ -613,7 +625,31 @@ static R parse_cmp(P *p)
         check_enum(p, a, b, off);
         check_enum(p, b, a, off);
         int sub = CMP_EQ + (int)(k - TK_EQ);
+        if (b.field >= 0 && is_const(p, a.idx)) { /* 'M' == sex */
+            R t = a;
+            a = b;
+            b = t;
+        }
         const phs__node *na = &p->rs->nodes[a.idx];
+        const phs__node *nb = &p->rs->nodes[b.idx];
+        if (a.field >= 0 && !ordered && is_const(p, b.idx)) {
+            /* enum field against a value: compare value indexes */
+            phs__node n = node(OP_CMPE, PHS__T_BOOL, na->a, -1, -1);
+            n.k.u.i = enum_index(&p->rs->fields[a.field], nb->k.u.s.p);
+            n.sub = (uint8_t)sub;
+            return mk(p, n);
+        }
+        if (a.type == PHS__T_NUM && na->op == OP_FIELD && nb->op == OP_FIELD) {
+            phs__node n = node(OP_CMPFF, PHS__T_BOOL, na->a, nb->a, -1);
+            n.sub = (uint8_t)sub;
+            return mk(p, n);
+        }
+        if (a.type == PHS__T_NUM && na->op == OP_DERIVED && is_const(p, b.idx)) {
+            phs__node n = node(OP_CMPD, PHS__T_BOOL, na->a, -1, -1);
+            n.k = nb->k;
+            n.sub = (uint8_t)sub;
+            return mk(p, n);
+        }
         if (a.type == PHS__T_NUM && na->op == OP_FIELD && is_const(p, b.idx)) {
             phs__node n = node(OP_CMPF, PHS__T_BOOL, na->a, -1, -1);
             n.k = p->rs->nodes[b.idx].k;
@@ -632,6 +668,15 @@ static R parse_cmp(P *p)
             return bad();
         if (b.type == PHS__T_LIST && a.type == PHS__T_STR) {
             check_enum(p, a, b, boff);
+            const phs__field *ef = a.field >= 0 ? &p->rs->fields[a.field] : NULL;
+            if (ef && ef->nvalues <= 31 && is_const(p, b.idx) && !p->failed) {
+                const phs__node *nb = &p->rs->nodes[b.idx];
+                phs__node n = node(OP_INE, PHS__T_BOOL,
+                                   p->rs->nodes[a.idx].a, -1, 0);
+                for (uint32_t j = 0; j < nb->k.u.l.n; j++)
+                    n.c |= (int32_t)1 << enum_index(ef, nb->k.u.l.items[j].p);
+                return mk(p, n);
+            }
             if (is_const(p, b.idx)) {
                 phs__node n = node(OP_IN_CONST, PHS__T_BOOL, a.idx, -1, -1);
                 n.k = p->rs->nodes[b.idx].k;
@@ -818,11 +863,17 @@ static void collect_refs(const phs_ruleset *rs, int32_t i, uint64_t *set)
     case OP_LOCAL:
     case OP_KNOWN: /* known(x) is decided whatever x is */
         return;
+    case OP_CMPFF:
+        set[n->b / 64] |= (uint64_t)1 << (n->b % 64);
+        /* fall through */
     case OP_FIELD:
     case OP_CMPF:
+    case OP_CMPE:
+    case OP_INE:
         set[n->a / 64] |= (uint64_t)1 << (n->a % 64);
         return;
-    case OP_DERIVED: {
+    case OP_DERIVED:
+    case OP_CMPD: {
         const uint64_t *r = rs->derived[n->a].expr.refs;
         for (size_t w = 0; w < rs->nwords; w++)
             set[w] |= r[w];
