@@ -191,20 +191,20 @@ int phs_classify(const phs_ruleset *rs, const phs_record *rec,
                      ? rec->vals[rs->f_visit_date].u.i
                      : PHS_DATE_NONE;
     res->nplan = 0;
+    memset(res->missing, 0, rs->nprograms * rs->nwords * sizeof *res->missing);
     for (size_t c = 0; c < rs->nchecks; c++) {
         const phs__check *k = &rs->checks[c];
         if (phs__expr_test(ev, &k->when) == 1) {
-            for (size_t p = 0; p < rs->nprograms; p++) {
-                res->prog[p].outcome = PHS_NOT_ENROLLED;
-                res->prog[p].tier = -1;
-            }
+            /* a refused record leaves no trace of the previous one */
+            for (size_t p = 0; p < rs->nprograms; p++)
+                res->prog[p] = (phs__pout){PHS_NOT_ENROLLED, 0, -1,
+                                           PHS_DATE_NONE, PHS_DATE_NONE, 0, 0};
             return phs__error_record(PHS_ERECORD, rs->fields[k->field].name,
                                      0, "%s: %s (check %s)",
                                      rs->fields[k->field].name, k->message,
                                      k->id);
         }
     }
-    memset(res->missing, 0, rs->nprograms * rs->nwords * sizeof *res->missing);
     for (size_t p = 0; p < rs->nprograms; p++)
         classify_program(ev, p, res->visit, &res->prog[p],
                          res->missing + p * rs->nwords);

@@ -60,10 +60,9 @@ void phs__lex_next(phs__lexer *lx, phs__tok *t)
                ((s[lx->pos] >= '0' && s[lx->pos] <= '9') || s[lx->pos] == '.'))
             tmp[n++] = s[lx->pos++];
         tmp[n] = '\0';
-        char *end;
-        t->num = strtod(tmp, &end);
         t->len = lx->pos - t->off;
-        if (*end != '\0' || is_ident(lx->pos < lx->len ? s[lx->pos] : 0, 0)) {
+        if (!phs__parse_decimal(tmp, n, &t->num) ||
+            is_ident(lx->pos < lx->len ? s[lx->pos] : 0, 0)) {
             t->kind = TK_ERROR;
             t->err = "malformed number";
             return;

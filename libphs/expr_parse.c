@@ -55,10 +55,21 @@ static void perr(P *p, size_t off, const char *fmt, ...)
     phs__error_at(PHS_ESPEC, p->file, p->line, p->col + (int)off, "%s", msg);
 }
 
+/* Out of memory is not a spec error: report PHS_ENOMEM. */
+static void poom(P *p)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    phs__error_set(PHS_ENOMEM, "out of memory");
+}
+
 static void next(P *p)
 {
     phs__lex_next(&p->lx, &p->tok);
-    if (p->tok.kind == TK_ERROR)
+    if (p->tok.kind == TK_ERROR && p->lx.sbuf.oom)
+        poom(p);
+    else if (p->tok.kind == TK_ERROR)
         perr(p, p->tok.off, "%s", p->tok.err);
 }
 
@@ -92,8 +103,7 @@ static int32_t emit(P *p, phs__node n)
         size_t cap = rs->nodes_cap ? rs->nodes_cap * 2 : 256;
         phs__node *nn = phs__realloc(rs->nodes, cap * sizeof *nn);
         if (!nn) {
-            p->failed = 1;
-            phs__error_set(PHS_ENOMEM, "out of memory");
+            poom(p);
             return -1;
         }
         rs->nodes = nn;
@@ -118,7 +128,7 @@ static int track_height(P *p, int32_t i, const phs__node *n)
         size_t cap = p->hcap ? p->hcap * 2 : 64;
         uint16_t *h = phs__realloc(p->height, cap * sizeof *h);
         if (!h) {
-            perr(p, 0, "out of memory");
+            poom(p);
             return 0;
         }
         p->height = h;
@@ -203,7 +213,7 @@ static R const_str(P *p, const char *s, size_t len)
     phs__node n = node(OP_CONST, PHS__T_STR, -1, -1, -1);
     char *c = phs__arena_strndup(&p->rs->arena, s, len);
     if (!c) {
-        perr(p, 0, "out of memory");
+        poom(p);
         return bad();
     }
     n.k.u.s.p = c;
@@ -268,7 +278,7 @@ static void check_enum(P *p, R field, R lit, size_t off)
 }
 
 /* list := '[' (const (',' const)*)? ']' — constants only */
-static R parse_list(P *p, size_t off)
+static R parse_list(P *p)
 {
     phs__val items[256];
     int type = -1;
@@ -288,7 +298,7 @@ static R parse_list(P *p, size_t off)
                 char *c = phs__arena_strndup(&p->rs->arena, p->tok.str,
                                              p->tok.slen);
                 if (!c) {
-                    perr(p, off, "out of memory");
+                    poom(p);
                     return bad();
                 }
                 items[n].u.s.p = c;
@@ -312,7 +322,7 @@ static R parse_list(P *p, size_t off)
         phs__str *arr = phs__arena_alloc(&p->rs->arena,
                                          (n ? n : 1) * sizeof *arr);
         if (!arr) {
-            perr(p, off, "out of memory");
+            poom(p);
             return bad();
         }
         for (uint32_t i = 0; i < n; i++)
@@ -322,7 +332,7 @@ static R parse_list(P *p, size_t off)
     } else {
         double *arr = phs__arena_alloc(&p->rs->arena, (n ? n : 1) * sizeof *arr);
         if (!arr) {
-            perr(p, off, "out of memory");
+            poom(p);
             return bad();
         }
         for (uint32_t i = 0; i < n; i++)
@@ -409,7 +419,9 @@ static R parse_call(P *p, const char *name, size_t len, size_t off)
         R list = parse_expr(p);
         need(p, list, PHS__T_LIST, loff, "the quantified value");
         expect(p, TK_COLON, "before the condition");
-        if (!var || p->failed)
+        if (!var)
+            poom(p);
+        if (p->failed)
             return bad();
         p->locals[p->nlocals++] = var;
         size_t coff = p->tok.off;
@@ -534,7 +546,7 @@ static R parse_primary(P *p)
         return r;
     case TK_LBRACK:
         next(p);
-        return parse_list(p, off);
+        return parse_list(p);
     case TK_IDENT: {
         const char *name = p->lx.src + p->tok.off;
         size_t len = p->tok.len;
@@ -729,7 +741,7 @@ static R parse_cmp(P *p)
             pcre2_code **nr = phs__realloc(rs->regex, cap * sizeof *nr);
             if (!nr) {
                 pcre2_code_free(re);
-                perr(p, off, "out of memory");
+                poom(p);
                 return bad();
             }
             rs->regex = nr;

@@ -72,6 +72,9 @@ void phs__sha256_init(phs__sha256 *s);
 void phs__sha256_update(phs__sha256 *s, const void *data, size_t n);
 void phs__sha256_final(phs__sha256 *s, unsigned char out[32]);
 
+/* ---- record.c: locale-independent decimal numbers ---- */
+int phs__parse_decimal(const char *s, size_t len, double *out);
+
 /* ---- date.c ---- */
 phs_date phs__date_from_ymd(int y, int m, int d); /* no validation */
 

@@ -592,7 +592,7 @@ static int rd_apply_member(phs_reader *rd, phs_record *rec,
         break;
     case VK_NUM:
         if (type == PHS_TYPE_NUMBER)
-            rc = phs_record_set_number(rec, f, strtod(val, NULL));
+            rc = phs_record_set_text(rec, f, val, m->val.len);
         else if (type == PHS_TYPE_CODES)
             rc = rd_set_codes_text(rec, f, val, m->val.len);
         else

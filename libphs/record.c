@@ -3,6 +3,7 @@
  * live in one array, each codes field holding (first index, count).  After a
  * few uses a reused record no longer allocates. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,6 +176,52 @@ static long store_text(phs_record *r, const char *s, size_t len)
     return off;
 }
 
+/* Strict UTF-8 (no overlongs, surrogates or values above U+10FFFF): text
+ * in another encoding (GBK from an old HIS) is refused, never passed on. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned min, cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1, min = 0x80, cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2, min = 0x800, cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (n - i <= k)
+            return 0;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static int text_ok(const phs__field *fd, const char *s, size_t len)
+{
+    if (memchr(s, '\0', len))
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: text contains a NUL byte", fd->name);
+    if (!utf8_valid((const unsigned char *)s, len))
+        return phs__error_record(PHS_ERECORD, fd->name, 0,
+                                 "%s: text is not valid UTF-8", fd->name);
+    return PHS_OK;
+}
+
 int phs_record_set_string(phs_record *r, int f, const char *s, size_t len)
 {
     int rc = check_field(r, f, PHS_TYPE_STRING, "set_string");
@@ -183,9 +230,9 @@ int phs_record_set_string(phs_record *r, int f, const char *s, size_t len)
     const phs__field *fd = &r->rs->fields[f];
     if (!s)
         return phs__error_set(PHS_EINVAL, "set_string: NULL string");
-    if (memchr(s, '\0', len))
-        return phs__error_record(PHS_ERECORD, fd->name, 0,
-                                 "%s: text contains a NUL byte", fd->name);
+    rc = text_ok(fd, s, len);
+    if (rc < 0)
+        return rc;
     if (fd->type == PHS_TYPE_ENUM) {
         for (size_t i = 0; i < fd->nvalues; i++)
             if (strlen(fd->values[i]) == len &&
@@ -253,10 +300,12 @@ int phs_record_add_code(phs_record *r, int f, const char *s, size_t len)
         return rc;
     if (!s)
         return phs__error_set(PHS_EINVAL, "add_code: NULL string");
-    if (len == 0 || memchr(s, '\0', len))
+    if (len == 0)
         return phs__error_record(PHS_ERECORD, r->rs->fields[f].name, 0,
-                                 "%s: empty or invalid code",
-                                 r->rs->fields[f].name);
+                                 "%s: empty code", r->rs->fields[f].name);
+    rc = text_ok(&r->rs->fields[f], s, len);
+    if (rc < 0)
+        return rc;
     return add_code(r, f, s, len);
 }
 
@@ -275,16 +324,52 @@ int phs_record_unset(phs_record *r, int f)
     return PHS_OK;
 }
 
-static int parse_number(const char *s, size_t len, double *out)
+/* A decimal number: [+-]digits[.digits][(e|E)[+-]digits], nothing else (no
+ * hex, inf, nan, spaces), read the same in every locale: the digits are
+ * rewritten without a decimal point ("140.5" -> "1405e-1") for strtod. */
+int phs__parse_decimal(const char *s, size_t len, double *out)
 {
-    char buf[64];
-    char *end;
-    if (len == 0 || len >= sizeof buf)
+    char buf[96];
+    size_t i = 0, n = 0, ndigits = 0;
+    long exp = 0, e = 0;
+    int esign = 1;
+    if (i < len && (s[i] == '+' || s[i] == '-')) {
+        if (s[i] == '-')
+            buf[n++] = '-';
+        i++;
+    }
+    for (int frac = 0; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            if (n < 40) {
+                buf[n++] = s[i];
+                exp -= frac;
+            } else if (!frac) {
+                exp++; /* digits beyond 40 only scale the value */
+            }
+            ndigits++;
+        } else if (s[i] == '.' && !frac) {
+            frac = 1;
+        } else {
+            break;
+        }
+    }
+    if (ndigits == 0)
         return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    *out = strtod(buf, &end);
-    return *end == '\0' && buf[0] != ' ';
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            esign = s[i++] == '-' ? -1 : 1;
+        if (i == len)
+            return 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+    }
+    if (i != len)
+        return 0;
+    snprintf(buf + n, sizeof buf - n, "e%ld", exp + esign * e);
+    *out = strtod(buf, NULL);
+    return 1;
 }
 
 static int word_is(const char *s, size_t len, const char *w)
@@ -297,6 +382,9 @@ int phs_record_set_text(phs_record *r, int f, const char *s, size_t len)
     if (!r || f < 0 || (size_t)f >= r->rs->nfields || (!s && len))
         return phs__error_set(PHS_EINVAL, "set_text: bad arguments");
     const phs__field *fd = &r->rs->fields[f];
+    if (fd->type == PHS_TYPE_STRING) /* text keeps its spaces */
+        return len ? phs_record_set_string(r, f, s, len)
+                   : phs_record_unset(r, f);
     while (len && (*s == ' ' || *s == '\t')) {
         s++;
         len--;
@@ -329,7 +417,7 @@ int phs_record_set_text(phs_record *r, int f, const char *s, size_t len)
     switch (fd->type) {
     case PHS_TYPE_NUMBER: {
         double v;
-        if (!parse_number(s, len, &v))
+        if (!phs__parse_decimal(s, len, &v))
             return phs__error_record(PHS_ERECORD, fd->name, 0,
                                      "%s: '%.*s' is not a number", fd->name,
                                      (int)(len > 40 ? 40 : len), s);

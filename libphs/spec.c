@@ -111,10 +111,8 @@ static int opt_str(L *l, const phs__ynode *m, const char *key,
 static int to_number(L *l, const phs__ynode *n, const char *what, double *out)
 {
     const char *s;
-    char *end;
     TRY(scalar(l, n, what, &s));
-    *out = strtod(s, &end);
-    if (!n->plain || *s == '\0' || *end != '\0' || !isfinite(*out))
+    if (!n->plain || !phs__parse_decimal(s, n->len, out) || !isfinite(*out))
         return err(l, n, "%s must be a number, not '%s'", what, s);
     return PHS_OK;
 }
@@ -564,12 +562,11 @@ static int load_clauses(L *l, const phs__ynode *root)
 static int param_value(L *l, const phs__ynode *at, phs__param *pa,
                        const char *text, const char **values, size_t nvalues)
 {
-    char *end;
     pa->text = text;
     switch (pa->type) {
     case PHS__T_NUM:
-        pa->value.u.n = strtod(text, &end);
-        if (*text == '\0' || *end != '\0' || !isfinite(pa->value.u.n))
+        if (!phs__parse_decimal(text, strlen(text), &pa->value.u.n) ||
+            !isfinite(pa->value.u.n))
             return err(l, at, "parameter '%s' must be a number, not '%s'",
                        pa->name, text);
         return PHS_OK;

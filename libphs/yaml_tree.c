@@ -1,6 +1,7 @@
 /* libyaml's event stream -> a small tree, with the limits libyaml lacks:
  * input size, nesting depth, node count; anchors, aliases and tags refused
  * (no alias expansion means no "billion laughs"). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -245,9 +246,8 @@ static int cmp_slot(const void *x, const void *y)
 static void canon_scalar(phs__buf *b, const phs__ynode *n)
 {
     if (n->plain && n->len > 0) {
-        char *end;
-        double v = strtod(n->str, &end);
-        if (*end == '\0' && v == v) {
+        double v;
+        if (phs__parse_decimal(n->str, n->len, &v) && isfinite(v)) {
             phs__buf_printf(b, "n%.17g", v);
             return;
         }
