@@ -3,7 +3,7 @@
  * the result has grown to the longest id it has seen. */
 #include <string.h>
 
-#include "phs_private.h"
+#include "expr.h"
 
 /* One block holds every per-program array and the evaluation scratch, so a
  * result is contiguous in memory. */

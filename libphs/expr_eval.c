@@ -10,26 +10,14 @@
 
 #include "expr.h"
 
+#define eval phs__eval_leaf
+
 static int str_cmp(phs__str a, phs__str b)
 {
     uint32_t n = a.n < b.n ? a.n : b.n;
     int c = memcmp(a.p, b.p, n);
     return c ? c : (a.n > b.n) - (a.n < b.n);
 }
-
-static inline int cmp_result(int sub, int c)
-{
-    switch (sub) {
-    case CMP_EQ: return c == 0;
-    case CMP_NE: return c != 0;
-    case CMP_LT: return c < 0;
-    case CMP_LE: return c <= 0;
-    case CMP_GT: return c > 0;
-    default: return c >= 0;
-    }
-}
-
-static inline int num_cmp(double a, double b) { return (a > b) - (a < b); }
 
 static int has_prefix(phs__str code, const phs__val *prefixes)
 {
@@ -41,63 +29,6 @@ static int has_prefix(phs__str code, const phs__val *prefixes)
             return 1;
     }
     return 0;
-}
-
-static inline int eval(phs__eval *ev, int32_t i, phs__val *out)
-{
-    const phs__node *n = &ev->rs->nodes[i];
-    const phs_record *rec = ev->rec;
-    switch ((phs__op)n->op) {
-    case OP_CONST:
-        *out = n->k;
-        return 1;
-    case OP_CMPF:
-        if (!phs__record_has(rec, n->a))
-            return 0;
-        out->u.i = cmp_result(n->sub, num_cmp(rec->vals[n->a].u.n, n->k.u.n));
-        return 1;
-    case OP_CMPE:
-        if (!phs__record_has(rec, n->a))
-            return 0;
-        out->u.i = (rec->vals[n->a].u.i == n->k.u.i) == (n->sub == CMP_EQ);
-        return 1;
-    case OP_CMPD:
-        if (ev->dstate[n->a] == 1) {
-            out->u.i = cmp_result(n->sub, num_cmp(ev->dval[n->a].u.n, n->k.u.n));
-            return 1;
-        }
-        if (ev->dstate[n->a] == 2)
-            return 0;
-        return phs__expr_eval(ev, i, out);
-    case OP_DERIVED:
-        if (ev->dstate[n->a] == 1) {
-            *out = ev->dval[n->a];
-            return 1;
-        }
-        if (ev->dstate[n->a] == 2)
-            return 0;
-        return phs__expr_eval(ev, i, out);
-    case OP_FIELD:
-        if (phs__record_has(rec, n->a) &&
-            (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
-             n->type == PHS__T_DATE)) {
-            *out = rec->vals[n->a];
-            return 1;
-        }
-        return phs__expr_eval(ev, i, out);
-    default:
-        return phs__expr_eval(ev, i, out);
-    }
-}
-
-int phs__expr_test(phs__eval *ev, const phs__expr *e)
-{
-    phs__val v;
-    if (e->root < 0)
-        return 1;
-    if (!eval(ev, e->root, &v))
-        return -1;
-    return v.u.i != 0;
 }
 
 /* Derived values are computed once per classification. */
@@ -209,6 +140,9 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         if (!eval(ev, n->a, &a))
             return 0;
         return eval(ev, a.u.i ? n->b : n->c, out);
+    case OP_KNOWN:
+        out->u.i = eval(ev, n->a, &a);
+        return 1;
     default:
         return eval_other(ev, n, out);
     }
@@ -286,9 +220,6 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         if (eval(ev, n->a, out))
             return 1;
         return eval(ev, n->b, out);
-    case OP_KNOWN:
-        out->u.i = eval(ev, n->a, &a);
-        return 1;
     case OP_AGE_AT:
         if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;

@@ -157,8 +157,7 @@ typedef struct phs__eval {
 
 /* Evaluate; returns 1 known (value in *out), 0 unknown. */
 int phs__expr_eval(phs__eval *ev, int32_t node, phs__val *out);
-/* Evaluate a boolean: 1 true, 0 false, -1 unknown. */
-int phs__expr_test(phs__eval *ev, const phs__expr *e);
+/* phs__expr_test (expr.h): evaluate a boolean: 1 true, 0 false, -1 unknown. */
 
 /* Compilation scope: resolves names while compiling one expression:
  * loop variables, then the program's parameters and derived values, then
