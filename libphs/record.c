@@ -330,7 +330,7 @@ int phs_record_unset(phs_record *r, int f)
 int phs__parse_decimal(const char *s, size_t len, double *out)
 {
     char buf[96];
-    size_t i = 0, n = 0, ndigits = 0;
+    size_t i = 0, n = 0, n0, ndigits = 0;
     long exp = 0, e = 0;
     int esign = 1;
     if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -338,9 +338,12 @@ int phs__parse_decimal(const char *s, size_t len, double *out)
             buf[n++] = '-';
         i++;
     }
+    n0 = n;
     for (int frac = 0; i < len; i++) {
         if (s[i] >= '0' && s[i] <= '9') {
-            if (n < 40) {
+            if (n == n0 && s[i] == '0') {
+                exp -= frac; /* leading zeros carry no digits */
+            } else if (n - n0 < 40) {
                 buf[n++] = s[i];
                 exp -= frac;
             } else if (!frac) {
@@ -367,6 +370,8 @@ int phs__parse_decimal(const char *s, size_t len, double *out)
     }
     if (i != len)
         return 0;
+    if (n == n0)
+        buf[n++] = '0';
     snprintf(buf + n, sizeof buf - n, "e%ld", exp + esign * e);
     *out = strtod(buf, NULL);
     return 1;

@@ -41,6 +41,17 @@ const char *phs_result_tier(const phs_result *r, size_t p)
     }
 }
 
+int phs_result_tier_index(const phs_result *r, size_t p)
+{
+    const phs__pout *o = pout(r, p);
+    return o && o->outcome == PHS_TIERED ? o->tier : -1;
+}
+
+uint64_t phs_result_flag_mask(const phs_result *r, size_t p)
+{
+    return pout(r, p) ? pout(r, p)->flags : 0;
+}
+
 int phs_result_level(const phs_result *r, size_t p)
 {
     return tier(r, p) ? tier(r, p)->level : 0;

@@ -487,3 +487,25 @@ int phs_ruleset_field_type(const phs_ruleset *rs, int id)
     return rs && id >= 0 && (size_t)id < rs->nfields ? rs->fields[id].type
                                                      : PHS_ERROR;
 }
+
+size_t phs_ruleset_tier_count(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->ntiers : 0;
+}
+
+const char *phs_ruleset_tier_id(const phs_ruleset *rs, size_t p, size_t t)
+{
+    const phs__program *pr = prog(rs, p);
+    return pr && t < pr->ntiers ? pr->tiers[t].name : NULL;
+}
+
+size_t phs_ruleset_flag_count(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->nflags : 0;
+}
+
+const char *phs_ruleset_flag_id(const phs_ruleset *rs, size_t p, size_t f)
+{
+    const phs__program *pr = prog(rs, p);
+    return pr && f < pr->nflags ? pr->flags[f].name : NULL;
+}

@@ -243,6 +243,16 @@ PHS_EXTERN(const char *) phs_ruleset_program_title(const phs_ruleset *rs,
 PHS_EXTERN(int) phs_ruleset_program_index(const phs_ruleset *rs,
                                           const char *id);
 
+/** Number of tiers of program `p` (first-match order), and tier t's id.
+ *  Ids are the ruleset's strings, valid for the ruleset's lifetime. */
+PHS_EXTERN(size_t) phs_ruleset_tier_count(const phs_ruleset *rs, size_t p);
+PHS_EXTERN(const char *) phs_ruleset_tier_id(const phs_ruleset *rs, size_t p,
+                                             size_t t);
+/** Number of flags of program `p`, and flag f's id (ruleset's strings). */
+PHS_EXTERN(size_t) phs_ruleset_flag_count(const phs_ruleset *rs, size_t p);
+PHS_EXTERN(const char *) phs_ruleset_flag_id(const phs_ruleset *rs, size_t p,
+                                             size_t f);
+
 /** Value types of input fields. */
 typedef enum phs_type {
     PHS_TYPE_NUMBER = 0,
@@ -354,13 +364,56 @@ PHS_EXTERN(int) phs_classify_batch(const phs_ruleset *rs,
                                    phs_result *const *results, int *status,
                                    size_t n);
 
+/** A column of input values for phs_classify_columns.  `values` points to
+ *  n values of the field's natural type; absence is marked in the value:
+ *  - number: const double *, NaN = absent;
+ *  - bool:   const int8_t *, 0 false, 1 true, -1 absent;
+ *  - date:   const phs_date *, PHS_DATE_NONE = absent;
+ *  - string, enum: const char *const *, NULL = absent;
+ *  - codes:  const char *const *, codes separated by ';' or ',', NULL =
+ *    absent ("" = the empty list). */
+typedef struct phs_column {
+    int field;          /**< field id (phs_ruleset_field_id) */
+    const void *values; /**< n values, borrowed for the call */
+} phs_column;
+
+/** Classify n residents given as columns, writing compact outputs; for
+ *  analysts' data frames and bulk jobs.  For resident i and program p
+ *  (k = i * phs_ruleset_program_count(rs) + p), any output may be NULL:
+ *  - tier[k]: the tier index (phs_ruleset_tier_id), or PHS_COL_* below;
+ *  - next_due[k]: the due date or PHS_DATE_NONE;
+ *  - flags[k]: the flag mask (phs_result_flag_mask);
+ *  - status[i]: the resident's phs_classify status (PHS_ERECORD for a value
+ *    out of range or a failed record check; its outputs are PHS_COL_ERROR).
+ *  @return PHS_OK when every resident succeeded, PHS_ERECORD when any
+ *  failed, PHS_EINVAL for bad arguments (a column of an unknown field),
+ *  PHS_ENOMEM. */
+PHS_EXTERN(int) phs_classify_columns(const phs_ruleset *rs, size_t n,
+                                     const phs_column *cols, size_t ncols,
+                                     int16_t *tier, phs_date *next_due,
+                                     uint64_t *flags, int *status);
+
+/** Negative values of phs_classify_columns' tier output. */
+#define PHS_COL_NOT_ENROLLED (-1)
+#define PHS_COL_INSUFFICIENT_DATA (-2)
+#define PHS_COL_UNCLASSIFIED (-3)
+#define PHS_COL_ERROR (-4)
+
 /** The id of the classified record (echo of its "id" field, or ""). */
 PHS_EXTERN(const char *) phs_result_id(const phs_result *res);
 /** Outcome kind for program `p` (index as in phs_ruleset_program_id). */
 PHS_EXTERN(int) phs_result_outcome(const phs_result *res, size_t p);
 /** Tier id for program `p`; "insufficient_data" or "unclassified" for those
- *  outcomes; NULL when not enrolled. */
+ *  outcomes; NULL when not enrolled.  Like every name a result returns (tier,
+ *  flag, action, reason, citation, missing field), it is the ruleset's
+ *  string, valid for the ruleset's lifetime. */
 PHS_EXTERN(const char *) phs_result_tier(const phs_result *res, size_t p);
+/** Index of the tier decided for program `p` (see phs_ruleset_tier_id), or
+ *  -1 when the outcome is not PHS_TIERED.  For tallies without strcmp. */
+PHS_EXTERN(int) phs_result_tier_index(const phs_result *res, size_t p);
+/** Raised flags of program `p` as a bit mask over flag indexes
+ *  (bit f = phs_ruleset_flag_id(rs, p, f)). */
+PHS_EXTERN(uint64_t) phs_result_flag_mask(const phs_result *res, size_t p);
 /** Tier severity level (higher = more urgent), 0 when no tier. */
 PHS_EXTERN(int) phs_result_level(const phs_result *res, size_t p);
 /** The national follow-up classification code (CV05.10.012) of the tier,
