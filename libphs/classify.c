@@ -15,15 +15,18 @@ int phs_result_new(phs_result **out, const phs_ruleset *rs)
     size_t nd = rs->nderived ? rs->nderived : 1;
     size_t nw = rs->nwords ? rs->nwords : 1;
     size_t size = sizeof(phs_result) + np * sizeof(phs__pout) +
-                  np * nw * sizeof(uint64_t) + nd * sizeof(phs__val) +
-                  np * sizeof(phs_date) + np * sizeof(uint32_t) + nd;
+                  (np * nw + nw + nd * nw) * sizeof(uint64_t) +
+                  nd * sizeof(phs__val) + np * sizeof(phs_date) +
+                  np * sizeof(uint32_t) + nd;
     phs_result *r = phs__calloc(1, size);
     if (!r)
         return phs__error_set(PHS_ENOMEM, "out of memory");
     /* carve, largest alignment first */
     r->prog = (phs__pout *)(r + 1);
     r->missing = (uint64_t *)(r->prog + np);
-    r->ev.dval = (phs__val *)(r->missing + np * nw);
+    r->ev.miss = r->missing + np * nw;
+    r->ev.dmiss = r->ev.miss + nw;
+    r->ev.dval = (phs__val *)(r->ev.dmiss + nd * nw);
     r->plan_date = (phs_date *)(r->ev.dval + nd);
     r->plan_mask = (uint32_t *)(r->plan_date + np);
     r->ev.dstate = (uint8_t *)(r->plan_mask + np);
@@ -53,19 +56,11 @@ void phs_result_free(phs_result *r)
     phs__free(r);
 }
 
-/* missing |= refs of e that are absent and have no "not observed" value */
-static void add_missing(const phs_ruleset *rs, const phs_record *rec,
-                        uint64_t *missing, const phs__expr *e)
+/* missing |= the fields the last evaluation lacked */
+static void add_missing(const phs__eval *ev, uint64_t *missing)
 {
-    for (size_t w = 0; w < rs->nwords; w++) {
-        uint64_t m = e->refs[w] & ~rec->present[w];
-        while (m) {
-            int b = __builtin_ctzll(m);
-            m &= m - 1;
-            if (!rs->fields[w * 64 + (size_t)b].absent_default)
-                missing[w] |= (uint64_t)1 << b;
-        }
-    }
+    for (size_t w = 0; w < ev->rs->nwords; w++)
+        missing[w] |= ev->miss[w];
 }
 
 static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
@@ -75,8 +70,9 @@ static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
     o->due = o->earliest = PHS_DATE_NONE;
     if (t->from.root >= 0) {
         phs__val v;
+        memset(ev->miss, 0, ev->rs->nwords * sizeof *ev->miss);
         if (!phs__expr_eval(ev, t->from.root, &v)) {
-            add_missing(ev->rs, ev->rec, missing, &t->from);
+            add_missing(ev, missing);
             return;
         }
         from = v.u.i;
@@ -102,7 +98,7 @@ static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
     o->enrolled = (int8_t)e;
     if (e < 0) {
         o->outcome = PHS_INSUFFICIENT_DATA;
-        add_missing(rs, ev->rec, missing, &p->elig.when);
+        add_missing(ev, missing);
     } else if (e == 0) {
         o->outcome = PHS_NOT_ENROLLED;
     } else {
@@ -117,7 +113,7 @@ static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
             }
             if (v < 0) { /* cannot know whether this tier applies */
                 o->outcome = PHS_INSUFFICIENT_DATA;
-                add_missing(rs, ev->rec, missing, &p->tiers[t].r.when);
+                add_missing(ev, missing);
                 break;
             }
         }

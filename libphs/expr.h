@@ -10,6 +10,8 @@
 #ifndef PHS_EXPR_H
 #define PHS_EXPR_H
 
+#include <string.h>
+
 #include "phs_private.h"
 
 typedef enum {
@@ -100,6 +102,13 @@ static inline int cmp_result(int sub, int c)
 
 static inline int num_cmp(double a, double b) { return (a > b) - (a < b); }
 
+/* Mark field f as missing from the current evaluation. */
+static inline int phs__miss(phs__eval *ev, int32_t f)
+{
+    ev->miss[f / 64] |= (uint64_t)1 << (f % 64);
+    return 0;
+}
+
 /* Leaves (constants, fields, field and derived comparisons) are evaluated
  * inline by their parent; only interior nodes call phs__expr_eval. */
 static inline int phs__eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
@@ -112,12 +121,12 @@ static inline int phs__eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
         return 1;
     case OP_CMPF:
         if (!phs__record_has(rec, n->a))
-            return 0;
+            return phs__miss(ev, n->a);
         out->u.i = cmp_result(n->sub, num_cmp(rec->vals[n->a].u.n, n->k.u.n));
         return 1;
     case OP_CMPE:
         if (!phs__record_has(rec, n->a))
-            return 0;
+            return phs__miss(ev, n->a);
         out->u.i = (rec->vals[n->a].u.i == n->k.u.i) == (n->sub == CMP_EQ);
         return 1;
     case OP_CMPD:
@@ -125,16 +134,12 @@ static inline int phs__eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
             out->u.i = cmp_result(n->sub, num_cmp(ev->dval[n->a].u.n, n->k.u.n));
             return 1;
         }
-        if (ev->dstate[n->a] == 2)
-            return 0;
         return phs__expr_eval(ev, i, out);
     case OP_DERIVED:
         if (ev->dstate[n->a] == 1) {
             *out = ev->dval[n->a];
             return 1;
         }
-        if (ev->dstate[n->a] == 2)
-            return 0;
         return phs__expr_eval(ev, i, out);
     case OP_FIELD:
         if (phs__record_has(rec, n->a)) {
@@ -159,6 +164,7 @@ static inline int phs__expr_test(phs__eval *ev, const phs__expr *e)
     phs__val v;
     if (e->root < 0)
         return 1;
+    memset(ev->miss, 0, ev->rs->nwords * sizeof *ev->miss);
     if (!phs__eval_leaf(ev, e->root, &v))
         return -1;
     return v.u.i != 0;

@@ -31,23 +31,68 @@ static int has_prefix(phs__str code, const phs__val *prefixes)
     return 0;
 }
 
-/* Derived values are computed once per classification. */
+/* Saving and restoring the missing-field marks around an operator. */
+typedef struct {
+    uint64_t w[PHS__MAX_FIELDS / 64];
+} marks;
+
+static inline void save(const phs__eval *ev, marks *m)
+{
+    memcpy(m->w, ev->miss, ev->rs->nwords * sizeof *ev->miss);
+}
+
+static inline void restore(phs__eval *ev, const marks *m)
+{
+    memcpy(ev->miss, m->w, ev->rs->nwords * sizeof *ev->miss);
+}
+
+/* Derived values are computed once per classification; an unknown one
+ * keeps the fields it lacked, to mark them again at each use. */
 static int derived(phs__eval *ev, int32_t d, phs__val *out)
 {
+    size_t nw = ev->rs->nwords;
+    uint64_t *dm = ev->dmiss + (size_t)d * nw;
     uint8_t st = ev->dstate[d];
     if (st == 0) {
+        marks m;
+        save(ev, &m);
+        memset(ev->miss, 0, nw * sizeof *ev->miss);
         st = eval(ev, ev->rs->derived[d].expr.root, &ev->dval[d]) ? 1 : 2;
         ev->dstate[d] = st;
+        memcpy(dm, ev->miss, nw * sizeof *dm);
+        restore(ev, &m);
     }
     *out = ev->dval[d];
-    return st == 1;
+    if (st == 1)
+        return 1;
+    for (size_t w = 0; w < nw; w++)
+        ev->miss[w] |= dm[w];
+    return 0;
 }
 
 static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out);
 
+static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
+                            phs__val *out);
+
+/* An operator whose result is known despite absent fields below it (a
+ * decisive side of and/or, the other branch of if, ??) takes the marks of
+ * those fields back: only what a decision lacked stays marked.  known()
+ * keeps them, so the absence that chose a branch is named with it. */
 int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
 {
     const phs__node *n = &ev->rs->nodes[i];
+    marks m;
+    save(ev, &m);
+    int known = eval_node(ev, n, i, out);
+    if (known && n->op != OP_KNOWN)
+        restore(ev, &m);
+    return known;
+}
+
+static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
+                            phs__val *out)
+{
     phs__val a, b;
     int ka, kb;
 
@@ -59,7 +104,7 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
     case OP_FIELD:
         if (!phs__record_has(ev->rec, n->a) &&
             !ev->rs->fields[n->a].absent_default)
-            return 0;
+            return phs__miss(ev, n->a);
         phs__record_field(ev->rec, n->a, out);
         return 1;
     case OP_DERIVED:
@@ -75,31 +120,22 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         out->u.i = !a.u.i;
         return 1;
     case OP_AND:
+    case OP_OR: {
+        /* Kleene: a known `false and _` / `true or _` decides alone */
+        int decisive = n->op == OP_OR;
         ka = eval(ev, n->a, &a);
-        if (ka && !a.u.i) {
-            out->u.i = 0;
+        if (ka && a.u.i == decisive) {
+            out->u.i = decisive;
             return 1;
         }
         kb = eval(ev, n->b, &b);
-        if (kb && !b.u.i) {
-            out->u.i = 0;
+        if (kb && b.u.i == decisive) {
+            out->u.i = decisive;
             return 1;
         }
-        out->u.i = 1;
+        out->u.i = !decisive;
         return ka && kb;
-    case OP_OR:
-        ka = eval(ev, n->a, &a);
-        if (ka && a.u.i) {
-            out->u.i = 1;
-            return 1;
-        }
-        kb = eval(ev, n->b, &b);
-        if (kb && b.u.i) {
-            out->u.i = 1;
-            return 1;
-        }
-        out->u.i = 0;
-        return ka && kb;
+    }
     case OP_ARITH:
         if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;
@@ -126,21 +162,26 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
         return 1;
     }
     case OP_CMPFF:
-        if (!phs__record_has(ev->rec, n->a) || !phs__record_has(ev->rec, n->b))
+        if (!phs__record_has(ev->rec, n->a) || !phs__record_has(ev->rec, n->b)) {
+            if (!phs__record_has(ev->rec, n->a))
+                phs__miss(ev, n->a);
+            if (!phs__record_has(ev->rec, n->b))
+                phs__miss(ev, n->b);
             return 0;
+        }
         out->u.i = cmp_result(n->sub, num_cmp(ev->rec->vals[n->a].u.n,
                                               ev->rec->vals[n->b].u.n));
         return 1;
     case OP_INE:
         if (!phs__record_has(ev->rec, n->a))
-            return 0;
+            return phs__miss(ev, n->a);
         out->u.i = (n->c >> ev->rec->vals[n->a].u.i) & 1;
         return 1;
     case OP_IF:
         if (!eval(ev, n->a, &a))
             return 0;
         return eval(ev, a.u.i ? n->b : n->c, out);
-    case OP_KNOWN:
+    case OP_KNOWN: /* its marks stay: they tell which absence chose a branch */
         out->u.i = eval(ev, n->a, &a);
         return 1;
     default:
@@ -217,9 +258,7 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         return 1;
     }
     case OP_COALESCE:
-        if (eval(ev, n->a, out))
-            return 1;
-        return eval(ev, n->b, out);
+        return eval(ev, n->a, out) || eval(ev, n->b, out);
     case OP_AGE_AT:
         if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
             return 0;

@@ -169,8 +169,10 @@ static R mk(P *p, phs__node n)
         (x->op == OP_CMP || x->c < 0 || is_const(p, x->c))) {
         phs__eval ev;
         phs__val v;
+        uint64_t miss[PHS__MAX_FIELDS / 64];
         memset(&ev, 0, sizeof ev);
         ev.rs = p->rs;
+        ev.miss = miss;
         int known = phs__expr_eval(&ev, r.idx, &v);
         if (known) {
             x = &p->rs->nodes[r.idx];
@@ -637,7 +639,7 @@ static R parse_cmp(P *p)
         check_enum(p, a, b, off);
         check_enum(p, b, a, off);
         int sub = CMP_EQ + (int)(k - TK_EQ);
-        if (b.field >= 0 && is_const(p, a.idx)) { /* 'M' == sex */
+        if (!ordered && b.field >= 0 && is_const(p, a.idx)) { /* 'M' == sex */
             R t = a;
             a = b;
             b = t;

@@ -149,6 +149,12 @@ typedef struct phs__eval {
     const phs_record *rec;
     phs__val *dval;     /* derived values */
     uint8_t *dstate;    /* 0 not computed, 1 known, 2 unknown */
+    /* Fields whose absence made the current evaluation unknown: every read
+     * of an absent "unknown" field marks it; an operator whose result is
+     * known anyway (and, or, if, ??, known(), quantifiers) takes its marks
+     * back, so what remains is what a decision actually lacked. */
+    uint64_t *miss;     /* nwords */
+    uint64_t *dmiss;    /* per derived value (nderived x nwords) */
     phs__val loc[16];   /* quantifier loop variables */
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* match limit; owned by the ruleset */
@@ -342,6 +348,9 @@ struct phs_result {
     size_t nplan;
     phs__eval ev;
 };
+
+/* Fields per dictionary (missing-field marks are saved on the C stack). */
+#define PHS__MAX_FIELDS 512
 
 /* Programs per ruleset (the plan keeps a 32-bit mask of programs). */
 #define PHS__MAX_PROGRAMS 32

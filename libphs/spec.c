@@ -331,6 +331,9 @@ int phs__spec_load_fields(phs_ruleset *rs, const char *file,
                    "expected 'dictionary: libphs-fields'");
     TRY(req(&l, root, "fields", &fields));
     TRY(seq(&l, fields, "fields"));
+    if (fields->n > PHS__MAX_FIELDS)
+        return err(&l, fields, "at most %d fields in the dictionary",
+                   PHS__MAX_FIELDS);
     rs->nfields = fields->n;
     rs->nwords = (rs->nfields + 63) / 64;
     rs->fields = phs__arena_alloc(&rs->arena,
