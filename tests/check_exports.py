@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""The functions declared PHS_EXTERN in phs.h, the names in libphs.map and
+the dynamic symbols the built library exports must be the same set."""
+import re
+import subprocess
+import sys
+
+header, mapfile, lib = sys.argv[1:4]
+
+with open(header, encoding="utf-8") as f:
+    text = f.read()
+declared = set(re.findall(r"PHS_EXTERN\([^)]*\)\s*(phs_\w+)\s*\(", text))
+
+with open(mapfile, encoding="utf-8") as f:
+    mtext = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+mapped = set(re.findall(r"\b(phs_\w+)\s*;", mtext))
+
+out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True,
+                     capture_output=True, text=True).stdout
+exported = set()
+for line in out.splitlines():
+    parts = line.split()
+    if len(parts) >= 3 and parts[1] in ("T", "W", "i"):
+        exported.add(parts[2].split("@")[0])
+exported = {s for s in exported if not s.startswith("_")}
+
+ok = True
+for name, a, b in (("declared but not in libphs.map", declared, mapped),
+                   ("in libphs.map but not declared", mapped, declared),
+                   ("declared but not exported", declared, exported),
+                   ("exported but not declared", exported, declared)):
+    diff = sorted(a - b)
+    if diff:
+        ok = False
+        print(f"{name}: {', '.join(diff)}")
+if len(declared) < 50:
+    ok = False
+    print(f"only {len(declared)} declarations found in {header}")
+print(f"{len(declared)} functions declared, {len(exported)} exported")
+sys.exit(0 if ok else 1)

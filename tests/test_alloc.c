@@ -1,0 +1,464 @@
+/* The allocator hook: every allocation goes through it and is freed
+ * through it; a failing allocation at any point of a load (or of any other
+ * call) gives PHS_ENOMEM without a crash, a leak or a half-made object;
+ * classification does not allocate once warmed up.
+ *
+ * Criterion runs each test in its own process, so the global allocator set
+ * here does not leak into other tests. */
+#include <stdint.h>
+
+#include "helpers.h"
+
+#define MAGIC 0x5048534dU /* "PHSM" */
+
+typedef struct {
+    uint32_t magic;
+    uint32_t pad;
+    size_t size;
+} hdr;
+
+static struct {
+    long mallocs, reallocs, frees, live;
+    long calls;      /* allocation calls (malloc + realloc) */
+    long fail_at;    /* fail this allocation call (1-based), 0: never */
+    int fail_after;  /* also fail every later call */
+    long failed;
+    int bad_free;
+} st;
+
+static void *t_malloc(void *ud, size_t n)
+{
+    (void)ud;
+    st.calls++;
+    if (st.fail_at && (st.calls == st.fail_at ||
+                       (st.fail_after && st.calls > st.fail_at))) {
+        st.failed++;
+        return NULL;
+    }
+    hdr *h = malloc(sizeof *h + n);
+    if (!h)
+        return NULL;
+    h->magic = MAGIC;
+    h->size = n;
+    st.mallocs++;
+    st.live++;
+    return h + 1;
+}
+
+static void *t_realloc(void *ud, void *p, size_t n)
+{
+    if (!p)
+        return t_malloc(ud, n);
+    hdr *h = (hdr *)p - 1;
+    if (h->magic != MAGIC) {
+        st.bad_free++;
+        return NULL;
+    }
+    st.calls++;
+    if (st.fail_at && (st.calls == st.fail_at ||
+                       (st.fail_after && st.calls > st.fail_at))) {
+        st.failed++;
+        return NULL;
+    }
+    hdr *nh = realloc(h, sizeof *nh + n);
+    if (!nh)
+        return NULL;
+    nh->size = n;
+    st.reallocs++;
+    return nh + 1;
+}
+
+static void t_free(void *ud, void *p)
+{
+    (void)ud;
+    if (!p)
+        return;
+    hdr *h = (hdr *)p - 1;
+    if (h->magic != MAGIC) {
+        st.bad_free++;
+        return;
+    }
+    h->magic = 0;
+    st.frees++;
+    st.live--;
+    free(h);
+}
+
+static void install(void)
+{
+    phs_allocator a = {t_malloc, t_realloc, t_free, NULL};
+    cr_assert_eq(phs_allocator_set(&a), PHS_OK);
+}
+
+static void reset(long fail_at, int after)
+{
+    long live = st.live;
+    memset(&st, 0, sizeof st);
+    st.live = live;
+    st.fail_at = fail_at;
+    st.fail_after = after;
+}
+
+/* A spec exercising every part of the loader and the compiler. */
+static const char RICH_BODY[] =
+    "parameters:\n"
+    "  - {name: threshold, type: number, default: 140, cite: [c1]}\n"
+    "  - {name: profile, type: enum, values: [a, b], default: a, cite: [c1]}\n"
+    "derived:\n"
+    "  - name: target\n"
+    "    expr: \"if profile == 'a' then threshold else threshold + 10\"\n"
+    "  - {name: bmi, expr: \"weight / (height / 100 * height / 100)\"}\n"
+    "eligibility:\n"
+    "  when: \"age_years >= 35 and (has_code(diagnoses, ['I10', 'I11']) or "
+    "any(d in diagnoses: d matches '^I1[2-5]'))\"\n"
+    "  cite: [c1]\n"
+    "tiers:\n"
+    "  - id: emergency\n"
+    "    level: 5\n"
+    "    code: \"4\"\n"
+    "    when: \"sbp >= 180 or dbp >= 110 or count(s in signs: s in ['S1', "
+    "'S2', 'S3']) > 0\"\n"
+    "    follow_up: {interval: 14 days}\n"
+    "    referral: true\n"
+    "    actions: [urgent_referral, call]\n"
+    "    cite: [c1, c2]\n"
+    "  - id: uncontrolled\n"
+    "    level: 3\n"
+    "    when: \"sbp >= target or (dbp ?? 0) >= 90\"\n"
+    "    follow_up: {interval: 2 weeks, from: \"last_visit ?? visit_date\"}\n"
+    "    cite: [c2]\n"
+    "  - id: controlled\n"
+    "    level: 1\n"
+    "    when: \"true\"\n"
+    "    follow_up: {interval: 3 months, window: 14 days}\n"
+    "    cite: [c1]\n"
+    "flags:\n"
+    "  - {id: obese, when: \"bmi >= 28\", actions: [diet], cite: [c1]}\n"
+    "  - {id: smoker, when: \"smoker\", enrolled: true, cite: [c2]}\n"
+    "  - {id: named, when: \"note matches '^[A-Z]{3}'\", cite: [c1]}\n"
+    "yearly:\n"
+    "  - {id: visits, min: 4, what: visits, cite: [c1]}\n"
+    "  - {id: extra, min: 2, what: extra, tiers: [emergency], cite: [c1]}\n"
+    "examples:\n"
+    "  - id: E1\n"
+    "    input: {visit_date: 2024-06-01, age: 60, diagnoses: [I10], sbp: 190}\n"
+    "    expect: {tier: emergency, next_due: 2024-06-15}\n"
+    "  - id: E2\n"
+    "    params: {threshold: 150}\n"
+    "    input: {visit_date: 2024-06-01, age: 60, diagnoses: [I13.1], sbp: "
+    "145, dbp: 80}\n"
+    "    expect: {tier: controlled}\n";
+
+static int load_rich(phs_ruleset **out, size_t pad, int with_override)
+{
+    *out = NULL;
+    /* the padding shifts where the arena's blocks fill up, so that the
+     * failing allocation lands in different places of the compiler */
+    char *padding = malloc(pad + 1);
+    memset(padding, 'x', pad);
+    padding[pad] = '\0';
+    char *body = t_fmt("note: \"%s\"\n%s", padding, RICH_BODY);
+    char *p = t_prog("htn", "draft", body);
+    const char *progs[] = {p};
+    phs_ruleset_options *o = NULL;
+    int rc = phs_ruleset_options_new(&o);
+    if (rc == PHS_OK && with_override)
+        rc = phs_ruleset_options_set_param(o, "htn.profile", "b");
+    if (rc == PHS_OK)
+        rc = t_load(out, T_DICT, progs, NULL, 1, o);
+    phs_ruleset_options_free(o);
+    free(p);
+    free(body);
+    free(padding);
+    return rc;
+}
+
+Test(alloc, hook_sees_every_allocation_and_free)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(load_rich(&rs, 0, 1), PHS_OK, "%s", t_errmsg());
+    cr_expect_gt(st.mallocs, 0, "the hook was not used");
+    phs_result *res = t_classify(rs, "id=x|visit_date=2024-06-01|age=60|"
+                                     "diagnoses=I10|sbp=190");
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    char *json = NULL;
+    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+    phs_free(json);
+    size_t failed = 9;
+    cr_assert_eq(phs_ruleset_test(rs, NULL, NULL, &failed, NULL), PHS_OK);
+    cr_expect_eq(failed, 0);
+    phs_reader *rd = NULL;
+    const char *csv = "id,sbp\na,150\n";
+    cr_assert_eq(phs_reader_open_buffer(&rd, rs, csv, strlen(csv),
+                                        PHS_FORMAT_AUTO),
+                 PHS_OK);
+    phs_record *rec;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
+    cr_expect_eq(phs_reader_next(rd, rec), PHS_OK);
+    phs_reader_free(rd);
+    phs_record_free(rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+    cr_expect_eq(st.bad_free, 0, "a pointer not from the hook was freed "
+                                 "through it");
+    cr_expect_eq(st.live, 0, "%ld allocations leaked", st.live);
+}
+
+Test(alloc, allocator_set_checks_and_restore)
+{
+    phs_allocator a = {t_malloc, NULL, t_free, NULL};
+    cr_expect_eq(phs_allocator_set(&a), PHS_EINVAL);
+    a = (phs_allocator){NULL, t_realloc, t_free, NULL};
+    cr_expect_eq(phs_allocator_set(&a), PHS_EINVAL);
+    a = (phs_allocator){t_malloc, t_realloc, NULL, NULL};
+    cr_expect_eq(phs_allocator_set(&a), PHS_EINVAL);
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = t_must_load_body(RICH_BODY);
+    phs_ruleset_free(rs);
+    long used = st.mallocs;
+    cr_expect_gt(used, 0);
+    cr_expect_eq(phs_allocator_set(NULL), PHS_OK);
+    rs = t_must_load_body(RICH_BODY);
+    phs_ruleset_free(rs);
+    cr_expect_eq(st.mallocs, used, "the C allocator was not restored");
+}
+
+/* Fail the k-th allocation call of a load, for every k: PHS_ENOMEM each
+ * time, no ruleset, nothing leaked. */
+static void oom_loop_load(size_t pad, int after)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(load_rich(&rs, pad, 1), PHS_OK, "%s", t_errmsg());
+    phs_ruleset_free(rs);
+    long n = st.calls;
+    cr_assert_gt(n, 10);
+    cr_assert_eq(st.live, 0);
+    for (long k = 1; k <= n; k++) {
+        reset(k, after);
+        rs = (phs_ruleset *)1;
+        int rc = load_rich(&rs, pad, 1);
+        cr_expect(st.failed > 0, "pad %zu, k %ld: no allocation failed", pad,
+                  k);
+        cr_expect_eq(rc, PHS_ENOMEM,
+                     "pad %zu: failing allocation %ld of %ld gave %d (%s)",
+                     pad, k, n, rc, t_errmsg());
+        if (rc == PHS_OK) {
+            phs_ruleset_free(rs);
+            rs = NULL;
+        }
+        cr_expect_null(rs, "pad %zu, k %ld: a ruleset with an error", pad, k);
+        cr_expect_eq(st.live, 0, "pad %zu, k %ld: %ld allocations leaked", pad,
+                     k, st.live);
+        cr_expect_eq(st.bad_free, 0);
+        if ((rc != PHS_ENOMEM || st.live != 0) && !getenv("PHS_TEST_OOM_ALL"))
+            break; /* one report per configuration is enough */
+    }
+    reset(0, 0);
+}
+
+Test(alloc, oom_loop_during_load_single_failure, .timeout = 600)
+{
+    oom_loop_load(0, 0);
+}
+
+Test(alloc, oom_loop_during_load_all_later_fail, .timeout = 600)
+{
+    oom_loop_load(0, 1);
+}
+
+Test(alloc, oom_loop_during_load_shifted_arena, .timeout = 600)
+{
+    /* move the arena's block boundaries through the spec (a few sizes:
+     * this loop is slow under valgrind) */
+    static const size_t pads[] = {700, 3100, 7300, 12500};
+    for (size_t i = 0; i < sizeof pads / sizeof pads[0]; i++)
+        oom_loop_load(pads[i], 0);
+}
+
+/* OOM in the per-call objects: records, results, JSON, examples and the
+ * reader. */
+Test(alloc, oom_loop_objects, .timeout = 600)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(load_rich(&rs, 0, 0), PHS_OK, "%s", t_errmsg());
+    long live_rs = st.live;
+    const char *spec = "id=someone-with-a-rather-long-identifier-0123456789-"
+                       "abcdefghijklmnopqrstuvwxyz|visit_date=2024-06-01|"
+                       "age=60|diagnoses=I10;E11;J44|signs=S1|sbp=190|"
+                       "note=ABC";
+    for (long k = 1; k < 100000; k++) {
+        reset(k, 0);
+        phs_record *rec = NULL;
+        phs_result *res = NULL;
+        char *json = NULL;
+        int rc = phs_record_new(&rec, rs);
+        if (rc == PHS_OK)
+            rc = phs_result_new(&res, rs);
+        if (rc == PHS_OK)
+            rc = t_fill(rec, rs, spec);
+        if (rc == PHS_OK)
+            rc = phs_classify(rs, rec, res);
+        if (rc == PHS_OK)
+            rc = phs_result_to_json(res, &json, NULL);
+        if (rc == PHS_OK) {
+            cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+            cr_expect(strstr(json, "someone-with"));
+        }
+        int done = st.failed == 0;
+        if (!done)
+            cr_expect_eq(rc, PHS_ENOMEM, "k %ld: rc %d (%s)", k, rc,
+                         t_errmsg());
+        if (rc != PHS_OK)
+            cr_expect_null(json);
+        phs_free(json);
+        phs_record_free(rec);
+        phs_result_free(res);
+        cr_expect_eq(st.live, live_rs, "k %ld: leak", k);
+        if (done)
+            break;
+    }
+    /* examples (each builds variant rulesets) */
+    for (long k = 1; k < 100000; k++) {
+        reset(k, 0);
+        size_t failed = 0, total = 0;
+        int rc = phs_ruleset_test(rs, NULL, NULL, &failed, &total);
+        int done = st.failed == 0;
+        if (done) {
+            cr_expect_eq(rc, PHS_OK);
+            cr_expect_eq(failed, 0);
+            cr_expect_eq(total, 2);
+            break;
+        }
+        cr_expect(rc == PHS_ENOMEM,
+                  "examples: failing allocation %ld gave %d (%s)", k, rc,
+                  t_errmsg());
+        cr_expect_eq(st.live, live_rs, "k %ld: leak", k);
+        if (rc != PHS_ENOMEM && !getenv("PHS_TEST_OOM_ALL"))
+            break;
+    }
+    /* the reader */
+    const char *nd = "{\"id\":\"r1\",\"sbp\":150,\"diagnoses\":[\"I10\"]}\n"
+                     "{\"id\":\"r2\",\"sbp\":120}\n";
+    for (long k = 1; k < 100000; k++) {
+        reset(k, 0);
+        phs_record *rec = NULL;
+        phs_reader *rd = NULL;
+        int rc = phs_record_new(&rec, rs), n = 0;
+        if (rc == PHS_OK)
+            rc = phs_reader_open_buffer(&rd, rs, nd, strlen(nd),
+                                        PHS_FORMAT_AUTO);
+        while (rc == PHS_OK && (rc = phs_reader_next(rd, rec)) == PHS_OK)
+            n++;
+        int done = st.failed == 0;
+        if (done)
+            cr_expect_eq(n, 2);
+        else
+            cr_expect(rc == PHS_ENOMEM || rc == PHS_EOF, "k %ld: rc %d", k,
+                      rc);
+        phs_reader_free(rd);
+        phs_record_free(rec);
+        cr_expect_eq(st.live, live_rs, "k %ld: leak", k);
+        if (done)
+            break;
+    }
+    reset(0, 0);
+    phs_ruleset_free(rs);
+    cr_expect_eq(st.live, 0);
+}
+
+Test(alloc, no_allocation_during_classify_after_warm_up)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(load_rich(&rs, 0, 0), PHS_OK, "%s", t_errmsg());
+    phs_record *rec;
+    phs_result *res;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
+    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    static const char *specs[] = {
+        "id=r-000001|visit_date=2024-06-01|age=60|diagnoses=I10;E11|"
+        "signs=S2|sbp=150|dbp=95|weight=90|height=170|smoker=true|note=ABCD",
+        "id=r-000002|visit_date=2024-01-31|birth_date=1950-02-28|"
+        "diagnoses=I13.9|sbp=130|dbp=80|last_visit=2024-01-15",
+        "id=r-000003|visit_date=2024-06-01|age=40|diagnoses=J44|sbp=120",
+        "id=r-000004|visit_date=2024-06-01|age=70|diagnoses=I11|note=xyz",
+    };
+    enum { NS = sizeof specs / sizeof specs[0] };
+    /* warm up: fill and classify each shape a few times */
+    for (int w = 0; w < 3; w++)
+        for (int i = 0; i < NS; i++) {
+            cr_assert_eq(t_fill(rec, rs, specs[i]), PHS_OK);
+            cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+        }
+    /* classification alone: no allocation at all */
+    reset(0, 0);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_expect_eq(st.calls, 0, "%ld allocations in 1000 classifications",
+                 st.calls);
+    /* refilling the same record with records of the same shapes does not
+     * allocate either */
+    phs_record *recs[NS];
+    phs_result *results[NS];
+    int status[NS];
+    for (int i = 0; i < NS; i++) {
+        cr_assert_eq(phs_record_new(&recs[i], rs), PHS_OK);
+        cr_assert_eq(phs_result_new(&results[i], rs), PHS_OK);
+        cr_assert_eq(t_fill(recs[i], rs, specs[i]), PHS_OK);
+    }
+    cr_assert_eq(phs_classify_batch(rs, (const phs_record *const *)recs,
+                                    (phs_result *const *)results, status, NS),
+                 PHS_OK);
+    reset(0, 0);
+    for (int i = 0; i < 250; i++)
+        cr_assert_eq(phs_classify_batch(rs, (const phs_record *const *)recs,
+                                        (phs_result *const *)results, status,
+                                        NS),
+                     PHS_OK);
+    cr_expect_eq(st.calls, 0, "%ld allocations in 1000 batch classifications",
+                 st.calls);
+    for (int i = 0; i < NS; i++) {
+        phs_record_free(recs[i]);
+        phs_result_free(results[i]);
+    }
+    /* a refused record does not allocate either */
+    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|sbp=80|dbp=90"),
+                 PHS_OK);
+    reset(0, 0);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(phs_classify(rs, rec, res), PHS_ERECORD);
+    cr_expect_eq(st.calls, 0);
+    phs_record_free(rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+    cr_expect_eq(st.live, 0);
+}
+
+Test(alloc, record_refill_stops_allocating)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(load_rich(&rs, 0, 0), PHS_OK, "%s", t_errmsg());
+    phs_record *rec;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
+    const char *spec = "id=r-000001|visit_date=2024-06-01|age=60|"
+                       "diagnoses=I10;E11;J44.1;K21|signs=S2;S3|sbp=150|"
+                       "note=ABCDEFGHIJKLMNOP";
+    for (int w = 0; w < 3; w++)
+        cr_assert_eq(t_fill(rec, rs, spec), PHS_OK);
+    reset(0, 0);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(t_fill(rec, rs, spec), PHS_OK);
+    cr_expect_eq(st.calls, 0, "%ld allocations in 1000 refills", st.calls);
+    phs_record_free(rec);
+    phs_ruleset_free(rs);
+}

@@ -1,0 +1,739 @@
+/* Classification: eligibility, the first-match hit policy, three-valued
+ * tiers and missing fields, flags, reasons, follow-up schedules and the
+ * merged plan across programs. */
+#include "helpers.h"
+
+static char buf[512];
+
+/* A blood-pressure program in the shape of the hypertension spec. */
+static const char BP_BODY[] =
+    "eligibility:\n"
+    "  when: \"age_years >= 35 and has_code(diagnoses, ['I10', 'I11'])\"\n"
+    "  cite: [c1]\n"
+    "tiers:\n"
+    "  - id: emergency\n"
+    "    level: 5\n"
+    "    code: \"4\"\n"
+    "    when: \"sbp >= 180 or dbp >= 110 or 'S01' in signs\"\n"
+    "    follow_up: {interval: 14 days}\n"
+    "    referral: true\n"
+    "    actions: [urgent_referral, follow_up_within_2_weeks]\n"
+    "    cite: [c1, c2]\n"
+    "  - id: uncontrolled\n"
+    "    level: 3\n"
+    "    code: \"2\"\n"
+    "    when: \"sbp >= 140 or dbp >= 90\"\n"
+    "    follow_up: {interval: 2 weeks}\n"
+    "    actions: [adjust_medication]\n"
+    "    cite: [c2]\n"
+    "  - id: controlled\n"
+    "    level: 1\n"
+    "    code: \"1\"\n"
+    "    when: \"true\"\n"
+    "    follow_up: {interval: 3 months, window: 14 days}\n"
+    "    cite: [c1]\n"
+    "flags:\n"
+    "  - id: smoker\n"
+    "    when: \"smoker\"\n"
+    "    actions: [quit_smoking_advice]\n"
+    "    cite: [c1]\n"
+    "  - id: obese\n"
+    "    when: \"weight / (height / 100 * height / 100) >= 28\"\n"
+    "    enrolled: true\n"
+    "    cite: [c2]\n"
+    "  - id: high_normal_bp\n"
+    "    when: \"sbp >= 130 and sbp < 140\"\n"
+    "    enrolled: false\n"
+    "    actions: [bp_every_6_months]\n"
+    "    cite: [c1]\n"
+    "yearly:\n"
+    "  - {id: face_to_face, min: 4, what: face-to-face follow-ups, cite: [c1]}\n"
+    "  - id: extra_unstable\n"
+    "    min: 2\n"
+    "    what: extra follow-ups\n"
+    "    tiers: [emergency, uncontrolled]\n"
+    "    cite: [c2]\n";
+
+static phs_ruleset *bp_rs(void) { return t_must_load_body(BP_BODY); }
+
+#define PAT "visit_date=2024-06-01|age=60|diagnoses=I10"
+
+static void expect_tier(const phs_ruleset *rs, const char *rec,
+                        const char *tier)
+{
+    phs_result *res = t_classify(rs, rec);
+    const char *got = phs_result_tier(res, 0);
+    if (tier)
+        cr_expect(got && strcmp(got, tier) == 0, "{%s}: tier %s, expected %s",
+                  rec, got ? got : "(null)", tier);
+    else
+        cr_expect_null(got, "{%s}: tier %s, expected none", rec, got);
+    phs_result_free(res);
+}
+
+/* ---- eligibility ---- */
+
+Test(classify, eligibility)
+{
+    phs_ruleset *rs = bp_rs();
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|age=60");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED);
+    cr_expect_eq(phs_result_enrolled(res, 0), 0);
+    cr_expect_null(phs_result_tier(res, 0));
+    cr_expect_eq(phs_result_level(res, 0), 0);
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+
+    /* age_years 34 is not enrolled; 35 is */
+    expect_tier(rs, "visit_date=2024-06-01|age=34|diagnoses=I10", NULL);
+    expect_tier(rs, "visit_date=2024-06-01|age=35|diagnoses=I10.x01|sbp=120|dbp=80",
+                "controlled");
+    /* 35th birthday the day after / on the visit date */
+    expect_tier(rs, "visit_date=2024-06-14|birth_date=1989-06-15|"
+                    "diagnoses=I10|sbp=120", NULL);
+    expect_tier(rs, "visit_date=2024-06-15|birth_date=1989-06-15|"
+                    "diagnoses=I10|sbp=120|dbp=80", "controlled");
+    phs_ruleset_free(rs);
+}
+
+Test(classify, eligibility_undecided_names_missing)
+{
+    phs_ruleset *rs = bp_rs();
+    /* no age, no birth date: eligibility cannot be decided */
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|diagnoses=I10|"
+                                     "sbp=190");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
+    cr_expect_eq(phs_result_enrolled(res, 0), -1);
+    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "birth_date,age");
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    phs_result_free(res);
+    /* but a resident without the diagnosis is decided: not enrolled, even
+     * without an age (false and unknown) */
+    res = t_classify(rs, "visit_date=2024-06-01|diagnoses=E11");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED);
+    cr_expect_eq(phs_result_enrolled(res, 0), 0);
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+/* ---- hit policy ---- */
+
+Test(hit_policy, first_match_wins)
+{
+    phs_ruleset *rs = bp_rs();
+    /* 190/120 satisfies all three tiers: the first listed wins */
+    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=120");
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_TIERED);
+    cr_expect_eq(phs_result_level(res, 0), 5);
+    cr_expect_str_eq(phs_result_code(res, 0), "4");
+    cr_expect_eq(phs_result_referral(res, 0), 1);
+    cr_expect_str_eq(phs_result_interval(res, 0), "14 days");
+    phs_result_free(res);
+    expect_tier(rs, PAT "|sbp=150|dbp=80", "uncontrolled");
+    expect_tier(rs, PAT "|sbp=120|dbp=95", "uncontrolled");
+    expect_tier(rs, PAT "|sbp=120|dbp=80", "controlled");
+    res = t_classify(rs, PAT "|sbp=120|dbp=80");
+    cr_expect_eq(phs_result_level(res, 0), 1);
+    cr_expect_eq(phs_result_referral(res, 0), 0);
+    cr_expect_str_eq(phs_result_code(res, 0), "1");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(hit_policy, order_matters)
+{
+    /* the same tiers in the other order: the broader one now wins */
+    phs_ruleset *rs = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
+        "1 months}, cite: [c1]}\n"
+        "  - {id: very_high, level: 5, when: \"sbp >= 180\", follow_up: "
+        "{interval: 14 days}, cite: [c1]}\n");
+    expect_tier(rs, "visit_date=2024-06-01|sbp=190", "high");
+    phs_ruleset_free(rs);
+    rs = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: very_high, level: 5, when: \"sbp >= 180\", follow_up: "
+        "{interval: 14 days}, cite: [c1]}\n"
+        "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
+        "1 months}, cite: [c1]}\n");
+    expect_tier(rs, "visit_date=2024-06-01|sbp=190", "very_high");
+    phs_ruleset_free(rs);
+}
+
+Test(hit_policy, no_tier_is_unclassified)
+{
+    phs_ruleset *rs = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
+        "1 months}, cite: [c1]}\n");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|sbp=120");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_UNCLASSIFIED);
+    cr_expect_str_eq(phs_result_tier(res, 0), "unclassified");
+    cr_expect_eq(phs_result_enrolled(res, 0), 1);
+    cr_expect_eq(phs_result_level(res, 0), 0);
+    cr_expect_null(phs_result_code(res, 0));
+    cr_expect_null(phs_result_interval(res, 0));
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(hit_policy, boundaries_both_sides)
+{
+    phs_ruleset *rs = bp_rs();
+    expect_tier(rs, PAT "|sbp=179|dbp=80", "uncontrolled");
+    expect_tier(rs, PAT "|sbp=180|dbp=80", "emergency");
+    expect_tier(rs, PAT "|sbp=150|dbp=109", "uncontrolled");
+    expect_tier(rs, PAT "|sbp=150|dbp=110", "emergency");
+    expect_tier(rs, PAT "|sbp=139|dbp=89", "controlled");
+    expect_tier(rs, PAT "|sbp=140|dbp=89", "uncontrolled");
+    expect_tier(rs, PAT "|sbp=139|dbp=90", "uncontrolled");
+    phs_ruleset_free(rs);
+}
+
+/* ---- three-valued tiers ---- */
+
+Test(three_valued, earlier_unknown_tier_gives_insufficient_data)
+{
+    phs_ruleset *rs = bp_rs();
+    /* sbp 150 would satisfy `uncontrolled`, but `emergency` (dbp >= 110)
+     * cannot be decided without dbp: not silently skipped */
+    phs_result *res = t_classify(rs, PAT "|sbp=150");
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
+    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
+    cr_expect_eq(phs_result_enrolled(res, 0), 1);
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "dbp");
+    cr_expect_eq(phs_result_level(res, 0), 0);
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_referral(res, 0), 0);
+    phs_result_free(res);
+    /* both missing: both named, in dictionary order */
+    res = t_classify(rs, PAT);
+    cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "sbp,dbp");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(three_valued, earlier_tier_decided_despite_missing_field)
+{
+    phs_ruleset *rs = bp_rs();
+    /* sbp and dbp missing, but the emergency sign decides the tier */
+    phs_result *res = t_classify(rs, PAT "|signs=S01");
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+    /* sbp alone decides the emergency tier without dbp */
+    res = t_classify(rs, PAT "|sbp=185");
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+    /* dbp alone decides it too */
+    res = t_classify(rs, PAT "|dbp=115");
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(three_valued, spec_example_sbp_or_sign)
+{
+    phs_ruleset *rs = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: urgent, level: 5, when: \"sbp >= 180 or 'x' in signs\", "
+        "follow_up: {interval: 14 days}, cite: [c1]}\n"
+        "  - {id: routine, level: 1, when: \"true\", follow_up: {interval: 3 "
+        "months}, cite: [c1]}\n");
+    expect_tier(rs, "visit_date=2024-06-01|signs=x", "urgent");
+    expect_tier(rs, "visit_date=2024-06-01|signs=y", "insufficient_data");
+    expect_tier(rs, "visit_date=2024-06-01", "insufficient_data");
+    expect_tier(rs, "visit_date=2024-06-01|sbp=120", "routine");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|signs=y");
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "sbp");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(three_valued, missing_through_derived_values)
+{
+    /* a tier reading a derived value names the fields behind it */
+    phs_ruleset *rs = t_must_load_body(
+        "derived:\n"
+        "  - {name: bmi, expr: \"weight / (height / 100 * height / 100)\"}\n"
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: obese, level: 2, when: \"bmi >= 28\", follow_up: {interval: "
+        "1 years}, cite: [c1]}\n"
+        "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "
+        "years}, cite: [c1]}\n");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|weight=90");
+    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "height");
+    phs_result_free(res);
+    expect_tier(rs, "visit_date=2024-06-01|weight=90|height=170", "obese");
+    expect_tier(rs, "visit_date=2024-06-01|weight=60|height=170", "other");
+    phs_ruleset_free(rs);
+}
+
+Test(three_valued, known_and_coalesce_avoid_missing)
+{
+    phs_ruleset *rs = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: tachy, level: 2, when: \"known(dbp) and dbp > 100\", "
+        "follow_up: {interval: 7 days}, cite: [c1]}\n"
+        "  - {id: high, level: 2, when: \"(sbp ?? 0) >= 140\", follow_up: "
+        "{interval: 7 days}, cite: [c1]}\n"
+        "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "
+        "years}, cite: [c1]}\n");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    cr_expect_str_eq(phs_result_tier(res, 0), "other");
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+    expect_tier(rs, "visit_date=2024-06-01|sbp=150", "high");
+    expect_tier(rs, "visit_date=2024-06-01|dbp=105", "tachy");
+    phs_ruleset_free(rs);
+}
+
+/* ---- flags ---- */
+
+static int has_flag(const phs_result *res, const char *id)
+{
+    for (size_t i = 0; i < phs_result_flag_count(res, 0); i++)
+        if (!strcmp(phs_result_flag(res, 0, i), id))
+            return 1;
+    return 0;
+}
+
+Test(flags, all_matching_flags_collected)
+{
+    phs_ruleset *rs = bp_rs();
+    phs_result *res = t_classify(rs, PAT "|sbp=120|dbp=80|smoker=true|"
+                                          "weight=100|height=170");
+    cr_expect_eq(phs_result_flag_count(res, 0), 2);
+    cr_expect(has_flag(res, "smoker"));
+    cr_expect(has_flag(res, "obese"));
+    cr_expect(!has_flag(res, "high_normal_bp"));
+    /* flags in spec order */
+    cr_expect_str_eq(phs_result_flag(res, 0, 0), "smoker");
+    cr_expect_str_eq(phs_result_flag(res, 0, 1), "obese");
+    cr_expect_null(phs_result_flag(res, 0, 2));
+    /* actions: the tier's, then each raised flag's */
+    cr_expect_eq(phs_result_action_count(res, 0), 1);
+    cr_expect_str_eq(phs_result_action(res, 0, 0), "quit_smoking_advice");
+    cr_expect_null(phs_result_action(res, 0, 1));
+    phs_result_free(res);
+
+    res = t_classify(rs, PAT "|sbp=190|dbp=80|smoker=true");
+    cr_expect_eq(phs_result_action_count(res, 0), 3);
+    cr_expect_str_eq(phs_result_action(res, 0, 0), "urgent_referral");
+    cr_expect_str_eq(phs_result_action(res, 0, 1), "follow_up_within_2_weeks");
+    cr_expect_str_eq(phs_result_action(res, 0, 2), "quit_smoking_advice");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(flags, enrolled_restrictions)
+{
+    phs_ruleset *rs = bp_rs();
+    /* high_normal_bp is a screening flag: only for the non-enrolled */
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|age=60|sbp=135|"
+                                     "dbp=80|weight=100|height=170");
+    cr_expect_eq(phs_result_enrolled(res, 0), 0);
+    cr_expect(has_flag(res, "high_normal_bp"));
+    cr_expect(!has_flag(res, "obese"), "obese is for the enrolled only");
+    cr_expect_eq(phs_result_action_count(res, 0), 1);
+    cr_expect_str_eq(phs_result_action(res, 0, 0), "bp_every_6_months");
+    phs_result_free(res);
+    res = t_classify(rs, PAT "|sbp=135|dbp=80");
+    cr_expect(!has_flag(res, "high_normal_bp"));
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(flags, undecided_flags_reported_separately)
+{
+    phs_ruleset *rs = bp_rs();
+    phs_result *res = t_classify(rs, PAT "|sbp=120|dbp=80|weight=100");
+    cr_expect(!has_flag(res, "obese"));
+    cr_expect_eq(phs_result_undecided_flag_count(res, 0), 1);
+    cr_expect_str_eq(phs_result_undecided_flag(res, 0, 0), "obese");
+    cr_expect_null(phs_result_undecided_flag(res, 0, 1));
+    /* an undecided flag does not make the tier undecided */
+    cr_expect_str_eq(phs_result_tier(res, 0), "controlled");
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+/* ---- reasons and citations ---- */
+
+Test(reasons, eligibility_tier_and_flags_with_citations)
+{
+    phs_ruleset *rs = bp_rs();
+    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=80|smoker=true");
+    cr_assert_eq(phs_result_reason_count(res, 0), 3);
+    cr_expect_str_eq(phs_result_reason(res, 0, 0), "eligibility");
+    cr_expect_str_eq(phs_result_reason(res, 0, 1), "tier.emergency");
+    cr_expect_str_eq(phs_result_reason(res, 0, 2), "flag.smoker");
+    cr_expect_null(phs_result_reason(res, 0, 3));
+    cr_expect_eq(phs_result_reason_cite_count(res, 0, 1), 2);
+    cr_expect_str_eq(phs_result_reason_cite(res, 0, 1, 0), "c1");
+    cr_expect_str_eq(phs_result_reason_cite(res, 0, 1, 1), "c2");
+    cr_expect_null(phs_result_reason_cite(res, 0, 1, 2));
+    cr_expect_eq(phs_result_reason_cite_count(res, 0, 0), 1);
+    phs_result_free(res);
+    /* not enrolled: no eligibility reason, no tier reason */
+    res = t_classify(rs, "visit_date=2024-06-01|age=20|sbp=120|smoker=true");
+    cr_expect_eq(phs_result_reason_count(res, 0), 1);
+    cr_expect_str_eq(phs_result_reason(res, 0, 0), "flag.smoker");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+/* ---- schedules ---- */
+
+static phs_ruleset *sched_rs(const char *follow_up)
+{
+    char *body = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
+                       "tiers:\n"
+                       "  - id: t\n"
+                       "    level: 1\n"
+                       "    when: \"true\"\n"
+                       "    follow_up: %s\n"
+                       "    cite: [c1]\n",
+                       follow_up);
+    phs_ruleset *rs = t_must_load_body(body);
+    free(body);
+    return rs;
+}
+
+static void expect_due(const char *follow_up, const char *rec,
+                       const char *due, const char *earliest)
+{
+    char b1[11], b2[11];
+    phs_ruleset *rs = sched_rs(follow_up);
+    phs_result *res = t_classify(rs, rec);
+    cr_expect_str_eq(t_datestr(phs_result_next_due(res, 0), b1), due,
+                     "%s from {%s}", follow_up, rec);
+    if (earliest)
+        cr_expect_str_eq(t_datestr(phs_result_earliest(res, 0), b2), earliest,
+                         "earliest: %s from {%s}", follow_up, rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(schedule, interval_units)
+{
+    const char *v = "visit_date=2024-06-01";
+    expect_due("{interval: 14 days}", v, "2024-06-15", "2024-06-01");
+    expect_due("{interval: 1 day}", v, "2024-06-02", "2024-06-01");
+    expect_due("{interval: 0 days}", v, "2024-06-01", "2024-06-01");
+    expect_due("{interval: 2 weeks}", v, "2024-06-15", "2024-06-01");
+    expect_due("{interval: 1 week}", v, "2024-06-08", NULL);
+    expect_due("{interval: 3 months}", v, "2024-09-01", "2024-06-01");
+    expect_due("{interval: 1 month}", v, "2024-07-01", NULL);
+    expect_due("{interval: 1 year}", v, "2025-06-01", NULL);
+    expect_due("{interval: 2 years}", v, "2026-06-01", NULL);
+    expect_due("{interval: 30 days}", "visit_date=2024-02-15", "2024-03-16",
+               NULL);
+    expect_due("{interval: 30 days}", "visit_date=2023-02-15", "2023-03-17",
+               NULL);
+}
+
+Test(schedule, month_end_due_dates)
+{
+    expect_due("{interval: 1 months}", "visit_date=2024-01-31", "2024-02-29",
+               NULL);
+    expect_due("{interval: 1 months}", "visit_date=2023-01-31", "2023-02-28",
+               NULL);
+    expect_due("{interval: 3 months}", "visit_date=2024-11-30", "2025-02-28",
+               NULL);
+    expect_due("{interval: 3 months}", "visit_date=2023-11-30", "2024-02-29",
+               NULL);
+    expect_due("{interval: 1 year}", "visit_date=2024-02-29", "2025-02-28",
+               NULL);
+    expect_due("{interval: 4 years}", "visit_date=2024-02-29", "2028-02-29",
+               NULL);
+    expect_due("{interval: 6 months}", "visit_date=2024-08-31", "2025-02-28",
+               NULL);
+}
+
+Test(schedule, window_sets_earliest)
+{
+    expect_due("{interval: 3 months, window: 14 days}",
+               "visit_date=2024-06-01", "2024-09-01", "2024-08-18");
+    expect_due("{interval: 3 months, window: 2 weeks}",
+               "visit_date=2024-06-01", "2024-09-01", "2024-08-18");
+    expect_due("{interval: 1 months, window: 0 days}",
+               "visit_date=2024-01-31", "2024-02-29", "2024-02-29");
+}
+
+Test(schedule, from_expression)
+{
+    const char *fu = "{interval: 3 months, from: \"last_visit\"}";
+    expect_due(fu, "visit_date=2024-06-01|last_visit=2024-05-31",
+               "2024-08-31", "2024-05-31");
+    expect_due("{interval: 14 days, from: \"add_days(visit_date, 7)\"}",
+               "visit_date=2024-06-01", "2024-06-22", "2024-06-08");
+    expect_due("{interval: 1 months, from: \"last_visit ?? visit_date\"}",
+               "visit_date=2024-01-31", "2024-02-29", NULL);
+    expect_due("{interval: 1 months, from: \"last_visit ?? visit_date\"}",
+               "visit_date=2024-01-31|last_visit=2023-12-31", "2024-01-31",
+               NULL);
+    expect_due("{interval: 1 months, from: \"add_months(visit_date, 1)\"}",
+               "visit_date=2024-01-31", "2024-03-29", NULL);
+}
+
+Test(schedule, from_unknown_leaves_no_due_date_and_names_field)
+{
+    phs_ruleset *rs =
+        sched_rs("{interval: 3 months, from: \"last_visit\"}");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    cr_expect_str_eq(phs_result_tier(res, 0), "t");
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "last_visit");
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(schedule, no_visit_date_no_due_date)
+{
+    phs_ruleset *rs = sched_rs("{interval: 3 months}");
+    phs_result *res = t_classify(rs, "sbp=120");
+    cr_expect_str_eq(phs_result_tier(res, 0), "t");
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(schedule, bad_intervals_refused)
+{
+    static const char *bad[] = {
+        "{interval: 3 fortnights}", "{interval: months}",
+        "{interval: -1 days}",      "{interval: 3 months, window: 1 months}",
+        "{interval: 3}",            "{interval: 1 days, from: \"sbp\"}",
+        "{window: 3 days}",         "{interval: 1 days, every: 2}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *body = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
+                           "tiers:\n"
+                           "  - {id: t, level: 1, when: \"true\", cite: [c1], "
+                           "follow_up: %s}\n",
+                           bad[i]);
+        phs_ruleset *rs = NULL;
+        cr_expect_eq(t_load_body(&rs, "draft", body), PHS_ESPEC, "%s", bad[i]);
+        cr_expect_null(rs);
+        cr_expect(strstr(t_errmsg(), "p.yaml:"), "%s", t_errmsg());
+        free(body);
+    }
+}
+
+/* ---- the merged plan across two programs ---- */
+
+static phs_ruleset *two_programs(const char *fu_a, const char *fu_b)
+{
+    char *ba = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
+                     "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
+                     "follow_up: %s}\n",
+                     fu_a);
+    char *bb = t_fmt("eligibility: {when: \"not smoker\", cite: [c1]}\n"
+                     "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
+                     "follow_up: %s}\n",
+                     fu_b);
+    char *pa = t_prog("alpha", "draft", ba);
+    char *pb = t_prog("beta", "draft", bb);
+    const char *progs[] = {pa, pb};
+    const char *names[] = {"alpha.yaml", "beta.yaml"};
+    phs_ruleset *rs = NULL;
+    int rc = t_load(&rs, T_DICT, progs, names, 2, NULL);
+    cr_assert_eq(rc, PHS_OK, "%s", t_errmsg());
+    free(ba);
+    free(bb);
+    free(pa);
+    free(pb);
+    return rs;
+}
+
+Test(plan, one_visit_serves_both_when_window_open)
+{
+    /* alpha due 06-15; beta due 07-01 with a 20-day window (from 06-11):
+     * the 06-15 visit serves both */
+    phs_ruleset *rs = two_programs("{interval: 14 days}",
+                                   "{interval: 1 months, window: 20 days}");
+    int a = phs_ruleset_program_index(rs, "alpha");
+    int b = phs_ruleset_program_index(rs, "beta");
+    cr_assert(a >= 0 && b >= 0 && a != b);
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    char d[11];
+    cr_assert_eq(phs_result_plan_count(res), 1);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(plan, separate_visits_when_window_closed)
+{
+    /* beta's window opens 06-21, after alpha's visit: two visits */
+    phs_ruleset *rs = two_programs("{interval: 14 days}",
+                                   "{interval: 1 months, window: 10 days}");
+    int a = phs_ruleset_program_index(rs, "alpha");
+    int b = phs_ruleset_program_index(rs, "beta");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    char d[11];
+    cr_assert_eq(phs_result_plan_count(res), 2);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 0);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 1), d), "2024-07-01");
+    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)a), 0);
+    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)b), 1);
+    /* out of range */
+    cr_expect_eq(phs_result_plan_date(res, 2), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_plan_serves(res, 2, 0), 0);
+    cr_expect_eq(phs_result_plan_serves(res, 0, 99), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(plan, earliest_due_first_whatever_the_program_order)
+{
+    /* the first program (alpha) is due last */
+    phs_ruleset *rs = two_programs("{interval: 1 years, window: 30 days}",
+                                   "{interval: 14 days}");
+    int a = phs_ruleset_program_index(rs, "alpha");
+    int b = phs_ruleset_program_index(rs, "beta");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    char d[11];
+    cr_assert_eq(phs_result_plan_count(res), 2);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 0);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 1), d), "2025-06-01");
+    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)a), 1);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(plan, not_enrolled_program_not_in_plan)
+{
+    phs_ruleset *rs = two_programs("{interval: 14 days}",
+                                   "{interval: 1 months, window: 20 days}");
+    int a = phs_ruleset_program_index(rs, "alpha");
+    int b = phs_ruleset_program_index(rs, "beta");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01|smoker=true");
+    cr_expect_eq(phs_result_outcome(res, (size_t)b), PHS_NOT_ENROLLED);
+    cr_assert_eq(phs_result_plan_count(res), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 0);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(plan, same_due_date_one_visit)
+{
+    phs_ruleset *rs = two_programs("{interval: 1 months, window: 3 days}",
+                                   "{interval: 1 months, window: 3 days}");
+    phs_result *res = t_classify(rs, "visit_date=2024-01-31");
+    char d[11];
+    cr_assert_eq(phs_result_plan_count(res), 1);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-02-29");
+    cr_expect_eq(phs_result_plan_serves(res, 0, 0), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, 1), 1);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+/* ---- a result is reused without leaking state between records ---- */
+
+Test(classify, result_reuse_overwrites_everything)
+{
+    phs_ruleset *rs = bp_rs();
+    phs_record *rec;
+    phs_result *res;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
+    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    cr_assert_eq(t_fill(rec, rs, "id=first|" PAT "|sbp=190|dbp=80|smoker=true"),
+                 PHS_OK);
+    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
+    cr_expect_eq(phs_result_flag_count(res, 0), 1);
+    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=150"), PHS_OK);
+    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(res), "");
+    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
+    cr_expect_eq(phs_result_flag_count(res, 0), 0);
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "dbp");
+    cr_assert_eq(t_fill(rec, rs, "id=third|" PAT "|sbp=120|dbp=70"), PHS_OK);
+    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(res), "third");
+    cr_expect_str_eq(phs_result_tier(res, 0), "controlled");
+    cr_expect_eq(phs_result_missing_count(res, 0), 0);
+    cr_expect_eq(phs_result_plan_count(res), 1);
+    phs_record_free(rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(classify, failed_check_leaves_no_stale_result)
+{
+    /* a record refused by a dictionary check must not show the previous
+     * record's tier, due date, flags or reasons */
+    phs_ruleset *rs = bp_rs();
+    phs_record *rec;
+    phs_result *res;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
+    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=190|dbp=80|smoker=true"), PHS_OK);
+    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=90|dbp=100|smoker=true"), PHS_OK);
+    cr_expect_eq(phs_classify(rs, rec, res), PHS_ERECORD);
+    cr_expect_null(phs_result_tier(res, 0));
+    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE,
+                 "stale due date after a refused record");
+    cr_expect_eq(phs_result_flag_count(res, 0), 0,
+                 "stale flags after a refused record");
+    cr_expect_eq(phs_result_reason_count(res, 0), 0,
+                 "stale reasons after a refused record");
+    cr_expect_eq(phs_result_plan_count(res), 0);
+    phs_record_free(rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(classify, yearly_requirements_in_json)
+{
+    phs_ruleset *rs = bp_rs();
+    char *json = NULL;
+    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=80");
+    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+    cr_expect(strstr(json, "\"face_to_face\""), "%s", json);
+    cr_expect(strstr(json, "\"extra_unstable\""), "%s", json);
+    phs_free(json);
+    phs_result_free(res);
+    /* the tier-restricted requirement is absent for controlled patients */
+    res = t_classify(rs, PAT "|sbp=120|dbp=80");
+    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+    cr_expect(strstr(json, "\"face_to_face\""), "%s", json);
+    cr_expect(!strstr(json, "\"extra_unstable\""), "%s", json);
+    phs_free(json);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}

@@ -1,0 +1,468 @@
+/* Reading residents from text: CSV (quotes, CRLF, lists), NDJSON, JSON and
+ * YAML arrays; bad records in the middle; unknown columns. */
+#include <unistd.h>
+
+#include "helpers.h"
+
+static const char BODY[] =
+    "eligibility: {when: \"has_code(diagnoses, ['I10'])\", cite: [c1]}\n"
+    "tiers:\n"
+    "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: 14 "
+    "days}, cite: [c1]}\n"
+    "  - {id: low, level: 1, when: \"true\", follow_up: {interval: 3 months},"
+    " cite: [c1]}\n"
+    "flags:\n"
+    "  - {id: two_codes, when: \"len(diagnoses) == 2 and 'E11' in diagnoses\","
+    " cite: [c1]}\n"
+    "  - {id: quoted, when: \"note == 'say \\\"hi\\\", ok'\", cite: [c1]}\n"
+    "  - {id: multiline, when: \"note matches '(?s)^line1.{1,2}line2$'\", "
+    "cite: [c1]}\n"
+    "  - {id: smoker, when: \"smoker\", cite: [c1]}\n"
+    "  - {id: female, when: \"sex == 'F'\", cite: [c1]}\n"
+    "  - {id: visit_june, when: \"visit_date == date('2024-06-01')\", cite: "
+    "[c1]}\n"
+    "  - {id: spaced, when: \"note == '  padded  '\", cite: [c1]}\n";
+
+static phs_ruleset *g_rs;
+static phs_record *g_rec;
+static phs_result *g_res;
+
+static void setup(void)
+{
+    g_rs = t_must_load_body(BODY);
+    cr_assert_eq(phs_record_new(&g_rec, g_rs), PHS_OK);
+    cr_assert_eq(phs_result_new(&g_res, g_rs), PHS_OK);
+}
+
+static void teardown(void)
+{
+    phs_record_free(g_rec);
+    phs_result_free(g_res);
+    phs_ruleset_free(g_rs);
+}
+
+static phs_reader *open_buf(const char *data, phs_format fmt)
+{
+    phs_reader *rd = NULL;
+    cr_assert_eq(phs_reader_open_buffer(&rd, g_rs, data, strlen(data), fmt),
+                 PHS_OK, "%s", t_errmsg());
+    return rd;
+}
+
+/* Read the next record, expect PHS_OK, classify it and describe it as
+ * "id:tier:flag,flag". */
+static const char *next_ok(phs_reader *rd, char *buf, size_t size)
+{
+    int rc = phs_reader_next(rd, g_rec);
+    cr_assert_eq(rc, PHS_OK, "record %zu: rc %d: %s",
+                 phs_reader_record_number(rd), rc, t_errmsg());
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK, "%s", t_errmsg());
+    const char *t = phs_result_tier(g_res, 0);
+    int n = snprintf(buf, size, "%s:%s:", phs_result_id(g_res),
+                     t ? t : "-");
+    for (size_t i = 0; i < phs_result_flag_count(g_res, 0); i++)
+        n += snprintf(buf + n, size - (size_t)n, "%s%s", i ? "," : "",
+                      phs_result_flag(g_res, 0, i));
+    return buf;
+}
+
+static void expect_eof(phs_reader *rd)
+{
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF, "EOF is sticky");
+}
+
+/* ---- CSV ---- */
+
+Test(reader_csv, quotes_crlf_lists, .init = setup, .fini = teardown)
+{
+    const char *csv =
+        "id,visit_date,sbp,dbp,diagnoses,note,smoker,sex\r\n"
+        "a1,2024-06-01,150,90,I10,,true,F\r\n"
+        "\"a2\",2024-06-02,120,80,\"I10,E11\",\"say \"\"hi\"\", ok\",false,M\r\n"
+        "a3,2024-06-01,130,85,I10;E11,\"line1\r\nline2\",,\r\n"
+        "a4,2024-06-01,125,80,\" I10 ; E11 \",,no,\r\n";
+    char b[256];
+    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a1:high:smoker,female,visit_june");
+    cr_expect_eq(phs_reader_record_number(rd), 1);
+    cr_expect_str_eq(phs_reader_record_id(rd), "a1");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a2:low:two_codes,quoted");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b),
+                     "a3:low:two_codes,multiline,visit_june");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a4:low:two_codes,visit_june");
+    cr_expect_eq(phs_reader_record_number(rd), 4);
+    expect_eof(rd);
+    size_t done = 0, total = 0;
+    phs_reader_progress(rd, &done, &total);
+    cr_expect_eq(total, strlen(csv));
+    cr_expect_eq(done, strlen(csv));
+    phs_reader_free(rd);
+}
+
+/* A string value is text: the CSV reader keeps a quoted cell's spaces and
+ * a JSON string keeps its spaces. */
+Test(reader_csv, strings_keep_their_spaces, .init = setup, .fini = teardown)
+{
+    char b[256];
+    phs_reader *rd = open_buf("id,note\nq1,\"  padded  \"\n", PHS_FORMAT_CSV);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "q1:-:spaced");
+    phs_reader_free(rd);
+    rd = open_buf("{\"id\":\"q2\",\"note\":\"  padded  \"}\n",
+                  PHS_FORMAT_NDJSON);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "q2:-:spaced");
+    phs_reader_free(rd);
+}
+
+Test(reader_csv, lf_bom_blank_lines_and_empty_cells, .init = setup,
+     .fini = teardown)
+{
+    const char *csv = "\xEF\xBB\xBFid,sbp,diagnoses,visit_date\n"
+                      "\n"
+                      "b1,,I10,2024-06-01\n"
+                      "   \n"
+                      "b2,145,I10,2024-06-01\n"
+                      "b3,145,,2024-06-01"; /* no final newline */
+    char b[256];
+    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b1:insufficient_data:visit_june");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b2:high:visit_june");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b3:-:visit_june");
+    cr_expect_eq(phs_reader_record_number(rd), 3);
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_csv, bad_record_in_the_middle, .init = setup, .fini = teardown)
+{
+    const char *csv = "id,visit_date,sbp,diagnoses\n"
+                      "c1,2024-06-01,150,I10\n"
+                      "c2,2024-06-01,999,I10\n"
+                      "c3,2024-13-01,150,I10\n"
+                      "c4,2024-06-01,120,I10\n";
+    char b[256];
+    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "c1:high:visit_june");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    const phs_error *e = phs_error_last();
+    cr_expect_str_eq(phs_error_field(e), "sbp");
+    cr_expect_eq(phs_error_line(e), 3);
+    cr_expect_eq(phs_error_column(e), 15);
+    cr_expect(strstr(phs_error_message(e), "sbp"), "%s", phs_error_message(e));
+    cr_expect_eq(phs_reader_record_number(rd), 2);
+    cr_expect_str_eq(phs_reader_record_id(rd), "c2");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "visit_date");
+    cr_expect_eq(phs_reader_record_number(rd), 3);
+    cr_expect_str_eq(phs_reader_record_id(rd), "c3");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "c4:low:visit_june");
+    cr_expect_eq(phs_reader_record_number(rd), 4);
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_csv, unknown_column, .init = setup, .fini = teardown)
+{
+    const char *csv = "id,visit_date,sbp,colour,diagnoses\n"
+                      "d1,2024-06-01,150,,I10\n"
+                      "d2,2024-06-01,150,red,I10\n"
+                      "d3,2024-06-01,120,,I10\n";
+    char b[256];
+    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
+    /* an unknown column is only an error where it holds a value */
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "d1:high:visit_june");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "colour");
+    cr_expect(strstr(t_errmsg(), "colour"), "%s", t_errmsg());
+    cr_expect_eq(phs_error_line(phs_error_last()), 3);
+    cr_expect_eq(phs_reader_record_number(rd), 2);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "d3:low:visit_june");
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_csv, structural_errors, .init = setup, .fini = teardown)
+{
+    char b[256];
+    /* wrong number of cells, then a good record */
+    phs_reader *rd = open_buf("id,sbp,diagnoses,visit_date\n"
+                              "e1,150\n"
+                              "e2,150,I10,2024-06-01\n",
+                              PHS_FORMAT_CSV);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_eq(phs_reader_record_number(rd), 1);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "e2:high:visit_june");
+    expect_eof(rd);
+    phs_reader_free(rd);
+    /* text after a closing quote */
+    rd = open_buf("id,note\n\"f1\"x,a\nf2,b\n", PHS_FORMAT_CSV);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "f2:-:");
+    phs_reader_free(rd);
+    /* an unterminated quote at the end of the input */
+    rd = open_buf("id,note\ng1,ok\ng2,\"never closed\n", PHS_FORMAT_CSV);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "g1:-:");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    expect_eof(rd);
+    phs_reader_free(rd);
+    /* a broken header cannot be read further */
+    rd = open_buf("id,\"sbp\nx,1\n", PHS_FORMAT_CSV);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ESPEC);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF);
+    phs_reader_free(rd);
+    /* a duplicate column */
+    rd = open_buf("id,sbp,sbp\nx,1,2\n", PHS_FORMAT_CSV);
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ESPEC);
+    cr_expect(strstr(t_errmsg(), "sbp"), "%s", t_errmsg());
+    phs_reader_free(rd);
+}
+
+/* ---- NDJSON ---- */
+
+Test(reader_ndjson, records_types_and_bad_lines, .init = setup,
+     .fini = teardown)
+{
+    const char *nd =
+        "{\"id\":\"n1\",\"visit_date\":\"2024-06-01\",\"sbp\":150,"
+        "\"diagnoses\":[\"I10\",\"E11\"],\"smoker\":true,\"sex\":\"F\"}\n"
+        "\n"
+        "{\"id\":\"n2\",\"visit_date\":\"2024-06-01\",\"sbp\":\"120\","
+        "\"diagnoses\":\"I10\",\"note\":\"say \\\"hi\\\", ok\",\"dbp\":null}\r\n"
+        "{\"id\":\"n3\",\"sbp\":150,\"diagnoses\":[\"I10\"] oops}\n"
+        "{\"id\":\"n4\",\"sbp\":500,\"diagnoses\":[\"I10\"]}\n"
+        "{\"id\":\"n5\",\"colour\":\"red\"}\n"
+        "{\"id\":\"n6\",\"sbp\":[1,2]}\n"
+        "{\"id\":\"n7\",\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],"
+        "\"note\":\"line1\\nline2\",\"sbp\":1.4e2}\n";
+    char b[256];
+    phs_reader *rd = open_buf(nd, PHS_FORMAT_NDJSON);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b),
+                     "n1:high:two_codes,smoker,female,visit_june");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "n2:low:quoted,visit_june");
+    /* malformed JSON */
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_eq(phs_reader_record_number(rd), 3);
+    cr_expect_eq(phs_error_line(phs_error_last()), 4);
+    cr_expect_gt(phs_error_column(phs_error_last()), 1);
+    /* out of range */
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
+    cr_expect_eq(phs_reader_record_number(rd), 4);
+    cr_expect_str_eq(phs_reader_record_id(rd), "n4");
+    /* unknown field */
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "colour");
+    cr_expect_str_eq(phs_reader_record_id(rd), "n5");
+    /* a list for a number */
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
+    /* and reading goes on */
+    cr_expect_str_eq(next_ok(rd, b, sizeof b),
+                     "n7:high:multiline,visit_june");
+    cr_expect_eq(phs_reader_record_number(rd), 7);
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_ndjson, unicode_escapes, .init = setup, .fini = teardown)
+{
+    char b[256];
+    phs_reader *rd = open_buf("{\"id\":\"\\u5c45\\u6c11\",\"sex\":\"\\u0046\"}\n",
+                              PHS_FORMAT_NDJSON);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "居民:-:female");
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+/* ---- arrays ---- */
+
+Test(reader_array, json_array, .init = setup, .fini = teardown)
+{
+    const char *js =
+        "[\n"
+        "  {\"id\": \"j1\", \"visit_date\": \"2024-06-01\", \"sbp\": 150, "
+        "\"diagnoses\": [\"I10\"]},\n"
+        "  {\"id\": \"j2\", \"sbp\": -4, \"diagnoses\": [\"I10\"]},\n"
+        "  {\"id\": \"j3\", \"visit_date\": \"2024-06-01\", \"sbp\": 120, "
+        "\"diagnoses\": [\"I10\", \"E11\"], \"smoker\": false}\n"
+        "]\n";
+    char b[256];
+    phs_reader *rd = open_buf(js, PHS_FORMAT_ARRAY);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "j1:high:visit_june");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
+    cr_expect_eq(phs_error_line(phs_error_last()), 3);
+    cr_expect_eq(phs_reader_record_number(rd), 2);
+    cr_expect_str_eq(phs_reader_record_id(rd), "j2");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "j3:low:two_codes,visit_june");
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_array, yaml_array, .init = setup, .fini = teardown)
+{
+    const char *y = "# residents\n"
+                    "- id: y1\n"
+                    "  visit_date: 2024-06-01\n"
+                    "  sbp: 150\n"
+                    "  diagnoses: [I10, E11]\n"
+                    "  sex: F\n"
+                    "- id: y2\n"
+                    "  sbp: 150\n"
+                    "  nested: {a: 1}\n"
+                    "- id: y3\n"
+                    "  visit_date: 2024-06-01\n"
+                    "  sbp: 120\n"
+                    "  diagnoses:\n"
+                    "    - I10\n"
+                    "  note: |-\n"
+                    "    line1\n"
+                    "    line2\n"
+                    "  smoker: yes\n"
+                    "- id: y4\n"
+                    "  sbp: ~\n"
+                    "  diagnoses: [I10]\n";
+    char b[256];
+    phs_reader *rd = open_buf(y, PHS_FORMAT_ARRAY);
+    cr_expect_str_eq(next_ok(rd, b, sizeof b),
+                     "y1:high:two_codes,female,visit_june");
+    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
+    cr_expect_eq(phs_reader_record_number(rd), 2);
+    cr_expect_eq(phs_error_line(phs_error_last()), 9, "%s", t_errmsg());
+    cr_expect_str_eq(next_ok(rd, b, sizeof b),
+                     "y3:low:multiline,smoker,visit_june");
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "y4:insufficient_data:");
+    expect_eof(rd);
+    phs_reader_free(rd);
+}
+
+Test(reader_array, aliases_refused, .init = setup, .fini = teardown)
+{
+    const char *y = "- &r {id: a1, sbp: 150}\n- *r\n- {id: a3}\n";
+    phs_reader *rd = open_buf(y, PHS_FORMAT_ARRAY);
+    int rc = phs_reader_next(rd, g_rec);
+    cr_expect(rc == PHS_ERECORD || rc == PHS_ESPEC, "rc %d", rc);
+    /* whatever follows, no crash and eventually EOF */
+    for (int i = 0; i < 10 && rc != PHS_EOF; i++)
+        rc = phs_reader_next(rd, g_rec);
+    cr_expect_eq(rc, PHS_EOF);
+    phs_reader_free(rd);
+}
+
+/* ---- format detection, files, empty input ---- */
+
+Test(reader, auto_detection, .init = setup, .fini = teardown)
+{
+    static const char *inputs[] = {
+        "id,sbp\nz1,150\n",
+        "  \n{\"id\":\"z1\",\"sbp\":150}\n",
+        "[{\"id\":\"z1\",\"sbp\":150}]",
+        "- id: z1\n  sbp: 150\n",
+    };
+    char b[256];
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        phs_reader *rd = open_buf(inputs[i], PHS_FORMAT_AUTO);
+        cr_expect_str_eq(next_ok(rd, b, sizeof b), "z1:-:", "input %zu", i);
+        expect_eof(rd);
+        phs_reader_free(rd);
+    }
+}
+
+Test(reader, empty_inputs, .init = setup, .fini = teardown)
+{
+    static const char *inputs[] = {"", "\n\n  \n", "[]", "id,sbp\n"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        phs_reader *rd = open_buf(inputs[i], PHS_FORMAT_AUTO);
+        cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF, "input %zu", i);
+        cr_expect_eq(phs_reader_record_number(rd), 0);
+        phs_reader_free(rd);
+    }
+}
+
+Test(reader, files_and_arguments, .init = setup, .fini = teardown)
+{
+    char path[] = "/tmp/phs_reader_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    const char *csv = "id,sbp,diagnoses,visit_date\nf1,150,I10,2024-06-01\n";
+    cr_assert_eq(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    phs_reader *rd = NULL;
+    cr_assert_eq(phs_reader_open(&rd, g_rs, path, PHS_FORMAT_AUTO), PHS_OK);
+    char b[256];
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "f1:high:visit_june");
+    expect_eof(rd);
+    size_t done, total;
+    phs_reader_progress(rd, &done, &total);
+    cr_expect_eq(total, strlen(csv));
+    cr_expect_eq(done, strlen(csv));
+    phs_reader_free(rd);
+    unlink(path);
+
+    rd = (phs_reader *)1;
+    cr_expect_eq(phs_reader_open(&rd, g_rs, "/nonexistent/x.csv",
+                                 PHS_FORMAT_CSV),
+                 PHS_EIO);
+    cr_expect_null(rd);
+    cr_expect_eq(phs_reader_open(&rd, g_rs, "/tmp", PHS_FORMAT_CSV), PHS_EIO);
+    cr_expect_eq(phs_reader_open(&rd, NULL, path, PHS_FORMAT_CSV), PHS_EINVAL);
+    cr_expect_eq(phs_reader_open(&rd, g_rs, NULL, PHS_FORMAT_CSV), PHS_EINVAL);
+    cr_expect_eq(phs_reader_open_buffer(&rd, g_rs, "x", 1, (phs_format)9),
+                 PHS_EINVAL);
+    cr_expect_eq(phs_reader_open_buffer(&rd, g_rs, NULL, 5, PHS_FORMAT_CSV),
+                 PHS_EINVAL);
+    cr_expect_eq(phs_reader_next(NULL, g_rec), PHS_EINVAL);
+    cr_expect_eq(phs_reader_record_number(NULL), 0);
+    cr_expect_str_eq(phs_reader_record_id(NULL), "");
+}
+
+Test(reader, buffer_is_copied, .init = setup, .fini = teardown)
+{
+    char data[] = "id,sbp\nk1,150\n";
+    phs_reader *rd = NULL;
+    cr_assert_eq(phs_reader_open_buffer(&rd, g_rs, data, strlen(data),
+                                        PHS_FORMAT_CSV),
+                 PHS_OK);
+    memset(data, 'x', strlen(data));
+    char b[256];
+    cr_expect_str_eq(next_ok(rd, b, sizeof b), "k1:-:");
+    phs_reader_free(rd);
+}
+
+Test(reader, many_records_large_file, .init = setup, .fini = teardown)
+{
+    /* 20000 CSV rows through a file (several read chunks), every 1000th
+     * bad: the count of good and bad records is exact */
+    char path[] = "/tmp/phs_reader_big_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "id,visit_date,sbp,dbp,diagnoses,note\n");
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "r%05d,2024-06-01,%d,80,\"I10;E11\",\"row %d, with comma\"\n",
+                i, i % 1000 == 999 ? 999 : 100 + i % 100, i);
+    fclose(f);
+    phs_reader *rd = NULL;
+    cr_assert_eq(phs_reader_open(&rd, g_rs, path, PHS_FORMAT_CSV), PHS_OK);
+    int ok = 0, bad = 0, high = 0, rc;
+    while ((rc = phs_reader_next(rd, g_rec)) != PHS_EOF) {
+        if (rc == PHS_OK) {
+            ok++;
+            cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+            high += !strcmp(phs_result_tier(g_res, 0), "high");
+        } else {
+            cr_assert_eq(rc, PHS_ERECORD, "%s", t_errmsg());
+            cr_assert_str_eq(phs_error_field(phs_error_last()), "sbp");
+            bad++;
+        }
+    }
+    cr_expect_eq(ok, 19980);
+    cr_expect_eq(bad, 20);
+    cr_expect_eq(phs_reader_record_number(rd), 20000);
+    /* sbp = 100 + i % 100 >= 140 for 60 of every 100 rows */
+    /* sbp = 100 + i % 100 >= 140 for 60 rows in 100: 12000, less the 20
+     * refused rows (which had i % 100 == 99) */
+    cr_expect_eq(high, 11980);
+    phs_reader_free(rd);
+    unlink(path);
+}
