@@ -15,7 +15,7 @@ int phs_result_new(phs_result **out, const phs_ruleset *rs)
     size_t nd = rs->nderived ? rs->nderived : 1;
     size_t nw = rs->nwords ? rs->nwords : 1;
     size_t size = sizeof(phs_result) + np * sizeof(phs__pout) +
-                  (np * nw + nw + nd * nw) * sizeof(uint64_t) +
+                  (np * nw + nw) * sizeof(uint64_t) +
                   nd * sizeof(phs__val) + np * sizeof(phs_date) +
                   np * sizeof(uint32_t) + nd;
     phs_result *r = phs__calloc(1, size);
@@ -25,8 +25,7 @@ int phs_result_new(phs_result **out, const phs_ruleset *rs)
     r->prog = (phs__pout *)(r + 1);
     r->missing = (uint64_t *)(r->prog + np);
     r->ev.miss = r->missing + np * nw;
-    r->ev.dmiss = r->ev.miss + nw;
-    r->ev.dval = (phs__val *)(r->ev.dmiss + nd * nw);
+    r->ev.dval = (phs__val *)(r->ev.miss + nw);
     r->plan_date = (phs_date *)(r->ev.dval + nd);
     r->plan_mask = (uint32_t *)(r->plan_date + np);
     r->ev.dstate = (uint8_t *)(r->plan_mask + np);
@@ -56,9 +55,15 @@ void phs_result_free(phs_result *r)
     phs__free(r);
 }
 
-/* missing |= the fields the last evaluation lacked */
-static void add_missing(const phs__eval *ev, uint64_t *missing)
+/* missing |= the fields an undecided condition lacked (evaluated again,
+ * tracking them: rare, so the common path pays nothing for it) */
+static void add_missing(phs__eval *ev, int32_t root, uint64_t *missing)
 {
+    phs__val v;
+    memset(ev->miss, 0, ev->rs->nwords * sizeof *ev->miss);
+    ev->track = 1;
+    phs__expr_eval(ev, root, &v);
+    ev->track = 0;
     for (size_t w = 0; w < ev->rs->nwords; w++)
         missing[w] |= ev->miss[w];
 }
@@ -70,9 +75,8 @@ static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
     o->due = o->earliest = PHS_DATE_NONE;
     if (t->from.root >= 0) {
         phs__val v;
-        memset(ev->miss, 0, ev->rs->nwords * sizeof *ev->miss);
         if (!phs__expr_eval(ev, t->from.root, &v)) {
-            add_missing(ev, missing);
+            add_missing(ev, t->from.root, missing);
             return;
         }
         from = v.u.i;
@@ -98,7 +102,7 @@ static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
     o->enrolled = (int8_t)e;
     if (e < 0) {
         o->outcome = PHS_INSUFFICIENT_DATA;
-        add_missing(ev, missing);
+        add_missing(ev, p->elig.when.root, missing);
     } else if (e == 0) {
         o->outcome = PHS_NOT_ENROLLED;
     } else {
@@ -113,7 +117,7 @@ static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
             }
             if (v < 0) { /* cannot know whether this tier applies */
                 o->outcome = PHS_INSUFFICIENT_DATA;
-                add_missing(ev, missing);
+                add_missing(ev, p->tiers[t].r.when.root, missing);
                 break;
             }
         }

@@ -111,6 +111,9 @@ static inline int phs__miss(phs__eval *ev, int32_t f)
 
 /* Leaves (constants, fields, field and derived comparisons) are evaluated
  * inline by their parent; only interior nodes call phs__expr_eval. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int phs__eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
 {
     const phs__node *n = &ev->rs->nodes[i];
@@ -164,7 +167,6 @@ static inline int phs__expr_test(phs__eval *ev, const phs__expr *e)
     phs__val v;
     if (e->root < 0)
         return 1;
-    memset(ev->miss, 0, ev->rs->nwords * sizeof *ev->miss);
     if (!phs__eval_leaf(ev, e->root, &v))
         return -1;
     return v.u.i != 0;

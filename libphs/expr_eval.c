@@ -38,39 +38,45 @@ typedef struct {
 
 static inline void save(const phs__eval *ev, marks *m)
 {
-    memcpy(m->w, ev->miss, ev->rs->nwords * sizeof *ev->miss);
+    m->w[0] = ev->miss[0]; /* the common case: at most 64 fields */
+    for (size_t w = 1; w < ev->rs->nwords; w++)
+        m->w[w] = ev->miss[w];
 }
 
 static inline void restore(phs__eval *ev, const marks *m)
 {
-    memcpy(ev->miss, m->w, ev->rs->nwords * sizeof *ev->miss);
+    ev->miss[0] = m->w[0];
+    for (size_t w = 1; w < ev->rs->nwords; w++)
+        ev->miss[w] = m->w[w];
 }
 
-/* Derived values are computed once per classification; an unknown one
- * keeps the fields it lacked, to mark them again at each use. */
+/* Derived values are computed once per classification.  When tracking,
+ * an unknown one is evaluated again so that it marks what it lacked. */
 static int derived(phs__eval *ev, int32_t d, phs__val *out)
 {
-    size_t nw = ev->rs->nwords;
-    uint64_t *dm = ev->dmiss + (size_t)d * nw;
     uint8_t st = ev->dstate[d];
     if (st == 0) {
-        marks m;
-        save(ev, &m);
-        memset(ev->miss, 0, nw * sizeof *ev->miss);
         st = eval(ev, ev->rs->derived[d].expr.root, &ev->dval[d]) ? 1 : 2;
         ev->dstate[d] = st;
-        memcpy(dm, ev->miss, nw * sizeof *dm);
-        restore(ev, &m);
+    } else if (st == 2 && ev->track) {
+        phs__val v;
+        eval(ev, ev->rs->derived[d].expr.root, &v);
     }
     *out = ev->dval[d];
-    if (st == 1)
-        return 1;
-    for (size_t w = 0; w < nw; w++)
-        ev->miss[w] |= dm[w];
-    return 0;
+    return st == 1;
 }
 
 static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out);
+
+/* Both operands, both evaluated even when the first is unknown, so that
+ * every field the result lacked gets marked. */
+static inline int both(phs__eval *ev, const phs__node *n, phs__val *a,
+                       phs__val *b)
+{
+    int ka = eval(ev, n->a, a);
+    int kb = eval(ev, n->b, b);
+    return ka && kb;
+}
 
 static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
                             phs__val *out);
@@ -83,6 +89,8 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
 {
     const phs__node *n = &ev->rs->nodes[i];
     marks m;
+    if (!ev->track)
+        return eval_node(ev, n, i, out);
     save(ev, &m);
     int known = eval_node(ev, n, i, out);
     if (known && n->op != OP_KNOWN)
@@ -137,7 +145,7 @@ static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
         return ka && kb;
     }
     case OP_ARITH:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         switch (n->sub) {
         case '+': out->u.n = a.u.n + b.u.n; break;
@@ -150,7 +158,7 @@ static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
         }
         return isfinite(out->u.n);
     case OP_CMP: {
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         int c;
         switch (n->c) {
@@ -205,7 +213,7 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         out->u.n = -a.u.n;
         return 1;
     case OP_DATE_ADD: {
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         double d = n->sub == '-' ? -b.u.n : b.u.n;
         if (!(fabs(d) < 3e6))
@@ -214,7 +222,7 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         return 1;
     }
     case OP_DATE_DIFF:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         out->u.n = (double)a.u.i - (double)b.u.i;
         return 1;
@@ -233,7 +241,7 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         }
         return 1;
     case OP_IN_LIST:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         out->u.i = 0;
         for (uint32_t j = 0; j < b.u.l.n; j++)
@@ -260,12 +268,12 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
     case OP_COALESCE:
         return eval(ev, n->a, out) || eval(ev, n->b, out);
     case OP_AGE_AT:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         out->u.n = phs_date_age(a.u.i, b.u.i);
         return 1;
     case OP_ADD_MONTHS:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         if (!(fabs(b.u.n) < 100000))
             return 0;
@@ -277,7 +285,7 @@ static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
         out->u.n = a.u.l.n;
         return 1;
     case OP_MINMAX:
-        if (!eval(ev, n->a, &a) || !eval(ev, n->b, &b))
+        if (!both(ev, n, &a, &b))
             return 0;
         out->u.n = (n->sub == 'm') == (a.u.n < b.u.n) ? a.u.n : b.u.n;
         return 1;

@@ -149,12 +149,13 @@ typedef struct phs__eval {
     const phs_record *rec;
     phs__val *dval;     /* derived values */
     uint8_t *dstate;    /* 0 not computed, 1 known, 2 unknown */
-    /* Fields whose absence made the current evaluation unknown: every read
-     * of an absent "unknown" field marks it; an operator whose result is
-     * known anyway (and, or, if, ??, known(), quantifiers) takes its marks
-     * back, so what remains is what a decision actually lacked. */
+    /* Fields whose absence made an evaluation unknown.  Only an undecided
+     * condition needs them, so it is evaluated again with track set: every
+     * read of an absent "unknown" field marks it, and an operator whose
+     * result is known anyway (and, or, if, ??) takes its marks back, so what
+     * remains is what the decision actually lacked. */
     uint64_t *miss;     /* nwords */
-    uint64_t *dmiss;    /* per derived value (nderived x nwords) */
+    int track;
     phs__val loc[16];   /* quantifier loop variables */
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* match limit; owned by the ruleset */
