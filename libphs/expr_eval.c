@@ -78,19 +78,25 @@ static inline int both(phs__eval *ev, const phs__node *n, phs__val *a,
     return ka && kb;
 }
 
-static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
-                            phs__val *out);
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+#define NOINLINE __attribute__((noinline))
+#else
+#define ALWAYS_INLINE inline
+#define NOINLINE
+#endif
+
+static ALWAYS_INLINE int eval_node(phs__eval *ev, const phs__node *n,
+                                   int32_t i, phs__val *out);
 
 /* An operator whose result is known despite absent fields below it (a
  * decisive side of and/or, the other branch of if, ??) takes the marks of
  * those fields back: only what a decision lacked stays marked.  known()
  * keeps them, so the absence that chose a branch is named with it. */
-int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
+static NOINLINE int eval_tracked(phs__eval *ev, const phs__node *n, int32_t i,
+                                 phs__val *out)
 {
-    const phs__node *n = &ev->rs->nodes[i];
     marks m;
-    if (!ev->track)
-        return eval_node(ev, n, i, out);
     save(ev, &m);
     int known = eval_node(ev, n, i, out);
     if (known && n->op != OP_KNOWN)
@@ -98,8 +104,16 @@ int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
     return known;
 }
 
-static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
-                            phs__val *out)
+int phs__expr_eval(phs__eval *ev, int32_t i, phs__val *out)
+{
+    const phs__node *n = &ev->rs->nodes[i];
+    if (ev->track)
+        return eval_tracked(ev, n, i, out);
+    return eval_node(ev, n, i, out);
+}
+
+static ALWAYS_INLINE int eval_node(phs__eval *ev, const phs__node *n,
+                                   int32_t i, phs__val *out)
 {
     phs__val a, b;
     int ka, kb;
@@ -197,10 +211,7 @@ static inline int eval_node(phs__eval *ev, const phs__node *n, int32_t i,
     }
 }
 
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
+static NOINLINE int eval_other(phs__eval *ev, const phs__node *n, phs__val *out)
 {
     phs__val a, b;
     switch ((phs__op)n->op) {
