@@ -35,8 +35,12 @@ static const char help_main[] =
     "                 [--param PROGRAM.NAME=VALUE]... FILE|-\n"
     "    phs explain [--rules DIR] [--as-of DATE] [--id ID]\n"
     "                [--param PROGRAM.NAME=VALUE]... FILE|-\n"
-    "    phs check [--param PROGRAM.NAME=VALUE]... [RULES]\n"
-    "    phs test [--verbose] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "    phs check [--strict] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "    phs test [--verbose] [--coverage] [--param PROGRAM.NAME=VALUE]...\n"
+    "             [RULES]\n"
+    "    phs verify [--program ID] [--max-cells N] [--seed S] [RULES]\n"
+    "    phs diff [--population FILE] [--param-old P.N=V]...\n"
+    "             [--param-new P.N=V]... OLD [NEW]\n"
     "    phs fingerprint [--param PROGRAM.NAME=VALUE]... [RULES]\n"
     "    phs version\n"
     "    phs COMMAND --help\n"
@@ -52,18 +56,27 @@ static const char help_main[] =
     "                 YAML array, or CSV) and print one result per resident\n"
     "    explain      explain one resident's result in plain words, with\n"
     "                 the rules that fired and the clauses they cite\n"
-    "    check        load a rule directory and report the first error\n"
-    "    test         run the examples embedded in the rule files\n"
+    "    check        load a rule directory and report the first error;\n"
+    "                 --strict: the checks a regulator runs before sign-off\n"
+    "    test         run the examples embedded in the rule files;\n"
+    "                 --coverage: what the examples exercise\n"
+    "    verify       prove that every eligible resident reaches a tier, that\n"
+    "                 no tier is shadowed and that every flag can fire\n"
+    "    diff         what changes between two rule versions, and for whom\n"
     "    fingerprint  print the rule set's fingerprint\n"
     "    version      print the program and library versions\n"
     "\n"
     "    Without --rules or RULES, the rules installed with the library are\n"
     "    used (the environment variable PHS_RULES_DIR overrides them).\n"
+    "    Every command takes --help, and --json for output as JSON\n"
+    "    (classify writes JSON by default).  docs/regulator.md describes\n"
+    "    verify, diff, test --coverage and check --strict.\n"
     "\n"
     "EXIT STATUS\n"
     "    0  success\n"
     "    1  a record could not be read or classified (classify, explain),\n"
-    "       the rules have an error (check), or an example failed (test)\n"
+    "       the rules have an error (check), an example failed (test),\n"
+    "       verify found a gap, dead tier or dead flag, diff found a change\n"
     "    2  bad usage, rules that cannot be loaded, or unreadable input\n";
 
 static const char help_classify[] =
@@ -108,6 +121,11 @@ static const char help_classify[] =
     "        override a policy parameter declared by a program spec, e.g.\n"
     "        --param hypertension.bp_target_profile=guideline_2025;\n"
     "        may be repeated\n"
+    "    --json\n"
+    "        the same as --format ndjson (the default).  Each program's\n"
+    "        object names the spec version used (\"spec_version\", chosen by\n"
+    "        visit_date among the loaded versions), its \"spec_fingerprint\",\n"
+    "        \"spec_effective\" range and \"spec_in_force\"\n"
     "    -h, --help\n"
     "        show this help\n"
     "\n"
@@ -123,7 +141,7 @@ static const char help_explain[] =
     "    phs explain - explain one resident's classification\n"
     "\n"
     "SYNOPSIS\n"
-    "    phs explain [--rules DIR] [--as-of YYYY-MM-DD] [--id ID]\n"
+    "    phs explain [--rules DIR] [--as-of YYYY-MM-DD] [--id ID] [--json]\n"
     "                [--param PROGRAM.NAME=VALUE]... FILE|-\n"
     "\n"
     "DESCRIPTION\n"
@@ -139,6 +157,8 @@ static const char help_explain[] =
     "                      today)\n"
     "    --id ID           explain the resident with this id\n"
     "    --param P.N=V     override a policy parameter; may be repeated\n"
+    "    --json            print the result as one JSON object (the\n"
+    "                      classify NDJSON shape) instead of text\n"
     "    -h, --help        show this help\n"
     "\n"
     "EXIT STATUS\n"
@@ -152,21 +172,39 @@ static const char help_check[] =
     "    phs check - validate a rule directory\n"
     "\n"
     "SYNOPSIS\n"
-    "    phs check [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "    phs check [--strict] [--json] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
     "\n"
     "DESCRIPTION\n"
     "    Loads every *.yaml of RULES (default: the installed rules) and\n"
     "    prints \"ok: N programs, fingerprint sha256:...\", or the first\n"
-    "    error as file:line:column: message.\n"
+    "    error as file:line:column: message.  Several spec files of one\n"
+    "    program are versions: their effective ranges must not overlap.\n"
+    "\n"
+    "    With --strict it also runs the checks a regulator runs before\n"
+    "    sign-off, and refuses (exit status 1):\n"
+    "      - a spec whose status is not production;\n"
+    "      - a provisional rule (one citing a clause of confidence R or\n"
+    "        UNCONFIRMED, or declared provisional), naming those clauses;\n"
+    "      - a citation of a rule, parameter, derived value or yearly\n"
+    "        requirement that does not resolve to a declared clause, and a\n"
+    "        clause whose source is not declared, or a source declared\n"
+    "        twice.\n"
+    "    Clauses and sources nothing cites are warnings.\n"
     "\n"
     "OPTIONS\n"
     "    --rules DIR       the same as giving RULES\n"
+    "    --strict          the sign-off checks above\n"
     "    --param P.N=V     load with a parameter override; may be repeated\n"
+    "    --json            print the result as one JSON object: {\"ok\":...,\n"
+    "                      \"rules_fingerprint\", \"programs\" (with their\n"
+    "                      versions, effective ranges and fingerprints)} or\n"
+    "                      {\"ok\":false,\"error\":{\"message\",\"file\",\"line\",\n"
+    "                      \"column\"}}; with --strict the report's findings\n"
     "    -h, --help        show this help\n"
     "\n"
     "EXIT STATUS\n"
-    "    0  the rules loaded\n"
-    "    1  the rules have an error\n"
+    "    0  the rules loaded (and, with --strict, passed)\n"
+    "    1  the rules have an error (or --strict refuses them)\n"
     "    2  bad usage\n";
 
 static const char help_test[] =
@@ -174,22 +212,38 @@ static const char help_test[] =
     "    phs test - run the examples embedded in the rule files\n"
     "\n"
     "SYNOPSIS\n"
-    "    phs test [--verbose] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "    phs test [--verbose] [--coverage] [--program ID] [--json]\n"
+    "             [--param PROGRAM.NAME=VALUE]... [RULES]\n"
     "\n"
     "DESCRIPTION\n"
     "    Loads RULES (default: the installed rules), runs every example of\n"
-    "    every program, prints each failing example with what differed,\n"
-    "    and ends with a line \"N passed, M failed\".\n"
+    "    every program version (an example runs against the version it is\n"
+    "    written in), prints each failing example with what differed, and\n"
+    "    ends with a line \"N passed, M failed\".\n"
+    "\n"
+    "    With --coverage it then reports, per program version, what the\n"
+    "    examples exercise: how many reach each tier and raise each flag,\n"
+    "    how often each rule's condition is true, false or unknown, and for\n"
+    "    every threshold the rules compare a number (or derived value)\n"
+    "    with, how many examples lie below it, at it, above it, or lack the\n"
+    "    value.  A tier or flag no example reaches is an error; a condition\n"
+    "    never true (or never false) and a threshold side no example\n"
+    "    exercises are warnings.\n"
     "\n"
     "OPTIONS\n"
     "    --rules DIR       the same as giving RULES\n"
     "    -v, --verbose     also list the examples that pass\n"
+    "    --coverage        report what the examples exercise (see above)\n"
+    "    --program ID      coverage of this program only\n"
     "    --param P.N=V     load with a parameter override; may be repeated\n"
+    "    --json            print one JSON object: {\"examples\": [failing (all\n"
+    "                      with --verbose) examples], \"passed\", \"failed\",\n"
+    "                      \"coverage\": {...}, \"ok\"}\n"
     "    -h, --help        show this help\n"
     "\n"
     "EXIT STATUS\n"
-    "    0  every example passed\n"
-    "    1  an example failed\n"
+    "    0  every example passed (and every tier and flag is covered)\n"
+    "    1  an example failed, or (--coverage) a tier or flag has no example\n"
     "    2  bad usage, or rules that cannot be loaded or run\n";
 
 static const char help_fingerprint[] =
@@ -197,16 +251,21 @@ static const char help_fingerprint[] =
     "    phs fingerprint - print a rule set's fingerprint\n"
     "\n"
     "SYNOPSIS\n"
-    "    phs fingerprint [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "    phs fingerprint [--json] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
     "\n"
     "DESCRIPTION\n"
     "    Prints \"sha256:\" and 64 hex digits computed over a canonical form\n"
     "    of every loaded rule file (formatting, comments and key order do\n"
     "    not change it; any value and any parameter override does).  Every\n"
-    "    classification result carries it.\n"
+    "    classification result carries it.  Each program version also has\n"
+    "    a fingerprint of its own (the dictionary, its file and its\n"
+    "    parameter overrides), which results carry per program.\n"
     "\n"
     "OPTIONS\n"
     "    --rules DIR       the same as giving RULES\n"
+    "    --json            print {\"rules_fingerprint\", \"programs\": [{\"program\",\n"
+    "                      \"versions\": [{\"version\", \"fingerprint\",\n"
+    "                      \"effective\"}]}]}\n"
     "    --param P.N=V     load with a parameter override; may be repeated\n"
     "    -h, --help        show this help\n"
     "\n"
@@ -214,15 +273,123 @@ static const char help_fingerprint[] =
     "    0  success\n"
     "    2  bad usage, or rules that cannot be loaded\n";
 
+static const char help_verify[] =
+    "NAME\n"
+    "    phs verify - prove that rule sets decide every resident\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs verify [--json] [--program ID] [--as-of YYYY-MM-DD]\n"
+    "               [--max-cells N] [--seed S] [--param PROGRAM.NAME=VALUE]...\n"
+    "               [RULES]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    For every program (and every loaded version of it), splits the\n"
+    "    typed input space of the fields its conditions read into cells:\n"
+    "    each number is split at every constant the rules compare it with\n"
+    "    (the constant itself is a cell, and so is each interval between\n"
+    "    two), booleans, enums and code lists are enumerated, and absence\n"
+    "    is a cell of its own for fields that are unknown when absent.\n"
+    "    Derived values compared with constants (age_years, bmi) are\n"
+    "    variables of their own, realised by inputs found by a search.\n"
+    "    Each cell becomes a concrete resident that the classifier decides.\n"
+    "\n"
+    "    It reports: gaps (eligible residents no tier decides, with the\n"
+    "    regions of the input space and a counterexample resident), dead\n"
+    "    tiers (never reached: shadowed by an earlier tier, with a resident\n"
+    "    whose tier condition holds but who is taken first), flags that\n"
+    "    never fire, the regions decided insufficient_data, and every\n"
+    "    condition outside the exactly decided fragment (regular\n"
+    "    expressions, arithmetic on several fields, comparisons of two\n"
+    "    fields, ...), for which the check samples instead of proving.\n"
+    "    When a space has more cells than --max-cells, a sample drawn with\n"
+    "    --seed is checked and the output says so.\n"
+    "\n"
+    "    Every counterexample is one JSON object: save it to a file and run\n"
+    "    `phs explain FILE` to see the decision.  docs/regulator.md\n"
+    "    describes the method and its approximations.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --rules DIR       the same as giving RULES\n"
+    "    --program ID      verify this program only\n"
+    "    --as-of DATE      visit date of the checked cells, moved into each\n"
+    "                      version's effective range (default 2024-06-01)\n"
+    "    --max-cells N     cells checked exhaustively per analysis before\n"
+    "                      sampling (default 2000000)\n"
+    "    --seed S          seed of the sample (default 1)\n"
+    "    --param P.N=V     verify under a parameter override; repeatable\n"
+    "    --json            print the report as one JSON object\n"
+    "    -h, --help        show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  no gap, no dead tier, no dead flag\n"
+    "    1  a gap, a dead tier or a flag that never fires\n"
+    "    2  bad usage, or rules that cannot be loaded\n";
+
+static const char help_diff[] =
+    "NAME\n"
+    "    phs diff - what changes between two rule versions, and for whom\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs diff [--json] [--population FILE] [--program ID]\n"
+    "             [--as-of YYYY-MM-DD] [--max-examples N] [--max-cells N]\n"
+    "             [--seed S] [--param P.N=V]... [--param-old P.N=V]...\n"
+    "             [--param-new P.N=V]... OLD [NEW]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Compares the rule directories OLD and NEW program by program.  With\n"
+    "    one directory, NEW is OLD again: give --param-old and --param-new\n"
+    "    to compare one rule set under two parameter settings, e.g.\n"
+    "        phs diff --param-new hypertension.bp_target_profile=\\\n"
+    "            guideline_2025 --population examples/residents.csv rules\n"
+    "\n"
+    "    It first lists the parameters whose value differs and the rules\n"
+    "    whose condition, follow-up or place in the tier order changed.\n"
+    "\n"
+    "    With --population FILE (read as by classify, with OLD's field\n"
+    "    dictionary) every resident is classified under both and, per\n"
+    "    program, it prints the transition matrix (rows: old outcome,\n"
+    "    columns: new outcome; outcomes are tier ids, not_enrolled,\n"
+    "    insufficient_data and unclassified), each changed cell with\n"
+    "    example resident ids, the rules whose condition changed value for\n"
+    "    those residents (old -> new truth) and the clauses those rules\n"
+    "    cite, the shift of next due dates (earlier or later, by how many\n"
+    "    days) and the flags raised or no longer raised.\n"
+    "\n"
+    "    Without a population it compares the two over the cell\n"
+    "    decomposition of phs verify (cells of the union of both versions'\n"
+    "    thresholds) and prints the regions of the input space whose\n"
+    "    outcome changes, e.g. \"age_years < 65, 130 <= sbp < 140:\n"
+    "    controlled -> uncontrolled\", each with an example resident.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --population FILE  residents to compare (CSV, NDJSON, JSON/YAML)\n"
+    "    --program ID       compare this program only\n"
+    "    --as-of DATE       visit date of residents without one, and of the\n"
+    "                       compared cells (default 2024-06-01)\n"
+    "    --max-examples N   example ids per changed cell (default 5)\n"
+    "    --max-cells N      cells compared before sampling (default 2000000)\n"
+    "    --seed S           seed of the sample (default 1)\n"
+    "    --param P.N=V      override a parameter in both; repeatable\n"
+    "    --param-old P.N=V  override a parameter in OLD only; repeatable\n"
+    "    --param-new P.N=V  override a parameter in NEW only; repeatable\n"
+    "    --json             print the report as one JSON object\n"
+    "    -h, --help         show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  no outcome differs\n"
+    "    1  some outcome differs\n"
+    "    2  bad usage, rules that cannot be loaded, unreadable population\n";
+
 static const char help_version[] =
     "NAME\n"
     "    phs version - print versions\n"
     "\n"
     "SYNOPSIS\n"
-    "    phs version\n"
+    "    phs version [--json]\n"
     "\n"
     "DESCRIPTION\n"
-    "    Prints the version of phs and of the libphs library it runs with.\n"
+    "    Prints the version of phs and of the libphs library it runs with;\n"
+    "    with --json as {\"phs\": \"X.Y.Z\", \"libphs\": \"X.Y.Z\"}.\n"
     "\n"
     "EXIT STATUS\n"
     "    0  success\n";
@@ -280,18 +447,36 @@ enum {
     OPT_FORMAT = 4,
     OPT_PARAM = 8,
     OPT_ID = 16,
-    OPT_VERBOSE = 32
+    OPT_VERBOSE = 32,
+    OPT_JSON = 64,
+    OPT_PROGRAM = 128,
+    OPT_CELLS = 256,     /* --max-cells, --seed */
+    OPT_POP = 512,       /* --population, --max-examples */
+    OPT_COVERAGE = 1024,
+    OPT_STRICT = 2048,
+    OPT_PARAM2 = 4096    /* --param-old, --param-new */
 };
 
 typedef struct args {
     const char *rules, *asof, *format, *id;
     const char **params;
     size_t nparams;
+    const char **params_old, **params_new;
+    size_t nparams_old, nparams_new;
     const char *pos[2];
     size_t npos;
     int verbose;
     int help;
+    int json, coverage, strict;
+    const char *program, *max_cells, *seed, *population, *max_examples;
 } args;
+
+/* Check a --param value: PROGRAM.NAME=VALUE. */
+static int param_ok(const char *v)
+{
+    const char *eq = strchr(v, '='), *dot = strchr(v, '.');
+    return eq && dot && dot < eq && dot != v && eq != dot + 1;
+}
 
 /* Match "--name VALUE" or "--name=VALUE"; advances *i past a separate
  * value.  Returns 1 when matched (value in *val), 0 when not, -1 when the
@@ -322,7 +507,9 @@ static int parse_args(int argc, char **argv, int first, const char *cmd,
     int i, only_pos = 0;
     memset(a, 0, sizeof *a);
     a->params = malloc(sizeof *a->params * (size_t)(argc > 0 ? argc : 1));
-    if (!a->params) {
+    a->params_old = malloc(sizeof *a->params * (size_t)(argc > 0 ? argc : 1));
+    a->params_new = malloc(sizeof *a->params * (size_t)(argc > 0 ? argc : 1));
+    if (!a->params || !a->params_old || !a->params_new) {
         err("out of memory");
         return EXIT_USAGE;
     }
@@ -348,6 +535,18 @@ static int parse_args(int argc, char **argv, int first, const char *cmd,
             a->verbose = 1;
             continue;
         }
+        if ((allowed & OPT_JSON) && strcmp(s, "--json") == 0) {
+            a->json = 1;
+            continue;
+        }
+        if ((allowed & OPT_COVERAGE) && strcmp(s, "--coverage") == 0) {
+            a->coverage = 1;
+            continue;
+        }
+        if ((allowed & OPT_STRICT) && strcmp(s, "--strict") == 0) {
+            a->strict = 1;
+            continue;
+        }
 #define VALUE_OPT(flag, name, field)                                           \
     if ((allowed & (flag)) &&                                                  \
         (r = opt_value(argc, argv, &i, name, &v)) != 0) {                     \
@@ -360,6 +559,30 @@ static int parse_args(int argc, char **argv, int first, const char *cmd,
         VALUE_OPT(OPT_ASOF, "--as-of", a->asof)
         VALUE_OPT(OPT_FORMAT, "--format", a->format)
         VALUE_OPT(OPT_ID, "--id", a->id)
+        VALUE_OPT(OPT_PROGRAM, "--program", a->program)
+        VALUE_OPT(OPT_CELLS, "--max-cells", a->max_cells)
+        VALUE_OPT(OPT_CELLS, "--seed", a->seed)
+        VALUE_OPT(OPT_POP, "--population", a->population)
+        VALUE_OPT(OPT_POP, "--max-examples", a->max_examples)
+        if ((allowed & OPT_PARAM2) && (!strncmp(s, "--param-old", 11) ||
+                                       !strncmp(s, "--param-new", 11))) {
+            int old = s[8] == 'o';
+            r = opt_value(argc, argv, &i, old ? "--param-old" : "--param-new",
+                          &v);
+            if (r < 0)
+                return usage_error(cmd, "option %s needs a value",
+                                   old ? "--param-old" : "--param-new");
+            if (r > 0) {
+                if (!param_ok(v))
+                    return usage_error(cmd, "'%s': expected "
+                                            "PROGRAM.NAME=VALUE", v);
+                if (old)
+                    a->params_old[a->nparams_old++] = v;
+                else
+                    a->params_new[a->nparams_new++] = v;
+                continue;
+            }
+        }
         if ((allowed & OPT_PARAM) &&
             (r = opt_value(argc, argv, &i, "--param", &v)) != 0) {
             const char *eq, *dot;
@@ -383,7 +606,9 @@ static int parse_args(int argc, char **argv, int first, const char *cmd,
 static void free_args(args *a)
 {
     free(a->params);
-    a->params = NULL;
+    free(a->params_old);
+    free(a->params_new);
+    a->params = a->params_old = a->params_new = NULL;
 }
 
 /* The rule directory of check/test/fingerprint: RULES or --rules. */
@@ -403,7 +628,10 @@ static int rules_operand(const char *cmd, args *a)
 
 /* Load the rules; on failure print the error and return the library's
  * status. */
-static int load_rules(phs_ruleset **out, const char *dir, const args *a)
+/* Load with the parameter overrides of two lists (the second wins). */
+static int load_rules_lists(phs_ruleset **out, const char *dir,
+                            const char *const *l1, size_t n1,
+                            const char *const *l2, size_t n2)
 {
     phs_ruleset_options *opts = NULL;
     size_t i;
@@ -412,14 +640,14 @@ static int load_rules(phs_ruleset **out, const char *dir, const args *a)
     *out = NULL;
     if (!dir)
         dir = phs_rules_dir_default();
-    if (a->nparams > 0) {
+    if (n1 + n2 > 0) {
         rc = phs_ruleset_options_new(&opts);
         if (rc < 0) {
             err("%s", last_message());
             return rc;
         }
-        for (i = 0; i < a->nparams; i++) {
-            const char *p = a->params[i];
+        for (i = 0; i < n1 + n2; i++) {
+            const char *p = i < n1 ? l1[i] : l2[i - n1];
             const char *eq = strchr(p, '='); /* checked by parse_args */
             char *name;
             name = malloc((size_t)(eq - p) + 1);
@@ -446,6 +674,11 @@ static int load_rules(phs_ruleset **out, const char *dir, const args *a)
         *out = NULL;
     }
     return rc;
+}
+
+static int load_rules(phs_ruleset **out, const char *dir, const args *a)
+{
+    return load_rules_lists(out, dir, a->params, a->nparams, NULL, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -820,7 +1053,8 @@ static int cmd_classify(int argc, char **argv)
     size_t nrec = 0;
 
     rc = parse_args(argc, argv, 2, "classify",
-                    OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM, 1, &a);
+                    OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM | OPT_JSON, 1,
+                    &a);
     if (rc || a.help) {
         if (!rc)
             fputs(help_classify, stdout);
@@ -831,6 +1065,10 @@ static int cmd_classify(int argc, char **argv)
         free_args(&a);
         return usage_error("classify", "give one input FILE (or - for "
                                        "standard input)");
+    }
+    if (a.json && a.format && strcmp(a.format, "ndjson") != 0) {
+        free_args(&a);
+        return usage_error("classify", "--json is --format ndjson");
     }
     if (a.format) {
         if (strcmp(a.format, "ndjson") == 0)
@@ -928,7 +1166,7 @@ static void explain_program(const job *j, size_t p)
     const phs_result *res = j->res;
     const char *zh = phs_ruleset_program_title(rs, p, "zh");
     const char *en = phs_ruleset_program_title(rs, p, "en");
-    const char *ver = phs_ruleset_program_version(rs, p);
+    const char *ver = phs_result_version_name(res, p);
     const char *st = phs_ruleset_program_status(rs, p);
     const char *tier = phs_result_tier(res, p);
     const char *code = phs_result_code(res, p);
@@ -945,6 +1183,22 @@ static void explain_program(const job *j, size_t p)
             printf(" (%s)", en);
     }
     printf(" [spec %s, %s]\n", ver ? ver : "?", st ? st : "?");
+    {
+        int v = phs_result_version(res, p);
+        phs_date from = PHS_DATE_NONE, to = PHS_DATE_NONE;
+        char f[11] = "", t[11] = "open";
+        if (v >= 0 && phs_ruleset_version_effective(rs, p, (size_t)v, &from,
+                                                    &to) == PHS_OK) {
+            phs_date_format(from, f);
+            if (to != PHS_DATE_NONE)
+                phs_date_format(to, t);
+        }
+        printf("  version:    %s, effective %s to %s%s\n",
+               phs_result_version_fingerprint(res, p), f, t,
+               phs_result_version_in_force(res, p)
+                   ? ""
+                   : " (NOT in force on the visit date: nearest version used)");
+    }
 
     printf("  enrolled:   %s\n", enrolled < 0   ? "undecided (data missing)"
                                  : enrolled   ? "yes"
@@ -1070,7 +1324,7 @@ static int cmd_explain(int argc, char **argv)
     int rc, status = EXIT_RECORDS, found = 0;
 
     rc = parse_args(argc, argv, 2, "explain",
-                    OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID, 1, &a);
+                    OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID | OPT_JSON, 1, &a);
     if (rc || a.help) {
         if (!rc)
             fputs(help_explain, stdout);
@@ -1127,14 +1381,17 @@ static int cmd_explain(int argc, char **argv)
         if (a.id && strcmp(phs_record_id(j.rec), a.id) != 0)
             continue;
         found = 1;
-        rc = classify_one(&j, 0);
+        rc = classify_one(&j, a.json);
         if (rc < 0) {
             rid = phs_record_id(j.rec);
             err("record %zu%s%s%s: %s", phs_reader_record_number(rd),
                 *rid ? " (id " : "", rid, *rid ? ")" : "", last_message());
             break;
         }
-        explain_result(&j);
+        if (a.json)
+            printf("%s\n", j.json ? j.json : "{}");
+        else
+            explain_result(&j);
         status = 0;
         break;
     }
@@ -1159,11 +1416,61 @@ static int cmd_explain(int argc, char **argv)
 /* check, test, fingerprint, version                                   */
 /* ------------------------------------------------------------------ */
 
+static int print_report(const phs_report *r, int json);
+
+/* A JSON array of the rule set's programs (for check --json). */
+static void json_programs(const phs_ruleset *rs)
+{
+    size_t p, v, np = phs_ruleset_program_count(rs);
+    char d[11];
+    fputs("[", stdout);
+    for (p = 0; p < np; p++) {
+        fputs(p ? ",{\"program\":" : "{\"program\":", stdout);
+        json_str(stdout, phs_ruleset_program_id(rs, p));
+        fputs(",\"status\":", stdout);
+        json_str(stdout, phs_ruleset_program_status(rs, p));
+        fputs(",\"versions\":[", stdout);
+        for (v = 0; v < phs_ruleset_version_count(rs, p); v++) {
+            phs_date from, to;
+            phs_ruleset_version_effective(rs, p, v, &from, &to);
+            fputs(v ? ",{\"version\":" : "{\"version\":", stdout);
+            json_str(stdout, phs_ruleset_version_name(rs, p, v));
+            fputs(",\"fingerprint\":", stdout);
+            json_str(stdout, phs_ruleset_version_fingerprint(rs, p, v));
+            phs_date_format(from, d);
+            printf(",\"effective\":{\"from\":\"%s\",\"to\":", d);
+            if (to == PHS_DATE_NONE) {
+                fputs("null", stdout);
+            } else {
+                phs_date_format(to, d);
+                printf("\"%s\"", d);
+            }
+            fputs("}}", stdout);
+        }
+        fputs("]}", stdout);
+    }
+    fputs("]", stdout);
+}
+
+/* Print a load failure as JSON (check --json). */
+static void json_error(void)
+{
+    const phs_error *e = phs_error_last();
+    fputs("{\"ok\":false,\"error\":{\"message\":", stdout);
+    json_str(stdout, last_message());
+    fputs(",\"file\":", stdout);
+    json_str(stdout, phs_error_file(e));
+    printf(",\"line\":%d,\"column\":%d}}\n", phs_error_line(e),
+           phs_error_column(e));
+}
+
 static int cmd_check(int argc, char **argv)
 {
     args a;
     phs_ruleset *rs = NULL;
-    int rc = parse_args(argc, argv, 2, "check", OPT_RULES | OPT_PARAM, 1, &a);
+    phs_report *r = NULL;
+    int rc = parse_args(argc, argv, 2, "check",
+                        OPT_RULES | OPT_PARAM | OPT_JSON | OPT_STRICT, 1, &a);
     size_t n;
     if (rc || a.help) {
         if (!rc)
@@ -1176,26 +1483,74 @@ static int cmd_check(int argc, char **argv)
         free_args(&a);
         return rc;
     }
-    if (load_rules(&rs, a.rules, &a) < 0) {
+    if (a.json) {
+        /* report the load error as JSON too */
+        phs_ruleset_options *opts = NULL;
+        if (a.nparams) {
+            if (load_rules(&rs, a.rules, &a) < 0) {
+                json_error();
+                free_args(&a);
+                return EXIT_RECORDS;
+            }
+        } else if (phs_ruleset_load_dir(&rs, a.rules ? a.rules
+                                                     : phs_rules_dir_default(),
+                                        opts) < 0) {
+            json_error();
+            free_args(&a);
+            return EXIT_RECORDS;
+        }
+    } else if (load_rules(&rs, a.rules, &a) < 0) {
         free_args(&a);
         return EXIT_RECORDS;
     }
     n = phs_ruleset_program_count(rs);
-    printf("ok: %zu program%s, fingerprint %s\n", n, n == 1 ? "" : "s",
-           phs_ruleset_fingerprint(rs));
+    if (a.strict) {
+        if (phs_ruleset_check_strict(rs, &r) < 0) {
+            err("%s", last_message());
+            phs_ruleset_free(rs);
+            free_args(&a);
+            return EXIT_USAGE;
+        }
+        rc = print_report(r, a.json);
+        phs_report_free(r);
+    } else if (a.json) {
+        printf("{\"ok\":true,\"rules_fingerprint\":");
+        json_str(stdout, phs_ruleset_fingerprint(rs));
+        fputs(",\"programs\":", stdout);
+        json_programs(rs);
+        fputs("}\n", stdout);
+    } else {
+        printf("ok: %zu program%s, fingerprint %s\n", n, n == 1 ? "" : "s",
+               phs_ruleset_fingerprint(rs));
+    }
     phs_ruleset_free(rs);
     free_args(&a);
-    return 0;
+    return rc;
 }
 
 typedef struct test_state {
-    int verbose;
+    int verbose, json, first;
 } test_state;
 
 static void on_example(void *payload, const char *program,
                        const char *example_id, const char *failure)
 {
-    const test_state *ts = payload;
+    test_state *ts = payload;
+    if (ts->json) {
+        if (!failure && !ts->verbose)
+            return;
+        fputs(ts->first ? "{\"program\":" : ",{\"program\":", stdout);
+        ts->first = 0;
+        json_str(stdout, program);
+        fputs(",\"example\":", stdout);
+        json_str(stdout, example_id);
+        fputs(",\"ok\":", stdout);
+        fputs(failure ? "false" : "true", stdout);
+        fputs(",\"failure\":", stdout);
+        json_str(stdout, failure);
+        fputs("}", stdout);
+        return;
+    }
     if (failure)
         printf("FAIL %s/%s: %s\n", program ? program : "?",
                example_id ? example_id : "?", failure);
@@ -1208,10 +1563,13 @@ static int cmd_test(int argc, char **argv)
 {
     args a;
     phs_ruleset *rs = NULL;
+    phs_report *cov = NULL;
     test_state ts;
     size_t failed = 0, total = 0;
     int rc = parse_args(argc, argv, 2, "test",
-                        OPT_RULES | OPT_PARAM | OPT_VERBOSE, 1, &a);
+                        OPT_RULES | OPT_PARAM | OPT_VERBOSE | OPT_JSON |
+                            OPT_COVERAGE | OPT_PROGRAM,
+                        1, &a);
     if (rc || a.help) {
         if (!rc)
             fputs(help_test, stdout);
@@ -1228,28 +1586,60 @@ static int cmd_test(int argc, char **argv)
         return EXIT_USAGE;
     }
     ts.verbose = a.verbose;
+    ts.json = a.json;
+    ts.first = 1;
+    if (a.json)
+        fputs("{\"examples\":[", stdout);
     rc = phs_ruleset_test(rs, on_example, &ts, &failed, &total);
     if (rc < 0) {
+        if (a.json)
+            fputs("]}\n", stdout);
         fflush(stdout);
         err("%s", last_message());
         phs_ruleset_free(rs);
         free_args(&a);
         return EXIT_USAGE;
     }
-    printf("%zu passed, %zu failed\n", total - failed, failed);
+    if (a.coverage) {
+        phs_analysis_options o;
+        memset(&o, 0, sizeof o);
+        o.program = a.program;
+        if (phs_ruleset_coverage(rs, &o, &cov) < 0) {
+            if (a.json)
+                fputs("]}\n", stdout);
+            fflush(stdout);
+            err("%s", last_message());
+            phs_ruleset_free(rs);
+            free_args(&a);
+            return EXIT_USAGE;
+        }
+    }
+    if (a.json) {
+        printf("],\"passed\":%zu,\"failed\":%zu", total - failed, failed);
+        if (cov)
+            printf(",\"coverage\":%s", phs_report_json(cov));
+        printf(",\"ok\":%s}\n",
+               failed || (cov && phs_report_errors(cov)) ? "false" : "true");
+    } else {
+        printf("%zu passed, %zu failed\n", total - failed, failed);
+        if (cov)
+            fputs(phs_report_text(cov), stdout);
+    }
+    rc = failed || (cov && phs_report_errors(cov)) ? EXIT_RECORDS : 0;
+    phs_report_free(cov);
     phs_ruleset_free(rs);
     free_args(&a);
     if (fflush(stdout) != 0)
         return EXIT_USAGE;
-    return failed ? EXIT_RECORDS : 0;
+    return rc;
 }
 
 static int cmd_fingerprint(int argc, char **argv)
 {
     args a;
     phs_ruleset *rs = NULL;
-    int rc = parse_args(argc, argv, 2, "fingerprint", OPT_RULES | OPT_PARAM,
-                        1, &a);
+    int rc = parse_args(argc, argv, 2, "fingerprint",
+                        OPT_RULES | OPT_PARAM | OPT_JSON, 1, &a);
     if (rc || a.help) {
         if (!rc)
             fputs(help_fingerprint, stdout);
@@ -1265,7 +1655,15 @@ static int cmd_fingerprint(int argc, char **argv)
         free_args(&a);
         return EXIT_USAGE;
     }
-    printf("%s\n", phs_ruleset_fingerprint(rs));
+    if (a.json) {
+        fputs("{\"rules_fingerprint\":", stdout);
+        json_str(stdout, phs_ruleset_fingerprint(rs));
+        fputs(",\"programs\":", stdout);
+        json_programs(rs);
+        fputs("}\n", stdout);
+    } else {
+        printf("%s\n", phs_ruleset_fingerprint(rs));
+    }
     phs_ruleset_free(rs);
     free_args(&a);
     return 0;
@@ -1274,19 +1672,166 @@ static int cmd_fingerprint(int argc, char **argv)
 static int cmd_version(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, 2, "version", 0, 0, &a);
+    int rc = parse_args(argc, argv, 2, "version", OPT_JSON, 0, &a);
     if (rc || a.help) {
         if (!rc)
             fputs(help_version, stdout);
         free_args(&a);
         return rc;
     }
+    if (a.json)
+        printf("{\"phs\":\"%s\",\"libphs\":\"%s\"}\n", PHS_VERSION,
+               phs_version());
+    else
+        printf("phs %s (libphs %s)\n", PHS_VERSION, phs_version());
     free_args(&a);
-    printf("phs %s (libphs %s)\n", PHS_VERSION, phs_version());
     if (phs_version_number() != PHS_VERSION_NUMBER)
         err("warning: built with libphs %s headers but running with %s",
             PHS_VERSION, phs_version());
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Regulator tooling: verify, diff, test --coverage, check --strict     */
+/* ------------------------------------------------------------------ */
+
+/* Fill analysis options from the arguments; 0 or an exit status. */
+static int analysis_opts(const char *cmd, const args *a,
+                         phs_analysis_options *o)
+{
+    char *end;
+    memset(o, 0, sizeof *o);
+    o->program = a->program;
+    if (a->asof && phs_date_parse(&o->as_of, a->asof, strlen(a->asof)) < 0)
+        return usage_error(cmd, "--as-of '%s': expected a date YYYY-MM-DD",
+                           a->asof);
+    if (a->max_cells) {
+        errno = 0;
+        unsigned long long v = strtoull(a->max_cells, &end, 10);
+        if (*end || errno || v < 1)
+            return usage_error(cmd, "--max-cells '%s': expected a positive "
+                                    "number", a->max_cells);
+        o->max_cells = (size_t)v;
+    }
+    if (a->seed) {
+        errno = 0;
+        unsigned long long v = strtoull(a->seed, &end, 10);
+        if (*end || errno)
+            return usage_error(cmd, "--seed '%s': expected a number", a->seed);
+        o->seed = v ? v : 1;
+    }
+    if (a->max_examples) {
+        errno = 0;
+        unsigned long long v = strtoull(a->max_examples, &end, 10);
+        if (*end || errno || v < 1 || v > 1000)
+            return usage_error(cmd, "--max-examples '%s': expected 1 to 1000",
+                               a->max_examples);
+        o->max_examples = (size_t)v;
+    }
+    return 0;
+}
+
+/* Print a report; the exit status is 1 when it holds errors. */
+static int print_report(const phs_report *r, int json)
+{
+    if (json) {
+        fputs(phs_report_json(r), stdout);
+        putchar('\n');
+    } else {
+        fputs(phs_report_text(r), stdout);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        err("writing the output: %s", strerror(errno));
+        return EXIT_USAGE;
+    }
+    return phs_report_errors(r) ? EXIT_RECORDS : 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *rs = NULL;
+    phs_report *r = NULL;
+    phs_analysis_options o;
+    int rc = parse_args(argc, argv, 2, "verify",
+                        OPT_RULES | OPT_PARAM | OPT_JSON | OPT_PROGRAM |
+                            OPT_CELLS | OPT_ASOF,
+                        1, &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_verify, stdout);
+        free_args(&a);
+        return rc;
+    }
+    if ((rc = rules_operand("verify", &a)) != 0 ||
+        (rc = analysis_opts("verify", &a, &o)) != 0) {
+        free_args(&a);
+        return rc;
+    }
+    if (load_rules(&rs, a.rules, &a) < 0) {
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    if (phs_ruleset_verify(rs, &o, &r) < 0) {
+        err("%s", last_message());
+        phs_ruleset_free(rs);
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    rc = print_report(r, a.json);
+    phs_report_free(r);
+    phs_ruleset_free(rs);
+    free_args(&a);
+    return rc;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *ro = NULL, *rn = NULL;
+    phs_report *r = NULL;
+    phs_analysis_options o;
+    int rc = parse_args(argc, argv, 2, "diff",
+                        OPT_PARAM | OPT_PARAM2 | OPT_JSON | OPT_PROGRAM |
+                            OPT_CELLS | OPT_ASOF | OPT_POP,
+                        2, &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_diff, stdout);
+        free_args(&a);
+        return rc;
+    }
+    if (a.npos < 1) {
+        free_args(&a);
+        return usage_error("diff", "give the OLD rule directory (and NEW)");
+    }
+    if ((rc = analysis_opts("diff", &a, &o)) != 0) {
+        free_args(&a);
+        return rc;
+    }
+    if (load_rules_lists(&ro, a.pos[0], a.params, a.nparams, a.params_old,
+                         a.nparams_old) < 0 ||
+        load_rules_lists(&rn, a.npos > 1 ? a.pos[1] : a.pos[0], a.params,
+                         a.nparams, a.params_new, a.nparams_new) < 0) {
+        phs_ruleset_free(ro);
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    if (phs_ruleset_diff(ro, rn, a.population, &o, &r) < 0) {
+        err("%s", last_message());
+        phs_ruleset_free(ro);
+        phs_ruleset_free(rn);
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    rc = print_report(r, a.json);
+    if (rc == 0 && strstr(phs_report_json(r), "\"differ\":true"))
+        rc = EXIT_RECORDS;
+    phs_report_free(r);
+    phs_ruleset_free(ro);
+    phs_ruleset_free(rn);
+    free_args(&a);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1305,6 +1850,8 @@ static const command commands[] = {
     {"check", cmd_check, help_check},
     {"test", cmd_test, help_test},
     {"fingerprint", cmd_fingerprint, help_fingerprint},
+    {"verify", cmd_verify, help_verify},
+    {"diff", cmd_diff, help_diff},
     {"version", cmd_version, help_version},
 };
 
@@ -1315,7 +1862,8 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         fputs("phs: no command given\n"
-              "Usage: phs classify|explain|check|test|fingerprint|version "
+              "Usage: phs classify|explain|check|test|verify|diff|fingerprint|"
+              "version "
               "...\n"
               "Try 'phs --help'.\n",
               stderr);

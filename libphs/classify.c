@@ -42,6 +42,7 @@ int phs_result_new(phs_result **out, const phs_ruleset *rs)
     }
     for (size_t p = 0; p < rs->nprograms; p++)
         r->prog[p].tier = -1;
+    r->force_prog = r->force_ver = -1;
     *out = r;
     return PHS_OK;
 }
@@ -90,11 +91,9 @@ static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
         o->earliest = o->due;
 }
 
-static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
-                             phs__pout *o, uint64_t *missing)
+static void classify_version(phs__eval *ev, const phs__program *p,
+                             phs_date visit, phs__pout *o, uint64_t *missing)
 {
-    const phs_ruleset *rs = ev->rs;
-    const phs__program *p = &rs->programs[pi];
     int e = phs__expr_test(ev, &p->elig.when);
     o->flags = o->undecided = 0;
     o->tier = -1;
@@ -132,6 +131,55 @@ static void classify_program(phs__eval *ev, size_t pi, phs_date visit,
         else if (v < 0)
             o->undecided |= (uint64_t)1 << f;
     }
+}
+
+int phs__version_at(const phs__program *p, phs_date d, int *in_force)
+{
+    int v = -1;
+    if (in_force)
+        *in_force = 0;
+    if (p->nvers <= 1 || d == PHS_DATE_NONE) {
+        v = p->nvers ? (int)p->nvers - 1 : 0;
+    } else {
+        for (size_t i = p->nvers; i-- > 0;)
+            if (p->vers[i]->eff_from <= d) {
+                v = (int)i;
+                break;
+            }
+        if (v < 0)
+            v = 0;
+    }
+    if (in_force && p->nvers && d != PHS_DATE_NONE) {
+        const phs__program *x = p->vers[v];
+        *in_force = x->eff_from <= d &&
+                    (x->eff_to == PHS_DATE_NONE || d <= x->eff_to);
+    }
+    return v;
+}
+
+static void classify_program(phs_result *res, size_t pi, phs_date visit,
+                             phs__pout *o, uint64_t *missing)
+{
+    const phs__program *p = &res->rs->programs[pi];
+    int in_force = 0, v;
+    if (res->force_prog == (int)pi && res->force_ver >= 0 &&
+        (size_t)res->force_ver < p->nvers) {
+        v = res->force_ver;
+        const phs__program *x = p->vers[v];
+        in_force = visit != PHS_DATE_NONE && x->eff_from <= visit &&
+                   (x->eff_to == PHS_DATE_NONE || visit <= x->eff_to);
+    } else {
+        v = phs__version_at(p, visit, &in_force);
+    }
+    o->ver = (uint8_t)v;
+    o->in_force = (uint8_t)in_force;
+    classify_version(&res->ev, p->nvers ? p->vers[v] : p, visit, o, missing);
+}
+
+const phs__program *phs__result_version(const phs_result *res, size_t p)
+{
+    const phs__program *pr = &res->rs->programs[p];
+    return pr->nvers ? pr->vers[res->prog[p].ver] : pr;
 }
 
 /* One visit serves every program whose window has opened by the earliest
@@ -197,8 +245,10 @@ int phs_classify(const phs_ruleset *rs, const phs_record *rec,
         if (phs__expr_test(ev, &k->when) == 1) {
             /* a refused record leaves no trace of the previous one */
             for (size_t p = 0; p < rs->nprograms; p++)
-                res->prog[p] = (phs__pout){PHS_NOT_ENROLLED, 0, -1,
-                                           PHS_DATE_NONE, PHS_DATE_NONE, 0, 0};
+                res->prog[p] = (phs__pout){.outcome = PHS_NOT_ENROLLED,
+                                           .tier = -1,
+                                           .due = PHS_DATE_NONE,
+                                           .earliest = PHS_DATE_NONE};
             return phs__error_record(PHS_ERECORD, rs->fields[k->field].name,
                                      0, "%s: %s (check %s)",
                                      rs->fields[k->field].name, k->message,
@@ -206,7 +256,7 @@ int phs_classify(const phs_ruleset *rs, const phs_record *rec,
         }
     }
     for (size_t p = 0; p < rs->nprograms; p++)
-        classify_program(ev, p, res->visit, &res->prog[p],
+        classify_program(res, p, res->visit, &res->prog[p],
                          res->missing + p * rs->nwords);
     plan(res);
     return PHS_OK;
@@ -226,4 +276,41 @@ int phs_classify_batch(const phs_ruleset *rs, const phs_record *const *recs,
             rc = r == PHS_EINVAL ? PHS_EINVAL : PHS_ERECORD;
     }
     return rc;
+}
+
+int phs__record_checks(phs_result *res, const phs_record *rec)
+{
+    const phs_ruleset *rs = res->rs;
+    phs__eval *ev = &res->ev;
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, rs->nderived);
+    for (size_t c = 0; c < rs->nchecks; c++)
+        if (phs__expr_test(ev, &rs->checks[c].when) == 1)
+            return (int)c;
+    return -1;
+}
+
+void phs__classify_program(phs_result *res, const phs_record *rec, size_t p,
+                           size_t v)
+{
+    const phs_ruleset *rs = res->rs;
+    phs__eval *ev = &res->ev;
+    const phs__program *pr = &rs->programs[p];
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, rs->nderived);
+    res->visit = phs__record_has(rec, rs->f_visit_date)
+                     ? rec->vals[rs->f_visit_date].u.i
+                     : PHS_DATE_NONE;
+    uint64_t *missing = res->missing + p * rs->nwords;
+    memset(missing, 0, rs->nwords * sizeof *missing);
+    phs__pout *o = &res->prog[p];
+    if (v >= pr->nvers)
+        v = pr->nvers ? pr->nvers - 1 : 0;
+    const phs__program *x = pr->nvers ? pr->vers[v] : pr;
+    o->ver = (uint8_t)v;
+    o->in_force = res->visit != PHS_DATE_NONE && x->eff_from <= res->visit &&
+                  (x->eff_to == PHS_DATE_NONE || res->visit <= x->eff_to);
+    classify_version(ev, x, res->visit, o, missing);
 }

@@ -154,8 +154,8 @@ static int variant(const phs_ruleset *rs, const phs__program *pr,
     return rc;
 }
 
-static int run_one(const phs_ruleset *base, size_t p, const phs__example *ex,
-                   phs__buf *msg)
+static int run_one(const phs_ruleset *base, size_t p, size_t v,
+                   const phs__example *ex, phs__buf *msg)
 {
     const phs__ynode *params = phs__ymap_get(ex->node, "params");
     phs_ruleset *var = NULL;
@@ -173,6 +173,9 @@ static int run_one(const phs_ruleset *base, size_t p, const phs__example *ex,
         rc = phs_result_new(&res, rs);
     if (rc == PHS_OK) {
         rc = fill(rs, rec, phs__ymap_get(ex->node, "input"));
+        /* an example belongs to its version, whatever its visit date */
+        res->force_prog = (int)p;
+        res->force_ver = (int)v;
         if (rc == PHS_OK)
             rc = phs_classify(rs, rec, res);
         if (rc == PHS_ERECORD) { /* the record itself is refused */
@@ -196,11 +199,12 @@ int phs_ruleset_test(const phs_ruleset *rs, phs_example_fn fn, void *payload,
     phs__buf msg = {0};
     if (!rs)
         return phs__error_set(PHS_EINVAL, "test: NULL ruleset");
-    for (size_t p = 0; p < rs->nprograms; p++) {
-        const phs__program *pr = &rs->programs[p];
+    for (size_t p = 0; p < rs->nprograms; p++)
+    for (size_t v = 0; v < rs->programs[p].nvers; v++) {
+        const phs__program *pr = rs->programs[p].vers[v];
         for (size_t e = 0; e < pr->nexamples; e++) {
             msg.len = 0;
-            int rc = run_one(rs, p, &pr->examples[e], &msg);
+            int rc = run_one(rs, p, v, &pr->examples[e], &msg);
             if (rc < 0 || msg.oom) {
                 phs__buf_free(&msg);
                 return rc < 0 ? rc : phs__error_set(PHS_ENOMEM, "out of memory");
@@ -218,4 +222,50 @@ int phs_ruleset_test(const phs_ruleset *rs, phs_example_fn fn, void *payload,
     if (total)
         *total = n;
     return PHS_OK;
+}
+
+/* ---- for coverage.c: run one example and keep its record and result ---- */
+
+int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
+                     const phs__example *ex, phs__exrun *out)
+{
+    const phs__ynode *params = phs__ymap_get(ex->node, "params");
+    int rc = PHS_OK;
+    memset(out, 0, sizeof *out);
+    out->rs = base;
+    if (params && params->n) {
+        rc = variant(base, &base->programs[p], params, &out->var);
+        out->rs = out->var;
+    }
+    if (rc == PHS_OK)
+        rc = phs_record_new(&out->rec, out->rs);
+    if (rc == PHS_OK)
+        rc = phs_result_new(&out->res, out->rs);
+    if (rc == PHS_OK) {
+        rc = fill(out->rs, out->rec, phs__ymap_get(ex->node, "input"));
+        out->res->force_prog = (int)p;
+        out->res->force_ver = (int)v;
+        if (rc == PHS_OK)
+            rc = phs_classify(out->rs, out->rec, out->res);
+        if (rc == PHS_ERECORD) {
+            out->refused = 1;
+            rc = PHS_OK;
+        } else if (rc == PHS_OK) {
+            phs__buf msg = {0};
+            check(&msg, out->res, p, phs__ymap_get(ex->node, "expect"));
+            out->failed = msg.len > 0;
+            phs__buf_free(&msg);
+        }
+    }
+    if (rc < 0)
+        phs__example_done(out);
+    return rc;
+}
+
+void phs__example_done(phs__exrun *r)
+{
+    phs_result_free(r->res);
+    phs_record_free(r->rec);
+    phs_ruleset_free(r->var);
+    memset(r, 0, sizeof *r);
 }

@@ -273,6 +273,16 @@ typedef struct phs__program {
     size_t nyearly;
     phs__example *examples;
     size_t nexamples;
+    /* Effective dates: a program id may be loaded in several versions with
+     * non-overlapping effective ranges ([eff_from, eff_to], eff_to
+     * inclusive, PHS_DATE_NONE = open).  Every loaded version is one
+     * phs__program in ruleset->allvers; ruleset->programs[p] (the public
+     * index) is a copy of the latest version whose vers[] lists all of
+     * them by eff_from. */
+    struct phs__program **vers;
+    size_t nvers;
+    const phs__ynode *root;     /* the spec file's YAML tree */
+    char fingerprint[72];       /* dictionary + this file + its overrides */
 } phs__program;
 
 struct phs_ruleset {
@@ -286,8 +296,10 @@ struct phs_ruleset {
     size_t nchecks;
     phs__derived *derived;
     size_t nderived, derived_cap;
-    phs__program *programs;
+    phs__program *programs;     /* one per program id (public index) */
     size_t nprograms;
+    phs__program *allvers;      /* every loaded version, in file order */
+    size_t nallvers;
     phs__node *nodes;
     size_t nnodes, nodes_cap;
     pcre2_code **regex;
@@ -332,6 +344,8 @@ void phs__record_field(const phs_record *rec, int field, phs__val *out);
 typedef struct phs__pout {
     uint8_t outcome;      /* phs_outcome */
     int8_t enrolled;      /* 1, 0, -1 undecided */
+    uint8_t ver;          /* index of the version used (program->vers) */
+    uint8_t in_force;     /* the visit date is inside its effective range */
     int16_t tier;         /* index, -1 none */
     phs_date due, earliest;
     uint64_t flags, undecided;
@@ -347,6 +361,8 @@ struct phs_result {
     phs_date *plan_date;
     uint32_t *plan_mask;
     size_t nplan;
+    int force_prog, force_ver; /* examples, verify: use this version of
+                                  this program (-1: by visit date) */
     phs__eval ev;
 };
 
@@ -355,6 +371,9 @@ struct phs_result {
 
 /* Programs per ruleset (the plan keeps a 32-bit mask of programs). */
 #define PHS__MAX_PROGRAMS 32
+
+/* Program versions (spec files) per ruleset. */
+#define PHS__MAX_VERSIONS 255
 
 /* spec.c: compile one program spec / the dictionary into the ruleset. */
 int phs__spec_load_fields(phs_ruleset *rs, const char *file,
@@ -370,5 +389,34 @@ int phs__ruleset_build(phs_ruleset **out, const char *const *names,
                        char *const *overrides, size_t noverrides);
 
 int phs__bit(const uint64_t *set, size_t i);
+
+/* ---- examples.c: one embedded example, classified (coverage.c) ---- */
+typedef struct phs__exrun {
+    phs_ruleset *var;        /* rule set with the example's parameters */
+    const phs_ruleset *rs;   /* var or the base */
+    phs_record *rec;
+    phs_result *res;
+    int refused;             /* a record check refused the input */
+    int failed;              /* the result differs from the expectation */
+} phs__exrun;
+int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
+                     const phs__example *ex, phs__exrun *out);
+void phs__example_done(phs__exrun *r);
+
+/* ---- effective dates (classify.c) ---- */
+/* The version of program p in force on `date` (index into vers); when none
+ * is, the latest that started before the date, else the first.  *in_force
+ * (may be NULL) says whether the date is inside the version's range. */
+int phs__version_at(const phs__program *p, phs_date date, int *in_force);
+/* The version a result used for program p. */
+const phs__program *phs__result_version(const phs_result *res, size_t p);
+/* Classify one program (version v) only: eligibility, tier, flags and due
+ * date into res->prog[p] and its missing set.  The record checks are not
+ * run (phs__record_checks does that).  For the analyses of verify.c. */
+void phs__classify_program(phs_result *res, const phs_record *rec, size_t p,
+                           size_t v);
+/* Run the dictionary's record checks: the index of the first check that
+ * refuses the record, or -1. */
+int phs__record_checks(phs_result *res, const phs_record *rec);
 
 #endif

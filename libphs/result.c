@@ -11,7 +11,8 @@ static const phs__pout *pout(const phs_result *r, size_t p)
 static const phs__tier *tier(const phs_result *r, size_t p)
 {
     const phs__pout *o = pout(r, p);
-    return o && o->tier >= 0 ? &r->rs->programs[p].tiers[o->tier] : NULL;
+    return o && o->tier >= 0 ? &phs__result_version(r, p)->tiers[o->tier]
+                             : NULL;
 }
 
 const char *phs_result_id(const phs_result *r) { return r ? r->id : NULL; }
@@ -34,7 +35,7 @@ const char *phs_result_tier(const phs_result *r, size_t p)
     if (!o)
         return NULL;
     switch (o->outcome) {
-    case PHS_TIERED: return r->rs->programs[p].tiers[o->tier].name;
+    case PHS_TIERED: return phs__result_version(r, p)->tiers[o->tier].name;
     case PHS_INSUFFICIENT_DATA: return "insufficient_data";
     case PHS_UNCLASSIFIED: return "unclassified";
     default: return NULL;
@@ -99,7 +100,7 @@ size_t phs_result_action_count(const phs_result *r, size_t p)
         return 0;
     size_t n = tier(r, p) ? tier(r, p)->r.nactions : 0;
     for (uint64_t m = o->flags; m; m &= m - 1)
-        n += r->rs->programs[p].flags[__builtin_ctzll(m)].r.nactions;
+        n += phs__result_version(r, p)->flags[__builtin_ctzll(m)].r.nactions;
     return n;
 }
 
@@ -115,7 +116,7 @@ const char *phs_result_action(const phs_result *r, size_t p, size_t i)
         i -= t->r.nactions;
     }
     for (uint64_t m = o->flags; m; m &= m - 1) {
-        const phs__flag *f = &r->rs->programs[p].flags[__builtin_ctzll(m)];
+        const phs__flag *f = &phs__result_version(r, p)->flags[__builtin_ctzll(m)];
         if (i < f->r.nactions)
             return f->r.actions[i];
         i -= f->r.nactions;
@@ -131,7 +132,7 @@ size_t phs_result_flag_count(const phs_result *r, size_t p)
 const char *phs_result_flag(const phs_result *r, size_t p, size_t i)
 {
     int b = pout(r, p) ? nth_bit(pout(r, p)->flags, i) : -1;
-    return b < 0 ? NULL : r->rs->programs[p].flags[b].name;
+    return b < 0 ? NULL : phs__result_version(r, p)->flags[b].name;
 }
 
 size_t phs_result_undecided_flag_count(const phs_result *r, size_t p)
@@ -143,7 +144,7 @@ size_t phs_result_undecided_flag_count(const phs_result *r, size_t p)
 const char *phs_result_undecided_flag(const phs_result *r, size_t p, size_t i)
 {
     int b = pout(r, p) ? nth_bit(pout(r, p)->undecided, i) : -1;
-    return b < 0 ? NULL : r->rs->programs[p].flags[b].name;
+    return b < 0 ? NULL : phs__result_version(r, p)->flags[b].name;
 }
 
 /* Reasons: eligibility (when enrolled), the tier, each raised flag. */
@@ -152,7 +153,7 @@ static const phs__rule *reason(const phs_result *r, size_t p, size_t i)
     const phs__pout *o = pout(r, p);
     if (!o)
         return NULL;
-    const phs__program *pr = &r->rs->programs[p];
+    const phs__program *pr = phs__result_version(r, p);
     if (o->enrolled == 1) {
         if (i == 0)
             return &pr->elig;
@@ -281,7 +282,7 @@ static void jrule(phs__buf *b, const phs__rule *ru)
 
 static void jprogram(phs__buf *b, const phs_result *r, size_t p)
 {
-    const phs__program *pr = &r->rs->programs[p];
+    const phs__program *pr = phs__result_version(r, p);
     const phs__pout *o = &r->prog[p];
     const phs__tier *t = tier(r, p);
     phs__buf_puts(b, "{\"enrolled\":");
@@ -345,6 +346,14 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     jstr(b, pr->version);
     phs__buf_puts(b, ",\"spec_status\":");
     jstr(b, pr->status);
+    phs__buf_puts(b, ",\"spec_fingerprint\":");
+    jstr(b, pr->fingerprint);
+    phs__buf_puts(b, ",\"spec_effective\":{\"from\":");
+    jdate(b, pr->eff_from);
+    phs__buf_puts(b, ",\"to\":");
+    jdate(b, pr->eff_to);
+    phs__buf_puts(b, "},\"spec_in_force\":");
+    phs__buf_puts(b, o->in_force ? "true" : "false");
     phs__buf_putc(b, '}');
 }
 
@@ -391,4 +400,28 @@ int phs_result_to_json(const phs_result *r, char **out, size_t *len)
     if (len)
         *len = b.len;
     return PHS_OK;
+}
+
+/* ---- effective dates ---- */
+
+int phs_result_version(const phs_result *r, size_t p)
+{
+    const phs__pout *o = pout(r, p);
+    return o ? o->ver : PHS_EINVAL;
+}
+
+const char *phs_result_version_name(const phs_result *r, size_t p)
+{
+    return pout(r, p) ? phs__result_version(r, p)->version : NULL;
+}
+
+const char *phs_result_version_fingerprint(const phs_result *r, size_t p)
+{
+    return pout(r, p) ? phs__result_version(r, p)->fingerprint : NULL;
+}
+
+int phs_result_version_in_force(const phs_result *r, size_t p)
+{
+    const phs__pout *o = pout(r, p);
+    return o ? o->in_force : 0;
 }

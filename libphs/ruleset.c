@@ -189,6 +189,104 @@ static int fingerprint(phs_ruleset *rs, parsed *files, size_t count)
     return PHS_OK;
 }
 
+/* One public program per id, in the order of first appearance (file name
+ * order); each lists its versions by effective date and is a copy of the
+ * latest one. */
+static int group_versions(phs_ruleset *rs)
+{
+    size_t n = rs->nallvers;
+    rs->programs = phs__arena_alloc(&rs->arena,
+                                    (n ? n : 1) * sizeof *rs->programs);
+    if (!rs->programs)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    rs->nprograms = 0;
+    for (size_t i = 0; i < n; i++) {
+        phs__program *v = &rs->allvers[i];
+        size_t p;
+        for (p = 0; p < rs->nprograms; p++)
+            if (!strcmp(rs->programs[p].vers[0]->id, v->id))
+                break;
+        if (p == rs->nprograms) {
+            size_t k = 0;
+            for (size_t j = i; j < n; j++)
+                k += !strcmp(rs->allvers[j].id, v->id);
+            phs__program **vers = phs__arena_alloc(&rs->arena,
+                                                   k * sizeof *vers);
+            if (!vers)
+                return phs__error_set(PHS_ENOMEM, "out of memory");
+            k = 0;
+            for (size_t j = i; j < n; j++)
+                if (!strcmp(rs->allvers[j].id, v->id)) {
+                    /* insertion by eff_from */
+                    size_t at = k++;
+                    while (at > 0 && vers[at - 1]->eff_from >
+                                         rs->allvers[j].eff_from) {
+                        vers[at] = vers[at - 1];
+                        at--;
+                    }
+                    vers[at] = &rs->allvers[j];
+                }
+            rs->programs[p] = *vers[k - 1];
+            rs->programs[p].vers = vers;
+            rs->programs[p].nvers = k;
+            rs->nprograms++;
+        }
+    }
+    return PHS_OK;
+}
+
+/* A fingerprint per program version: the dictionary, the version's file
+ * and the parameter overrides addressed to its program, so that a past
+ * decision can be matched to (and replayed with) exactly that version. */
+static int version_fingerprints(phs_ruleset *rs, const parsed *dict)
+{
+    phs__buf b = {0};
+    for (size_t i = 0; i < rs->nallvers; i++) {
+        phs__program *v = &rs->allvers[i];
+        phs__sha256 h;
+        unsigned char dig[32];
+        size_t plen = strlen(v->id);
+        b.len = 0;
+        phs__buf_puts(&b, "fields.yaml\n");
+        phs__yaml_canon(&b, dict->root);
+        phs__buf_puts(&b, "\nprogram\n");
+        phs__yaml_canon(&b, v->root);
+        phs__buf_putc(&b, '\n');
+        char **ov = phs__calloc(rs->noverrides ? rs->noverrides : 1,
+                                sizeof *ov);
+        if (!ov) {
+            phs__buf_free(&b);
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        }
+        memcpy(ov, rs->overrides, rs->noverrides * sizeof *ov);
+        qsort(ov, rs->noverrides, sizeof *ov, cmp_str);
+        for (size_t k = 0; k < rs->noverrides; k++)
+            if (!strncmp(ov[k], v->id, plen) && ov[k][plen] == '.') {
+                phs__buf_puts(&b, "param ");
+                phs__buf_puts(&b, ov[k]);
+                phs__buf_putc(&b, '\n');
+            }
+        phs__free(ov);
+        if (b.oom) {
+            phs__buf_free(&b);
+            return phs__error_set(PHS_ENOMEM, "out of memory");
+        }
+        phs__sha256_init(&h);
+        phs__sha256_update(&h, b.p, b.len);
+        phs__sha256_final(&h, dig);
+        memcpy(v->fingerprint, "sha256:", 7);
+        for (int k = 0; k < 32; k++)
+            snprintf(v->fingerprint + 7 + 2 * k, 3, "%02x", dig[k]);
+    }
+    phs__buf_free(&b);
+    /* the public entries are copies: refresh them */
+    for (size_t p = 0; p < rs->nprograms; p++)
+        memcpy(rs->programs[p].fingerprint,
+               rs->programs[p].vers[rs->programs[p].nvers - 1]->fingerprint,
+               sizeof rs->programs[p].fingerprint);
+    return PHS_OK;
+}
+
 static int build(phs_ruleset *rs, const char *const *names,
                  const char *const *texts, const size_t *lens, size_t count,
                  char *const *ov, size_t nov)
@@ -230,16 +328,20 @@ static int build(phs_ruleset *rs, const char *const *names,
     if (rc == PHS_OK)
         rc = phs__spec_load_fields(rs, files[dict].name, files[dict].root);
     if (rc == PHS_OK) {
-        rs->programs = phs__arena_alloc(&rs->arena,
-                                        (count ? count : 1) *
-                                            sizeof *rs->programs);
-        if (!rs->programs)
+        rs->allvers = phs__arena_alloc(&rs->arena,
+                                       (count ? count : 1) *
+                                           sizeof *rs->allvers);
+        if (!rs->allvers)
             rc = phs__error_set(PHS_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < count && rc == PHS_OK; i++)
         if ((int)i != dict)
             rc = phs__spec_load_program(rs, files[i].name, files[i].root,
                                         rs->overrides, rs->noverrides, used);
+    if (rc == PHS_OK)
+        rc = group_versions(rs);
+    if (rc == PHS_OK)
+        rc = version_fingerprints(rs, &files[dict]);
     for (size_t i = 0; i < nov && rc == PHS_OK; i++)
         if (!used[i])
             rc = phs__error_set(PHS_ENOTFOUND, "no parameter matches the "
@@ -508,4 +610,76 @@ const char *phs_ruleset_flag_id(const phs_ruleset *rs, size_t p, size_t f)
 {
     const phs__program *pr = prog(rs, p);
     return pr && f < pr->nflags ? pr->flags[f].name : NULL;
+}
+
+/* ---- effective dates ---- */
+
+static const phs__program *version(const phs_ruleset *rs, size_t p, size_t v)
+{
+    const phs__program *pr = prog(rs, p);
+    return pr && v < pr->nvers ? pr->vers[v] : NULL;
+}
+
+size_t phs_ruleset_version_count(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->nvers : 0;
+}
+
+const char *phs_ruleset_version_name(const phs_ruleset *rs, size_t p,
+                                     size_t v)
+{
+    return version(rs, p, v) ? version(rs, p, v)->version : NULL;
+}
+
+int phs_ruleset_version_effective(const phs_ruleset *rs, size_t p, size_t v,
+                                  phs_date *from, phs_date *to)
+{
+    const phs__program *x = version(rs, p, v);
+    if (!x)
+        return phs__error_set(PHS_EINVAL, "no version %zu of program %zu", v,
+                              p);
+    if (from)
+        *from = x->eff_from;
+    if (to)
+        *to = x->eff_to;
+    return PHS_OK;
+}
+
+const char *phs_ruleset_version_fingerprint(const phs_ruleset *rs, size_t p,
+                                            size_t v)
+{
+    return version(rs, p, v) ? version(rs, p, v)->fingerprint : NULL;
+}
+
+int phs_ruleset_version_at(const phs_ruleset *rs, size_t p, phs_date date)
+{
+    if (!prog(rs, p))
+        return phs__error_set(PHS_EINVAL, "no program %zu", p);
+    return phs__version_at(prog(rs, p), date, NULL);
+}
+
+size_t phs_ruleset_version_tier_count(const phs_ruleset *rs, size_t p,
+                                      size_t v)
+{
+    return version(rs, p, v) ? version(rs, p, v)->ntiers : 0;
+}
+
+const char *phs_ruleset_version_tier_id(const phs_ruleset *rs, size_t p,
+                                        size_t v, size_t t)
+{
+    const phs__program *x = version(rs, p, v);
+    return x && t < x->ntiers ? x->tiers[t].name : NULL;
+}
+
+size_t phs_ruleset_version_flag_count(const phs_ruleset *rs, size_t p,
+                                      size_t v)
+{
+    return version(rs, p, v) ? version(rs, p, v)->nflags : 0;
+}
+
+const char *phs_ruleset_version_flag_id(const phs_ruleset *rs, size_t p,
+                                        size_t v, size_t f)
+{
+    const phs__program *x = version(rs, p, v);
+    return x && f < x->nflags ? x->flags[f].name : NULL;
 }

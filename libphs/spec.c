@@ -845,21 +845,14 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
         "yearly", "examples", "note", NULL};
     static const char *const statuses[] = {"draft", "provisional",
                                            "production", NULL};
-    phs__program *p = &rs->programs[rs->nprograms];
-    L l = {rs, file, p, (int)rs->nprograms};
+    phs__program *p = &rs->allvers[rs->nallvers];
+    L l = {rs, file, p, (int)rs->nallvers};
     const phs__ynode *n;
-    if (rs->nprograms >= PHS__MAX_PROGRAMS)
-        return err(&l, root, "at most %d programs in one rule set",
-                   PHS__MAX_PROGRAMS);
     memset(p, 0, sizeof *p);
     p->file = file;
+    p->root = root;
     TRY(check_keys(&l, root, "a program spec", keys));
     TRY(ident(&l, root, "program", &p->id));
-    for (size_t i = 0; i < rs->nprograms; i++)
-        if (!strcmp(rs->programs[i].id, p->id))
-            return err(&l, phs__ymap_get(root, "program"),
-                       "program '%s' is already defined in %s", p->id,
-                       rs->programs[i].file);
     TRY(req_str(&l, root, "version", &p->version));
     TRY(req_str(&l, root, "status", &p->status));
     size_t s;
@@ -883,6 +876,48 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
     TRY(to_date(&l, ef, "effective.from", &p->eff_from));
     if (et && !(et->plain && (!strcmp(et->str, "null") || et->len == 0)))
         TRY(to_date(&l, et, "effective.to", &p->eff_to));
+    if (p->eff_to != PHS_DATE_NONE && p->eff_to < p->eff_from)
+        return err(&l, et, "effective.to is before effective.from");
+    /* Several versions of one program: their effective ranges (to is the
+     * last day in force) must not overlap. */
+    size_t distinct = 0;
+    int seen = 0;
+    for (size_t i = 0; i < rs->nallvers; i++) {
+        const phs__program *q = &rs->allvers[i];
+        size_t j;
+        for (j = 0; j < i && strcmp(rs->allvers[j].id, q->id); j++)
+            ;
+        distinct += j == i;
+        if (strcmp(q->id, p->id) != 0)
+            continue;
+        seen = 1;
+        int overlap = (q->eff_to == PHS_DATE_NONE || p->eff_from <= q->eff_to) &&
+                      (p->eff_to == PHS_DATE_NONE || q->eff_from <= p->eff_to);
+        if (overlap) {
+            char a[11], b[11], c[11], d[11];
+            phs_date_format(q->eff_from, a);
+            phs_date_format(p->eff_from, c);
+            if (q->eff_to == PHS_DATE_NONE)
+                strcpy(b, "open");
+            else
+                phs_date_format(q->eff_to, b);
+            if (p->eff_to == PHS_DATE_NONE)
+                strcpy(d, "open");
+            else
+                phs_date_format(p->eff_to, d);
+            return err(&l, phs__ymap_get(root, "program"),
+                       "program '%s' is already defined in %s for an "
+                       "overlapping effective period (%s to %s; this file: "
+                       "%s to %s): versions of one program need disjoint "
+                       "effective ranges", p->id, q->file, a, b, c, d);
+        }
+    }
+    if (!seen && distinct >= PHS__MAX_PROGRAMS)
+        return err(&l, root, "at most %d programs in one rule set",
+                   PHS__MAX_PROGRAMS);
+    if (rs->nallvers >= PHS__MAX_VERSIONS)
+        return err(&l, root, "at most %d program versions in one rule set",
+                   PHS__MAX_VERSIONS);
     TRY(load_clauses(&l, root));
 
     if ((n = phs__ymap_get(root, "parameters")) != NULL)
@@ -918,6 +953,6 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
         LIST_OF(yearly, nyearly, n, "yearly requirements", load_yearly, 64);
     if ((n = phs__ymap_get(root, "examples")) != NULL)
         LIST_OF(examples, nexamples, n, "examples", load_example, 100000);
-    rs->nprograms++;
+    rs->nallvers++;
     return PHS_OK;
 }

@@ -737,3 +737,172 @@ Test(classify, yearly_requirements_in_json)
     phs_result_free(res);
     phs_ruleset_free(rs);
 }
+
+/* ---- missing: exactly the fields an undecided decision lacked ---- */
+
+static void expect_missing(const char *body, const char *rec,
+                           const char *tier, const char *missing)
+{
+    phs_ruleset *rs = t_must_load_body(body);
+    phs_result *res = t_classify(rs, rec);
+    const char *t = phs_result_tier(res, 0);
+    cr_expect_str_eq(t ? t : "(none)", tier, "{%s}", rec);
+    t_missing(res, 0, buf, sizeof buf);
+    cr_expect_str_eq(buf, missing, "{%s}: missing [%s], expected [%s]", rec,
+                     buf, missing);
+    /* classifying again gives the same, nothing accumulates */
+    phs_record *r2;
+    cr_assert_eq(phs_record_new(&r2, rs), PHS_OK);
+    cr_assert_eq(t_fill(r2, rs, rec), PHS_OK);
+    cr_assert_eq(phs_classify(rs, r2, res), PHS_OK);
+    cr_assert_eq(phs_classify(rs, r2, res), PHS_OK);
+    t_missing(res, 0, buf, sizeof buf);
+    cr_expect_str_eq(buf, missing, "{%s}, second time: [%s]", rec, buf);
+    phs_record_free(r2);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+static char *one_tier(const char *when)
+{
+    char *q = t_yq(when);
+    char *b = t_fmt("derived:\n"
+                    "  - {name: bmi, expr: \"weight / (height / 100 * height "
+                    "/ 100)\"}\n"
+                    "eligibility: {when: \"true\", cite: [c1]}\n"
+                    "tiers:\n"
+                    "  - {id: t1, level: 2, when: %s, follow_up: {interval: "
+                    "1 days}, cite: [c1]}\n"
+                    "  - {id: rest, level: 1, when: \"true\", follow_up: "
+                    "{interval: 1 days}, cite: [c1]}\n",
+                    q);
+    free(q);
+    return b;
+}
+
+Test(missing, names_only_what_was_lacking)
+{
+    static const struct {
+        const char *when, *rec, *tier, *missing;
+    } cases[] = {
+        {"sbp >= 180 or dbp >= 110", "visit_date=2024-06-01",
+         "insufficient_data", "sbp,dbp"},
+        {"sbp >= 180 or dbp >= 110", "visit_date=2024-06-01|sbp=150",
+         "insufficient_data", "dbp"},
+        {"sbp >= 180 or dbp >= 110", "visit_date=2024-06-01|dbp=80",
+         "insufficient_data", "sbp"},
+        /* a guarded read is not missing; the other operand is */
+        {"(known(dbp) and dbp > 100) or sbp > 140", "visit_date=2024-06-01",
+         "insufficient_data", "sbp"},
+        /* the branch not taken is not missing */
+        {"if smoker then dbp > 90 else sbp > 100",
+         "visit_date=2024-06-01|smoker=true", "insufficient_data", "dbp"},
+        {"if smoker then dbp > 90 else sbp > 100", "visit_date=2024-06-01",
+         "insufficient_data", "sbp"},
+        /* an unknown condition: its own fields */
+        {"if pregnant then sbp > 1 else dbp > 1",
+         "visit_date=2024-06-01|sbp=120|dbp=80", "insufficient_data",
+         "pregnant"},
+        {"(dbp ?? sbp) >= 140", "visit_date=2024-06-01", "insufficient_data",
+         "sbp,dbp"},
+        {"not (dbp > 80)", "visit_date=2024-06-01|sbp=120",
+         "insufficient_data", "dbp"},
+        {"any(m in meds: m == 'x')", "visit_date=2024-06-01",
+         "insufficient_data", "meds"},
+        {"any(d in diagnoses: d == 'Z' or sbp > 1)",
+         "visit_date=2024-06-01|diagnoses=A", "insufficient_data", "sbp"},
+        {"bmi >= 28", "visit_date=2024-06-01|weight=90", "insufficient_data",
+         "height"},
+        /* every absent operand of a strict operator is needed: naming
+         * only the first would make the user come back for the next */
+        {"bmi >= 28", "visit_date=2024-06-01", "insufficient_data",
+         "weight,height"},
+        {"sbp - dbp > 50", "visit_date=2024-06-01", "insufficient_data",
+         "sbp,dbp"},
+        {"sbp > dbp", "visit_date=2024-06-01", "insufficient_data",
+         "sbp,dbp"},
+        {"max(sbp, dbp) > 100", "visit_date=2024-06-01", "insufficient_data",
+         "sbp,dbp"},
+        {"days_between(birth_date, last_visit) > 1", "visit_date=2024-06-01",
+         "insufficient_data", "birth_date,last_visit"},
+        {"note == sex", "visit_date=2024-06-01", "insufficient_data",
+         "sex,note"},
+        /* unknown for a reason other than absence: nothing to name */
+        {"sbp / (dbp - dbp) > 0", "visit_date=2024-06-01|sbp=120|dbp=80",
+         "insufficient_data", ""},
+        /* decided despite absent fields: no missing list */
+        {"sbp >= 180 or dbp >= 110", "visit_date=2024-06-01|sbp=190", "t1",
+         ""},
+        {"sbp >= 180 and dbp >= 110", "visit_date=2024-06-01|sbp=150",
+         "rest", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_log_info("case %zu: %s", i, cases[i].when);
+        char *b = one_tier(cases[i].when);
+        expect_missing(b, cases[i].rec, cases[i].tier, cases[i].missing);
+        free(b);
+    }
+}
+
+Test(missing, derived_value_reused_after_a_decided_use)
+{
+    /* bmi is first read where its unknown value does not matter (t1 is
+     * false whatever bmi is), then where it decides (t2): the cached
+     * derived value must still name height */
+    const char *body =
+        "derived:\n"
+        "  - {name: bmi, expr: \"weight / (height / 100 * height / 100)\"}\n"
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: t1, level: 3, when: \"bmi > 50 and smoker\", follow_up: "
+        "{interval: 1 days}, cite: [c1]}\n"
+        "  - {id: t2, level: 2, when: \"bmi >= 28\", follow_up: {interval: 1 "
+        "days}, cite: [c1]}\n"
+        "  - {id: t3, level: 1, when: \"true\", follow_up: {interval: 1 "
+        "days}, cite: [c1]}\n";
+    expect_missing(body, "visit_date=2024-06-01|weight=90",
+                   "insufficient_data", "height");
+    /* and an earlier tier's absent field that did not matter is not named */
+    const char *body2 =
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: t1, level: 3, when: \"dbp > 100 and sbp > 200\", follow_up: "
+        "{interval: 1 days}, cite: [c1]}\n"
+        "  - {id: t2, level: 2, when: \"weight > 100\", follow_up: {interval: "
+        "1 days}, cite: [c1]}\n"
+        "  - {id: t3, level: 1, when: \"true\", follow_up: {interval: 1 "
+        "days}, cite: [c1]}\n";
+    expect_missing(body2, "visit_date=2024-06-01|sbp=150",
+                   "insufficient_data", "weight");
+    /* a derived value first computed inside a check or the eligibility */
+    const char *body3 =
+        "eligibility: {when: \"age_years >= 35 or smoker\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: old, level: 2, when: \"age_years >= 65\", follow_up: "
+        "{interval: 1 days}, cite: [c1]}\n"
+        "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "
+        "days}, cite: [c1]}\n";
+    expect_missing(body3, "visit_date=2024-06-01|smoker=true",
+                   "insufficient_data", "birth_date,age");
+}
+
+Test(missing, per_program)
+{
+    char *ba = one_tier("sbp > 140");
+    char *bb = one_tier("dbp > 90");
+    char *pa = t_prog("a", "draft", ba);
+    char *pb = t_prog("b", "draft", bb);
+    const char *progs[] = {pa, pb};
+    phs_ruleset *rs = t_must_load(progs, 2, NULL);
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    int a = phs_ruleset_program_index(rs, "a");
+    int b = phs_ruleset_program_index(rs, "b");
+    cr_expect_str_eq(t_missing(res, (size_t)a, buf, sizeof buf), "sbp");
+    cr_expect_str_eq(t_missing(res, (size_t)b, buf, sizeof buf), "dbp");
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+    free(ba);
+    free(bb);
+    free(pa);
+    free(pb);
+}

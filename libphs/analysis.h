@@ -1,0 +1,244 @@
+/*
+ * The regulator tooling's private interface (space.c, report.c, verify.c,
+ * diff.c, coverage.c): a finite decomposition of a program's typed input
+ * space into cells, and a report object.
+ *
+ * A *space* is built from a set of conditions (compiled expressions of one
+ * or two rule sets).  Every input the conditions read becomes a variable:
+ *  - a number or date field compared with constants is split at every
+ *    constant it is compared with (each threshold is a cell of its own, and
+ *    each open interval between two thresholds another); absence is a cell
+ *    when the field is `absent: unknown`;
+ *  - a bool, enum or string field is enumerated (strings: the constants
+ *    they are compared with, plus one other value);
+ *  - a code list is enumerated by the distinct truth values its tests
+ *    (has_code, membership quantifiers, `'x' in list`) can take;
+ *  - a numeric derived value (or another numeric expression) compared with
+ *    constants is a variable of its own ("term"), split at its thresholds;
+ *    concrete inputs realising each of its cells are found by a search over
+ *    a grid of its input fields (the derived-variable approximation).
+ * Variables that share input fields form one dimension; the cells of the
+ * space are the product of the dimensions' values.  Each cell is realised
+ * as a concrete record, so the real classifier decides it and every
+ * counterexample is a resident that `phs explain` reproduces.
+ */
+#ifndef PHS_ANALYSIS_H
+#define PHS_ANALYSIS_H
+
+#include "expr.h"
+
+#define AN_W (PHS__MAX_FIELDS / 64)
+
+/* ---- report.c ---- */
+
+enum { AN_INFO = 0, AN_WARNING = 1, AN_ERROR = 2 };
+
+typedef struct phs__finding {
+    int kind, severity;
+    char *program, *rule, *message, *example;
+} phs__finding;
+
+struct phs_report {
+    phs__buf text;   /* human-readable rendering */
+    phs__buf json;   /* JSON rendering (one object) */
+    phs__finding *f;
+    size_t nf, cap;
+    int errors, warnings;
+    int oom;
+};
+
+int phs__report_new(phs_report **out);
+/* Record a finding (strings copied; example is a JSON resident or NULL). */
+void phs__report_add(phs_report *r, int kind, int severity,
+                     const char *program, const char *rule,
+                     const char *example, const char *fmt, ...)
+    PHS_PRINTF(7, 8);
+const char *phs__severity_name(int s);
+void phs__report_findings_json(phs__buf *b, const phs_report *r,
+                               const char *program);
+/* text: printf to the text rendering */
+void phs__report_text(phs_report *r, const char *fmt, ...) PHS_PRINTF(2, 3);
+
+/* ---- space.c ---- */
+
+typedef struct an_set {
+    int field;           /* field id in the space's base rule set */
+    uint8_t absent;
+    double num;          /* number */
+    int32_t i;           /* bool, date */
+    const char *s;       /* string, enum */
+    const char **codes;  /* codes */
+    uint32_t ncodes;
+} an_set;
+
+typedef struct an_val {
+    uint32_t first[3], n[3]; /* alternative assignments (first is preferred) */
+    uint8_t nalt;
+    int cell;            /* ordered dimensions: cell index (see an_var) */
+    char *label;
+} an_val;
+
+enum { AD_PLAIN, AD_BUNDLE };
+
+typedef struct an_dim {
+    char *name;
+    int kind;
+    int var;             /* ordered dimensions: the variable, else -1 */
+    an_val *vals;
+    size_t nvals;
+    uint64_t fields[AN_W]; /* fields the dimension assigns */
+    int elig;            /* read by an eligibility condition */
+} an_dim;
+
+enum { AV_FIELD, AV_TERM };
+
+typedef struct an_atom { /* a test on a code list: has_code, quantifier... */
+    int rsi;
+    int32_t node;
+} an_atom;
+
+typedef struct an_var {
+    int kind;            /* AV_FIELD, AV_TERM */
+    int field;           /* AV_FIELD: base field id */
+    int rsi;             /* AV_TERM: rule set of the node */
+    int32_t node;        /* AV_TERM: the numeric expression */
+    int32_t node2;       /* AV_TERM: when >= 0, the value is node - node2 */
+    int vtype;           /* PHS__T_* of the value */
+    const char *name;
+    double *thr;         /* sorted, unique thresholds */
+    size_t nthr, capthr;
+    const char **strs;   /* string constants (strings, codes) */
+    size_t nstrs, capstrs;
+    int prefix;          /* codes: prefix tests (has_code) seen */
+    int maxlen;          /* codes: longest list tried */
+    an_atom *atoms;      /* codes: the tests */
+    size_t natoms, capatoms;
+    uint64_t inputs[AN_W]; /* AV_TERM: base fields read */
+    int direct;          /* AV_FIELD: read outside every term */
+    int elig;            /* read by an eligibility condition */
+    int group;
+    int multi;           /* AV_TERM: reads several fields (outside) */
+    double obs_lo, obs_hi; /* AV_TERM: values seen in the search */
+} an_var;
+
+/* Cell indexes of a variable with thresholds t0 < ... < t(m-1):
+ * 2k = the open interval below t(k) (above t(k-1)), 2k+1 = t(k) itself,
+ * 2m = above t(m-1), 2m+1 = absent (unknown). */
+
+typedef struct an_space {
+    const phs_ruleset *rs[2];
+    size_t nrs;
+    int *tobase;         /* field of rs[1] -> base field (-1 none) */
+    int *frombase;       /* base field -> field of rs[1] (-1 none) */
+    phs_date visit;      /* visit_date of every cell */
+    an_var *vars;
+    size_t nvars, capvars;
+    an_dim *dims;
+    size_t ndims;
+    an_set *sets;
+    size_t nsets, capsets;
+    phs__arena arena;
+    phs__buf notes;      /* "rule: reason\n" lines */
+    size_t nnotes;
+    int outside;         /* a condition outside the exact fragment */
+    int approx;          /* a derived-variable approximation was used */
+    int search_sampled;  /* a witness search was sampled */
+    const char *cur_rule;
+    int cur_rsi;
+    int in_elig;
+    phs_record *rec[2];
+    phs_result *res[2];
+    double *center;      /* per base field: typical value (examples) */
+    int oom;
+    int err;             /* a library error (status) */
+} an_space;
+
+int an_space_init(an_space *sp, const phs_ruleset *base,
+                  const phs_ruleset *other, phs_date visit);
+void an_space_free(an_space *sp);
+/* Add the variables a condition reads (rule: name for notes). */
+void an_space_walk(an_space *sp, int rsi, int32_t root, const char *rule,
+                   int elig);
+/* Decide the cells of every variable and build the dimensions. */
+int an_space_build(an_space *sp);
+/* The number of cells (saturating). */
+double an_space_cells(const an_space *sp);
+/* Fill the records of every rule set with one cell (val[d] = value index of
+ * dimension d, alternative alt[d] or 0 when alt is NULL).  visit_date is
+ * set. */
+int an_space_fill(an_space *sp, const size_t *val, const uint8_t *alt);
+/* Fill, then run the record checks of rule set 0 (and 1); when a check
+ * refuses the record, try the alternative assignments of the dimensions
+ * it reads.  Returns -1 when the cell passes (records filled), else the
+ * index of the refusing check. */
+int an_space_fill_checked(an_space *sp, const size_t *val);
+/* Copy a record into a record of another rule set (fields by name). */
+int an_copy_record(phs_record *dst, const phs_record *src);
+/* The value of a term on the records (1 known, 0 unknown). */
+int an_term_value(an_space *sp, const an_var *v, double *out);
+/* The record of rule set rsi as one JSON object (NDJSON line shape). */
+void an_record_json(phs__buf *b, const phs_record *rec, const char *id);
+/* Text describing a set of values of dimension d (mask over its values;
+ * NULL when every value is in it). */
+void an_describe(phs__buf *b, const an_space *sp, size_t d,
+                 const uint8_t *mask);
+/* A compiled expression as text (parameters folded; derived by name). */
+void an_expr_text(phs__buf *b, const phs_ruleset *rs, int32_t node);
+/* A hash of an expression with derived values expanded (changes of a
+ * parameter or a derived value change it). */
+uint64_t an_expr_hash(const phs_ruleset *rs, int32_t node);
+
+/* Regions: cells grouped by a label, merged into boxes for reading. */
+typedef struct an_region {
+    int label;           /* caller's class (e.g. a transition) */
+    uint8_t *mask;       /* per dimension: values included (concatenated) */
+    double cells;
+} an_region;
+
+typedef struct an_regions {
+    size_t ndims, width; /* total values across dimensions */
+    size_t *off;         /* per dimension: offset in mask */
+    an_region *r;
+    size_t n, cap;
+    int oom;
+} an_regions;
+
+int an_regions_init(an_regions *rg, const an_space *sp);
+void an_regions_add(an_regions *rg, int label, const size_t *val);
+/* Merge boxes that differ in one dimension, to a fixed point. */
+void an_regions_merge(an_regions *rg);
+void an_regions_free(an_regions *rg);
+/* A cell inside region i (every cell of a region box is one of its
+ * class). */
+void an_region_cell(const an_space *sp, const an_regions *rg, size_t i,
+                    size_t *val);
+/* Describe region i ("age_years ≥ 65, 140 ≤ sbp < 150"). */
+void an_region_text(phs__buf *b, const an_space *sp, const an_regions *rg,
+                    size_t i);
+
+/* splitmix64 */
+static inline uint64_t an_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Shortest decimal text that reads back as the same double. */
+void an_num_text(char *buf, size_t n, double v);
+
+/* JSON string into a buffer */
+static inline void an_jstr(phs__buf *b, const char *s)
+{
+    if (s)
+        phs__buf_json_str(b, s, strlen(s));
+    else
+        phs__buf_puts(b, "null");
+}
+
+/* Outcome label of a program result: tier id, not_enrolled,
+ * insufficient_data or unclassified. */
+const char *an_outcome_label(const phs_result *res, size_t p);
+
+#endif

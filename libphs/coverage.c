@@ -1,0 +1,482 @@
+/*
+ * phs_ruleset_coverage: what the embedded examples exercise (tiers, flags,
+ * conditions, the sides of every threshold); phs_ruleset_check_strict: what
+ * a regulator refuses before sign-off (non-production specs, provisional
+ * rules, citations that do not resolve).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/* ------------------------------------------------------------------ */
+/* Coverage                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    double t, f, u;
+} tfu;
+
+typedef struct {
+    double below, at, above, absent;
+} sides;
+
+static void tfu_add(tfu *x, int v)
+{
+    if (v == 1)
+        x->t++;
+    else if (v == 0)
+        x->f++;
+    else
+        x->u++;
+}
+
+static int eval_rule(phs_result *res, const phs_record *rec, const phs__expr *e)
+{
+    phs__eval *ev = &res->ev;
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, res->rs->nderived);
+    return phs__expr_test(ev, e);
+}
+
+static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
+                            size_t v, int first_json)
+{
+    const phs__program *pr = rs->programs[p].vers[v];
+    size_t nrules = 1 + pr->ntiers + pr->nflags;
+    double *tier = phs__calloc(pr->ntiers + 1, sizeof *tier);
+    double *flag = phs__calloc(pr->nflags + 1, sizeof *flag);
+    tfu *cond = phs__calloc(nrules, sizeof *cond);
+    double notenr = 0, insuf = 0, uncl = 0, refused = 0, failed = 0;
+    an_space sp;
+    phs_date day;
+    phs_date_make(&day, 2024, 6, 1); /* constants compared with visit_date */
+    int rc = an_space_init(&sp, rs, NULL, day);
+    if (!tier || !flag || !cond)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc == PHS_OK) {
+        an_space_walk(&sp, 0, pr->elig.when.root, "eligibility", 1);
+        for (size_t t = 0; t < pr->ntiers; t++)
+            an_space_walk(&sp, 0, pr->tiers[t].r.when.root, pr->tiers[t].r.id, 0);
+        for (size_t f = 0; f < pr->nflags; f++)
+            an_space_walk(&sp, 0, pr->flags[f].r.when.root, pr->flags[f].r.id, 0);
+        if (sp.oom)
+            rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    /* thresholds of number and date variables */
+    size_t nthr = 0;
+    for (size_t i = 0; i < sp.nvars; i++)
+        if (sp.vars[i].vtype == PHS__T_NUM || sp.vars[i].vtype == PHS__T_DATE)
+            nthr += sp.vars[i].nthr;
+    sides *sd = phs__calloc(nthr + 1, sizeof *sd);
+    if (rc == PHS_OK && !sd)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    for (size_t e = 0; e < pr->nexamples && rc == PHS_OK; e++) {
+        phs__exrun x;
+        rc = phs__example_run(rs, p, v, &pr->examples[e], &x);
+        if (rc < 0)
+            break;
+        if (x.refused) {
+            refused++;
+            phs__example_done(&x);
+            continue;
+        }
+        failed += x.failed;
+        const phs__pout *o = &x.res->prog[p];
+        const phs__program *xp = x.rs->programs[p].vers[v];
+        if (o->outcome == PHS_TIERED)
+            tier[o->tier]++;
+        else if (o->outcome == PHS_NOT_ENROLLED)
+            notenr++;
+        else if (o->outcome == PHS_INSUFFICIENT_DATA)
+            insuf++;
+        else
+            uncl++;
+        for (size_t f = 0; f < pr->nflags; f++)
+            flag[f] += (double)(o->flags >> f & 1);
+        tfu_add(&cond[0], eval_rule(x.res, x.rec, &xp->elig.when));
+        for (size_t t = 0; t < pr->ntiers; t++)
+            tfu_add(&cond[1 + t], eval_rule(x.res, x.rec, &xp->tiers[t].r.when));
+        for (size_t f = 0; f < pr->nflags; f++)
+            tfu_add(&cond[1 + pr->ntiers + f],
+                    eval_rule(x.res, x.rec, &xp->flags[f].r.when));
+        /* sides of each threshold, on the base rule set's values */
+        an_copy_record(sp.rec[0], x.rec);
+        size_t k = 0;
+        for (size_t i = 0; i < sp.nvars; i++) {
+            an_var *var = &sp.vars[i];
+            if (var->vtype != PHS__T_NUM && var->vtype != PHS__T_DATE)
+                continue;
+            double val = 0;
+            int known;
+            if (var->kind == AV_TERM) {
+                known = an_term_value(&sp, var, &val);
+            } else {
+                known = phs__record_has(sp.rec[0], var->field);
+                if (known)
+                    val = var->vtype == PHS__T_DATE
+                              ? sp.rec[0]->vals[var->field].u.i
+                              : sp.rec[0]->vals[var->field].u.n;
+            }
+            for (size_t j = 0; j < var->nthr; j++, k++) {
+                if (!known)
+                    sd[k].absent++;
+                else if (val < var->thr[j])
+                    sd[k].below++;
+                else if (val == var->thr[j])
+                    sd[k].at++;
+                else
+                    sd[k].above++;
+            }
+        }
+        phs__example_done(&x);
+    }
+    if (rc < 0)
+        goto done;
+    /* render */
+    phs__buf *j = &r->json;
+    phs__report_text(r, "\n%s %s: %zu example%s (%.0f refused by a record check, "
+                        "%.0f failing)\n",
+                     pr->id, pr->version, pr->nexamples,
+                     pr->nexamples == 1 ? "" : "s", refused, failed);
+    if (!first_json)
+        phs__buf_putc(j, ',');
+    phs__buf_puts(j, "{\"program\":");
+    an_jstr(j, pr->id);
+    phs__buf_puts(j, ",\"version\":");
+    an_jstr(j, pr->version);
+    phs__buf_printf(j, ",\"examples\":%zu,\"refused\":%.0f,\"failing\":%.0f,"
+                       "\"tiers\":{",
+                    pr->nexamples, refused, failed);
+    phs__report_text(r, "  tiers: ");
+    for (size_t t = 0; t < pr->ntiers; t++) {
+        phs__report_text(r, "%s%s %.0f", t ? ", " : "", pr->tiers[t].name, tier[t]);
+        if (t)
+            phs__buf_putc(j, ',');
+        an_jstr(j, pr->tiers[t].name);
+        phs__buf_printf(j, ":%.0f", tier[t]);
+        if (tier[t] == 0)
+            phs__report_add(r, PHS_FINDING_UNCOVERED_TIER, AN_ERROR, pr->id,
+                            pr->tiers[t].r.id, NULL,
+                            "%s %s: no example reaches tier %s", pr->id,
+                            pr->version, pr->tiers[t].name);
+    }
+    phs__report_text(r, "; not enrolled %.0f, insufficient_data %.0f, "
+                        "unclassified %.0f\n", notenr, insuf, uncl);
+    phs__buf_printf(j, "},\"not_enrolled\":%.0f,\"insufficient_data\":%.0f,"
+                       "\"unclassified\":%.0f,\"flags\":{",
+                    notenr, insuf, uncl);
+    if (pr->nflags)
+        phs__report_text(r, "  flags: ");
+    for (size_t f = 0; f < pr->nflags; f++) {
+        phs__report_text(r, "%s%s %.0f", f ? ", " : "", pr->flags[f].name, flag[f]);
+        if (f)
+            phs__buf_putc(j, ',');
+        an_jstr(j, pr->flags[f].name);
+        phs__buf_printf(j, ":%.0f", flag[f]);
+        if (flag[f] == 0)
+            phs__report_add(r, PHS_FINDING_UNCOVERED_FLAG, AN_ERROR, pr->id,
+                            pr->flags[f].r.id, NULL,
+                            "%s %s: no example raises flag %s", pr->id,
+                            pr->version, pr->flags[f].name);
+    }
+    if (pr->nflags)
+        phs__report_text(r, "\n");
+    phs__buf_puts(j, "},\"conditions\":[");
+    phs__report_text(r, "  conditions (examples where true / false / unknown):\n");
+    for (size_t i = 0; i < nrules; i++) {
+        const phs__rule *ru = i == 0 ? &pr->elig
+                              : i <= pr->ntiers ? &pr->tiers[i - 1].r
+                                                : &pr->flags[i - 1 - pr->ntiers].r;
+        phs__report_text(r, "    %-40s %4.0f / %4.0f / %4.0f\n", ru->id, cond[i].t,
+                         cond[i].f, cond[i].u);
+        if (i)
+            phs__buf_putc(j, ',');
+        phs__buf_puts(j, "{\"rule\":");
+        an_jstr(j, ru->id);
+        phs__buf_printf(j, ",\"true\":%.0f,\"false\":%.0f,\"unknown\":%.0f}",
+                        cond[i].t, cond[i].f, cond[i].u);
+        if (i > 0 && (cond[i].t == 0 || cond[i].f == 0))
+            phs__report_add(r, PHS_FINDING_UNCOVERED_CONDITION, AN_WARNING, pr->id,
+                            ru->id, NULL, "%s %s: no example where %s's "
+                                          "condition is %s",
+                            pr->id, pr->version, ru->id,
+                            cond[i].t == 0 ? "true" : "false");
+    }
+    phs__buf_puts(j, "],\"thresholds\":[");
+    phs__report_text(r, "  thresholds (examples below / at / above / absent):\n");
+    size_t k = 0;
+    int firstt = 1;
+    for (size_t i = 0; i < sp.nvars; i++) {
+        an_var *var = &sp.vars[i];
+        if (var->vtype != PHS__T_NUM && var->vtype != PHS__T_DATE)
+            continue;
+        for (size_t q = 0; q < var->nthr; q++, k++) {
+            char t[40];
+            if (var->vtype == PHS__T_DATE)
+                phs_date_format((phs_date)var->thr[q], t);
+            else
+                an_num_text(t, sizeof t, var->thr[q]);
+            phs__report_text(r, "    %-28s %-10s %4.0f / %4.0f / %4.0f / %4.0f\n",
+                             var->name, t, sd[k].below, sd[k].at, sd[k].above,
+                             sd[k].absent);
+            if (!firstt)
+                phs__buf_putc(j, ',');
+            firstt = 0;
+            phs__buf_puts(j, "{\"variable\":");
+            an_jstr(j, var->name);
+            phs__buf_printf(j, ",\"threshold\":\"%s\",\"below\":%.0f,\"at\":%.0f,"
+                               "\"above\":%.0f,\"absent\":%.0f}",
+                            t, sd[k].below, sd[k].at, sd[k].above, sd[k].absent);
+            const char *miss = sd[k].below == 0   ? "below"
+                               : sd[k].at == 0    ? "at"
+                               : sd[k].above == 0 ? "above"
+                                                  : NULL;
+            if (miss)
+                phs__report_add(r, PHS_FINDING_UNCOVERED_CONDITION, AN_WARNING,
+                                pr->id, NULL, NULL,
+                                "%s %s: no example %s %s %s", pr->id, pr->version,
+                                !strcmp(miss, "at") ? "exactly at" : miss,
+                                var->name, t);
+        }
+    }
+    phs__buf_puts(j, "]}");
+done:
+    phs__free(sd);
+    phs__free(tier);
+    phs__free(flag);
+    phs__free(cond);
+    an_space_free(&sp);
+    return rc;
+}
+
+int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *o,
+                         phs_report **out)
+{
+    phs_report *r = NULL;
+    if (!rs || !out)
+        return phs__error_set(PHS_EINVAL, "coverage: NULL argument");
+    *out = NULL;
+    if (o && o->program && phs_ruleset_program_index(rs, o->program) < 0)
+        return PHS_ENOTFOUND;
+    int rc = phs__report_new(&r);
+    if (rc < 0)
+        return rc;
+    phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
+    phs__buf_puts(&r->json, "{\"command\":\"coverage\",\"rules_fingerprint\":");
+    an_jstr(&r->json, rs->fingerprint);
+    phs__buf_puts(&r->json, ",\"programs\":[");
+    int first = 1;
+    for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
+        if (o && o->program && strcmp(o->program, rs->programs[p].id))
+            continue;
+        for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++) {
+            rc = coverage_version(r, rs, p, v, first);
+            first = 0;
+        }
+    }
+    phs__report_text(r, "\n");
+    for (size_t i = 0; i < r->nf; i++)
+        if (r->f[i].severity >= AN_WARNING)
+            phs__report_text(r, "%s %s\n",
+                             r->f[i].severity == AN_ERROR ? "UNCOVERED" : "warning:",
+                             r->f[i].message);
+    phs__report_text(r, "%s: %d error%s, %d warning%s\n",
+                     r->errors ? "FAIL" : "PASS", r->errors,
+                     r->errors == 1 ? "" : "s", r->warnings,
+                     r->warnings == 1 ? "" : "s");
+    phs__buf_puts(&r->json, "],\"findings\":");
+    phs__report_findings_json(&r->json, r, NULL);
+    phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
+                    r->errors, r->warnings, r->errors ? "false" : "true");
+    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc < 0) {
+        phs_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return PHS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Strict check                                                        */
+/* ------------------------------------------------------------------ */
+
+static const phs__clause *clause_by_id(const phs__program *p, const char *id)
+{
+    for (size_t i = 0; i < p->nclauses; i++)
+        if (!strcmp(p->clauses[i].id, id))
+            return &p->clauses[i];
+    return NULL;
+}
+
+/* Mark the clauses a list of cites uses. */
+static void use_cites(const phs__program *p, const phs__clause *const *c,
+                      size_t n, uint8_t *used)
+{
+    for (size_t i = 0; i < n; i++)
+        used[c[i] - p->clauses] = 1;
+}
+
+static void strict_rule(phs_report *r, const phs__program *p, const phs__rule *ru,
+                        uint8_t *used)
+{
+    use_cites(p, ru->cites, ru->ncites, used);
+    if (!ru->provisional)
+        return;
+    phs__buf why = {0};
+    for (size_t i = 0; i < ru->ncites; i++)
+        if (ru->cites[i]->provisional)
+            phs__buf_printf(&why, "%s%s (%s, %s)", why.len ? ", " : "",
+                            ru->cites[i]->id, ru->cites[i]->tag,
+                            ru->cites[i]->confidence);
+    phs__report_add(r, PHS_FINDING_PROVISIONAL, AN_ERROR, p->id, ru->id, NULL,
+                    "%s %s: rule %s is provisional%s%s", p->id, p->version,
+                    ru->id, why.len ? "; it cites " : " (declared provisional)",
+                    why.len ? why.p : "");
+    phs__buf_free(&why);
+}
+
+/* Citations under a YAML list of mappings with `cite` (derived values). */
+static void strict_yaml_cites(phs_report *r, const phs__program *p,
+                              const char *key, uint8_t *used)
+{
+    const phs__ynode *list = phs__ymap_get(p->root, key);
+    if (!list || list->kind != PHS__Y_SEQ)
+        return;
+    for (size_t i = 0; i < list->n; i++) {
+        const phs__ynode *m = list->kids[i];
+        const phs__ynode *name = phs__ymap_get(m, "name");
+        const phs__ynode *c = phs__ymap_get(m, "cite");
+        const char *nm = name && name->str ? name->str : "?";
+        if (!c) {
+            phs__report_add(r, PHS_FINDING_CITATION, AN_WARNING, p->id, nm, NULL,
+                            "%s:%d: %s %s cites no clause", p->file, m->line,
+                            key, nm);
+            continue;
+        }
+        for (size_t k = 0; c->kind == PHS__Y_SEQ && k < c->n; k++) {
+            const char *id = c->kids[k]->str ? c->kids[k]->str : "";
+            const phs__clause *cl = clause_by_id(p, id);
+            if (!cl)
+                phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, nm, NULL,
+                                "%s:%d:%d: %s %s cites '%s', which is not a "
+                                "declared clause",
+                                p->file, c->kids[k]->line, c->kids[k]->col, key,
+                                nm, id);
+            else
+                used[cl - p->clauses] = 1;
+        }
+    }
+}
+
+static void strict_version(phs_report *r, const phs__program *p)
+{
+    uint8_t *used = phs__calloc(p->nclauses + 1, 1);
+    if (!used) {
+        r->oom = 1;
+        return;
+    }
+    size_t e0 = r->nf;
+    if (strcmp(p->status, "production"))
+        phs__report_add(r, PHS_FINDING_STATUS, AN_ERROR, p->id, NULL, NULL,
+                        "%s %s: spec status is %s, not production", p->id,
+                        p->version, p->status);
+    strict_rule(r, p, &p->elig, used);
+    for (size_t t = 0; t < p->ntiers; t++)
+        strict_rule(r, p, &p->tiers[t].r, used);
+    for (size_t f = 0; f < p->nflags; f++)
+        strict_rule(r, p, &p->flags[f].r, used);
+    for (size_t y = 0; y < p->nyearly; y++)
+        use_cites(p, p->yearly[y].cites, p->yearly[y].ncites, used);
+    strict_yaml_cites(r, p, "parameters", used);
+    strict_yaml_cites(r, p, "derived", used);
+    /* sources: declared once, each clause's source declared */
+    const phs__ynode *src = phs__ymap_get(p->root, "sources");
+    size_t nsrc = src && src->kind == PHS__Y_SEQ ? src->n : 0;
+    uint8_t *src_used = phs__calloc(nsrc + 1, 1);
+    for (size_t i = 0; i < nsrc; i++) {
+        const phs__ynode *id = phs__ymap_get(src->kids[i], "id");
+        for (size_t k = 0; id && k < i; k++) {
+            const phs__ynode *o = phs__ymap_get(src->kids[k], "id");
+            if (o && o->str && id->str && !strcmp(o->str, id->str))
+                phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, NULL,
+                                NULL, "%s:%d: source '%s' is declared twice",
+                                p->file, src->kids[i]->line, id->str);
+        }
+    }
+    for (size_t c = 0; c < p->nclauses; c++) {
+        const phs__clause *cl = &p->clauses[c];
+        size_t k;
+        for (k = 0; k < nsrc; k++) {
+            const phs__ynode *id = phs__ymap_get(src->kids[k], "id");
+            if (id && id->str && !strcmp(id->str, cl->source))
+                break;
+        }
+        if (k == nsrc)
+            phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, cl->id, NULL,
+                            "%s %s: clause %s names source '%s', which is not "
+                            "declared", p->id, p->version, cl->id, cl->source);
+        else if (src_used && used[c])
+            src_used[k] = 1;
+        if (!used[c])
+            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, cl->id, NULL,
+                            "%s %s: clause %s is declared but nothing cites it",
+                            p->id, p->version, cl->id);
+    }
+    for (size_t k = 0; src_used && k < nsrc; k++)
+        if (!src_used[k]) {
+            const phs__ynode *id = phs__ymap_get(src->kids[k], "id");
+            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, NULL, NULL,
+                            "%s %s: source %s is declared but no cited clause "
+                            "uses it", p->id, p->version,
+                            id && id->str ? id->str : "?");
+        }
+    size_t errs = 0, warns = 0;
+    for (size_t i = e0; i < r->nf; i++) {
+        errs += r->f[i].severity == AN_ERROR;
+        warns += r->f[i].severity == AN_WARNING;
+    }
+    phs__report_text(r, "%s %s [%s]: %zu error%s, %zu warning%s\n", p->id,
+                     p->version, p->status, errs, errs == 1 ? "" : "s", warns,
+                     warns == 1 ? "" : "s");
+    for (size_t i = e0; i < r->nf; i++)
+        phs__report_text(r, "  %-7s %s\n", phs__severity_name(r->f[i].severity),
+                         r->f[i].message);
+    phs__free(src_used);
+    phs__free(used);
+}
+
+int phs_ruleset_check_strict(const phs_ruleset *rs, phs_report **out)
+{
+    phs_report *r = NULL;
+    if (!rs || !out)
+        return phs__error_set(PHS_EINVAL, "check_strict: NULL argument");
+    *out = NULL;
+    int rc = phs__report_new(&r);
+    if (rc < 0)
+        return rc;
+    phs__report_text(r, "phs check --strict: rules %s\n", rs->fingerprint);
+    for (size_t p = 0; p < rs->nprograms; p++)
+        for (size_t v = 0; v < rs->programs[p].nvers; v++)
+            strict_version(r, rs->programs[p].vers[v]);
+    phs__report_text(r, "%s: %d error%s, %d warning%s\n",
+                     r->errors ? "REFUSED" : "PASS", r->errors,
+                     r->errors == 1 ? "" : "s", r->warnings,
+                     r->warnings == 1 ? "" : "s");
+    phs__buf_puts(&r->json, "{\"command\":\"check --strict\",\"rules_fingerprint\":");
+    an_jstr(&r->json, rs->fingerprint);
+    phs__buf_puts(&r->json, ",\"findings\":");
+    phs__report_findings_json(&r->json, r, NULL);
+    phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
+                    r->errors, r->warnings, r->errors ? "false" : "true");
+    if (r->oom || r->text.oom || r->json.oom) {
+        phs_report_free(r);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    *out = r;
+    return PHS_OK;
+}

@@ -1,0 +1,955 @@
+/*
+ * phs_ruleset_diff: what changes between two rule sets, program by
+ * program — over a population (transition matrix, due-date shifts, example
+ * ids, the rules and clauses that caused each change) or, without one,
+ * over the cell decomposition of the input space (regions that change).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+#define MAXLAB 80
+#define MAXCAUSE 24
+
+typedef struct {
+    const char *rule;   /* "tier.controlled" (ruleset string) */
+    int from, to;       /* truth in old and new: 1, 0, -1 unknown, -2 absent */
+    double count;
+} cause;
+
+typedef struct {
+    char **ids;
+    size_t nids;
+    cause causes[MAXCAUSE];
+    size_t ncauses;
+    char *example;      /* space mode: a resident in the first region */
+    double count;
+} cellinfo;
+
+typedef struct {
+    const char *name;
+    double gained, lost;
+} flagdiff;
+
+typedef struct {
+    long days;
+    double count;
+} shift;
+
+typedef struct {
+    size_t po, pn;              /* program index in old, new */
+    const char *rows[MAXLAB], *cols[MAXLAB];
+    size_t nrows, ncols;
+    double *m;                  /* MAXLAB x MAXLAB */
+    cellinfo **info;            /* MAXLAB x MAXLAB, changed cells */
+    flagdiff *flags;
+    size_t nflags, capflags;
+    shift *shifts;
+    size_t nshifts, capshifts;
+    double due_same, due_earlier, due_later, due_appeared, due_gone;
+    double total, changed;
+} progdiff;
+
+static int lab(const char **set, size_t *n, const char *l)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(set[i], l))
+            return (int)i;
+    if (*n >= MAXLAB)
+        return -1;
+    set[*n] = l;
+    return (int)(*n)++;
+}
+
+static void opts_default(phs_analysis_options *o, const phs_analysis_options *in)
+{
+    memset(o, 0, sizeof *o);
+    if (in)
+        *o = *in;
+    if (!o->max_cells)
+        o->max_cells = 2000000;
+    if (!o->seed)
+        o->seed = 1;
+    if (!o->max_examples)
+        o->max_examples = 5;
+    if (o->as_of == 0 || o->as_of == PHS_DATE_NONE)
+        phs_date_make(&o->as_of, 2024, 6, 1);
+}
+
+static void progdiff_free(progdiff *d)
+{
+    if (d->info)
+        for (size_t i = 0; i < MAXLAB * MAXLAB; i++)
+            if (d->info[i]) {
+                for (size_t k = 0; k < d->info[i]->nids; k++)
+                    phs__free(d->info[i]->ids[k]);
+                phs__free(d->info[i]->ids);
+                phs__free(d->info[i]->example);
+                phs__free(d->info[i]);
+            }
+    phs__free(d->info);
+    phs__free(d->m);
+    phs__free(d->flags);
+    phs__free(d->shifts);
+}
+
+static int progdiff_init(progdiff *d, size_t po, size_t pn)
+{
+    memset(d, 0, sizeof *d);
+    d->po = po;
+    d->pn = pn;
+    d->m = phs__calloc(MAXLAB * MAXLAB, sizeof *d->m);
+    d->info = phs__calloc(MAXLAB * MAXLAB, sizeof *d->info);
+    if (!d->m || !d->info)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    /* fixed order: not enrolled first */
+    lab(d->rows, &d->nrows, "not_enrolled");
+    lab(d->cols, &d->ncols, "not_enrolled");
+    return PHS_OK;
+}
+
+static cellinfo *info_of(progdiff *d, int r, int c)
+{
+    cellinfo **slot = &d->info[(size_t)r * MAXLAB + (size_t)c];
+    if (!*slot)
+        *slot = phs__calloc(1, sizeof **slot);
+    return *slot;
+}
+
+/* The truth of a rule condition on a record: 1, 0, -1 unknown. */
+static int truth(phs_result *res, const phs_record *rec, const phs__expr *e)
+{
+    phs__eval *ev = &res->ev;
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, res->rs->nderived);
+    return phs__expr_test(ev, e);
+}
+
+static const phs__rule *find_rule(const phs__program *p, const char *id,
+                                  int *index)
+{
+    *index = -1;
+    if (!strcmp(id, "eligibility"))
+        return &p->elig;
+    for (size_t t = 0; t < p->ntiers; t++)
+        if (!strcmp(p->tiers[t].r.id, id)) {
+            *index = (int)t;
+            return &p->tiers[t].r;
+        }
+    return NULL;
+}
+
+/* Rules whose value changed for this resident on the decision path of
+ * either version. */
+static void causes(cellinfo *ci, phs_result *ro, const phs_record *rec_o,
+                   const phs__program *po, phs_result *rn,
+                   const phs_record *rec_n, const phs__program *pn)
+{
+    int lim_o = -1, lim_n = -1; /* last tier index evaluated */
+    for (size_t pass = 0; pass < 2; pass++) {
+        const phs__program *a = pass ? pn : po;
+        phs_result *res = pass ? rn : ro;
+        const phs_record *rec = pass ? rec_n : rec_o;
+        int lim = (int)a->ntiers - 1;
+        if (truth(res, rec, &a->elig.when) != 1)
+            lim = -1;
+        for (size_t t = 0; lim >= 0 && t < a->ntiers; t++)
+            if (truth(res, rec, &a->tiers[t].r.when) != 0) {
+                lim = (int)t;
+                break;
+            }
+        if (pass)
+            lim_n = lim;
+        else
+            lim_o = lim;
+    }
+    const char *ids[130];
+    size_t nids = 0;
+    ids[nids++] = "eligibility";
+    for (int t = 0; t <= lim_o && nids < 128; t++)
+        ids[nids++] = po->tiers[t].r.id;
+    for (int t = 0; t <= lim_n && nids < 128; t++) {
+        size_t k;
+        for (k = 0; k < nids && strcmp(ids[k], pn->tiers[t].r.id); k++)
+            ;
+        if (k == nids)
+            ids[nids++] = pn->tiers[t].r.id;
+    }
+    for (size_t k = 0; k < nids; k++) {
+        int io, in;
+        const phs__rule *a = find_rule(po, ids[k], &io);
+        const phs__rule *b = find_rule(pn, ids[k], &in);
+        int to = a ? truth(ro, rec_o, &a->when) : -2;
+        int tn = b ? truth(rn, rec_n, &b->when) : -2;
+        if (to == tn)
+            continue;
+        size_t c;
+        for (c = 0; c < ci->ncauses; c++)
+            if (!strcmp(ci->causes[c].rule, ids[k]) && ci->causes[c].from == to &&
+                ci->causes[c].to == tn)
+                break;
+        if (c == ci->ncauses) {
+            if (c == MAXCAUSE)
+                continue;
+            ci->causes[c] = (cause){b ? b->id : a->id, to, tn, 0};
+            ci->ncauses++;
+        }
+        ci->causes[c].count++;
+    }
+}
+
+static const char *truth_name(int t)
+{
+    return t == 1 ? "true" : t == 0 ? "false" : t == -1 ? "unknown" : "absent";
+}
+
+/* Clauses cited by the causes (new version's rule, else the old one's). */
+static void cause_clauses(phs__buf *b, const cellinfo *ci, const phs__program *po,
+                          const phs__program *pn, int json)
+{
+    const char *seen[256];
+    size_t ns = 0;
+    int first = 1;
+    for (size_t c = 0; c < ci->ncauses; c++) {
+        int idx;
+        const phs__rule *r = find_rule(pn, ci->causes[c].rule, &idx);
+        if (!r)
+            r = find_rule(po, ci->causes[c].rule, &idx);
+        for (size_t k = 0; r && k < r->ncites; k++) {
+            const char *id = r->cites[k]->id;
+            size_t j;
+            for (j = 0; j < ns && strcmp(seen[j], id); j++)
+                ;
+            if (j < ns || ns >= 256)
+                continue;
+            seen[ns++] = id;
+            if (json) {
+                if (!first)
+                    phs__buf_putc(b, ',');
+                an_jstr(b, id);
+            } else {
+                phs__buf_printf(b, "%s%s", first ? "" : ", ", id);
+            }
+            first = 0;
+        }
+    }
+}
+
+/* ---- what changed in the specs themselves ---- */
+
+static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
+                         const phs__program *po, const phs_ruleset *rn,
+                         const phs__program *pn)
+{
+    int first = 1;
+    phs__buf_puts(j, "\"parameters_changed\":[");
+    for (size_t i = 0; i < po->nparams; i++)
+        for (size_t k = 0; k < pn->nparams; k++)
+            if (!strcmp(po->params[i].name, pn->params[k].name) &&
+                strcmp(po->params[i].text, pn->params[k].text)) {
+                phs__report_text(r, "  parameter %s: %s -> %s\n",
+                                 po->params[i].name, po->params[i].text,
+                                 pn->params[k].text);
+                if (!first)
+                    phs__buf_putc(j, ',');
+                first = 0;
+                phs__buf_puts(j, "{\"name\":");
+                an_jstr(j, po->params[i].name);
+                phs__buf_puts(j, ",\"old\":");
+                an_jstr(j, po->params[i].text);
+                phs__buf_puts(j, ",\"new\":");
+                an_jstr(j, pn->params[k].text);
+                phs__buf_putc(j, '}');
+            }
+    phs__buf_puts(j, "],\"rules_changed\":[");
+    first = 1;
+    phs__buf line = {0};
+    /* eligibility, tiers (condition or follow-up), flags */
+    size_t nrules_o = 1 + po->ntiers + po->nflags;
+    for (size_t i = 0; i < nrules_o; i++) {
+        const phs__rule *a = i == 0 ? &po->elig
+                             : i <= po->ntiers ? &po->tiers[i - 1].r
+                                               : &po->flags[i - 1 - po->ntiers].r;
+        const phs__rule *b = NULL;
+        const phs__tier *ta = i && i <= po->ntiers ? &po->tiers[i - 1] : NULL;
+        const phs__tier *tb = NULL;
+        size_t nb = 1 + pn->ntiers + pn->nflags;
+        int pos_b = -1;
+        for (size_t k = 0; k < nb; k++) {
+            const phs__rule *x = k == 0 ? &pn->elig
+                                 : k <= pn->ntiers ? &pn->tiers[k - 1].r
+                                                   : &pn->flags[k - 1 - pn->ntiers].r;
+            if (!strcmp(x->id, a->id)) {
+                b = x;
+                pos_b = (int)k;
+                tb = k && k <= pn->ntiers ? &pn->tiers[k - 1] : NULL;
+            }
+        }
+        const char *what = NULL;
+        if (!b)
+            what = "removed";
+        else if (an_expr_hash(ro, a->when.root) != an_expr_hash(rn, b->when.root))
+            what = "condition changed";
+        else if (ta && tb && strcmp(ta->ivl_text, tb->ivl_text))
+            what = "follow-up interval changed";
+        else if (ta && tb && (ta->window_days != tb->window_days ||
+                              an_expr_hash(ro, ta->from.root) !=
+                                  an_expr_hash(rn, tb->from.root)))
+            what = "follow-up window or start changed";
+        else if (ta && tb && pos_b != (int)i)
+            what = "moved in the tier order";
+        if (!what)
+            continue;
+        phs__buf_printf(&line, "%s%s (%s)", first ? "" : ", ", a->id, what);
+        if (!first)
+            phs__buf_putc(j, ',');
+        first = 0;
+        phs__buf_puts(j, "{\"rule\":");
+        an_jstr(j, a->id);
+        phs__buf_puts(j, ",\"change\":");
+        an_jstr(j, what);
+        phs__buf_putc(j, '}');
+    }
+    size_t nb = 1 + pn->ntiers + pn->nflags;
+    for (size_t k = 1; k < nb; k++) {
+        const phs__rule *x = k <= pn->ntiers ? &pn->tiers[k - 1].r
+                                             : &pn->flags[k - 1 - pn->ntiers].r;
+        int found = 0;
+        for (size_t i = 1; i < nrules_o && !found; i++) {
+            const phs__rule *a = i <= po->ntiers ? &po->tiers[i - 1].r
+                                                 : &po->flags[i - 1 - po->ntiers].r;
+            found = !strcmp(a->id, x->id);
+        }
+        if (found)
+            continue;
+        phs__buf_printf(&line, "%s%s (added)", first ? "" : ", ", x->id);
+        if (!first)
+            phs__buf_putc(j, ',');
+        first = 0;
+        phs__buf_puts(j, "{\"rule\":");
+        an_jstr(j, x->id);
+        phs__buf_puts(j, ",\"change\":\"added\"}");
+    }
+    phs__buf_puts(j, "],");
+    phs__report_text(r, "  rules changed: %s\n", line.len ? line.p : "none");
+    phs__buf_free(&line);
+}
+
+/* ---- rendering a program's diff ---- */
+
+static int cmp_shift(const void *a, const void *b)
+{
+    const shift *x = a, *y = b;
+    return (x->days > y->days) - (x->days < y->days);
+}
+
+static void order_labels(const char **set, size_t n, const phs__program *a,
+                         const phs__program *b, size_t *order)
+{
+    /* not_enrolled, tiers of old then new in their order, insufficient,
+     * unclassified */
+    size_t k = 0;
+    uint8_t used[MAXLAB] = {0};
+    const char *seq[MAXLAB * 3];
+    size_t ns = 0;
+    seq[ns++] = "not_enrolled";
+    for (size_t t = 0; t < a->ntiers && ns < MAXLAB * 2; t++)
+        seq[ns++] = a->tiers[t].name;
+    for (size_t t = 0; t < b->ntiers && ns < MAXLAB * 3 - 2; t++)
+        seq[ns++] = b->tiers[t].name;
+    seq[ns++] = "insufficient_data";
+    seq[ns++] = "unclassified";
+    for (size_t s = 0; s < ns; s++)
+        for (size_t i = 0; i < n; i++)
+            if (!used[i] && !strcmp(set[i], seq[s])) {
+                used[i] = 1;
+                order[k++] = i;
+            }
+    for (size_t i = 0; i < n; i++)
+        if (!used[i])
+            order[k++] = i;
+}
+
+static void render(phs_report *r, phs__buf *j, progdiff *d,
+                   const phs__program *po, const phs__program *pn,
+                   int population, size_t max_regions_unused)
+{
+    (void)max_regions_unused;
+    size_t ro[MAXLAB], co[MAXLAB];
+    order_labels(d->rows, d->nrows, po, pn, ro);
+    order_labels(d->cols, d->ncols, po, pn, co);
+    const char *unit = population ? "residents" : "cells";
+    /* drop empty rows and columns */
+    double rs[MAXLAB] = {0}, cs[MAXLAB] = {0};
+    for (size_t a = 0; a < d->nrows; a++)
+        for (size_t b = 0; b < d->ncols; b++) {
+            rs[a] += d->m[a * MAXLAB + b];
+            cs[b] += d->m[a * MAXLAB + b];
+        }
+    size_t w = 14;
+    for (size_t b = 0; b < d->ncols; b++)
+        if (cs[b] > 0 && strlen(d->cols[b]) + 2 > w)
+            w = strlen(d->cols[b]) + 2;
+    phs__report_text(r, "  transition matrix (%s; rows: old, columns: new):\n",
+                     unit);
+    phs__report_text(r, "    %-*s", (int)w, "");
+    for (size_t x = 0; x < d->ncols; x++)
+        if (cs[co[x]] > 0)
+            phs__report_text(r, " %*s", (int)w, d->cols[co[x]]);
+    phs__report_text(r, "\n");
+    for (size_t y = 0; y < d->nrows; y++) {
+        size_t a = ro[y];
+        if (rs[a] <= 0)
+            continue;
+        phs__report_text(r, "    %-*s", (int)w, d->rows[a]);
+        for (size_t x = 0; x < d->ncols; x++)
+            if (cs[co[x]] > 0)
+                phs__report_text(r, " %*.0f", (int)w, d->m[a * MAXLAB + co[x]]);
+        phs__report_text(r, "\n");
+    }
+    phs__buf_puts(j, "\"matrix\":{\"rows\":[");
+    int first = 1;
+    for (size_t y = 0; y < d->nrows; y++)
+        if (rs[ro[y]] > 0) {
+            if (!first)
+                phs__buf_putc(j, ',');
+            first = 0;
+            an_jstr(j, d->rows[ro[y]]);
+        }
+    phs__buf_puts(j, "],\"columns\":[");
+    first = 1;
+    for (size_t x = 0; x < d->ncols; x++)
+        if (cs[co[x]] > 0) {
+            if (!first)
+                phs__buf_putc(j, ',');
+            first = 0;
+            an_jstr(j, d->cols[co[x]]);
+        }
+    phs__buf_puts(j, "],\"counts\":[");
+    first = 1;
+    for (size_t y = 0; y < d->nrows; y++) {
+        if (rs[ro[y]] <= 0)
+            continue;
+        phs__buf_puts(j, first ? "[" : ",[");
+        first = 0;
+        int f2 = 1;
+        for (size_t x = 0; x < d->ncols; x++)
+            if (cs[co[x]] > 0) {
+                phs__buf_printf(j, "%s%.0f", f2 ? "" : ",",
+                                d->m[ro[y] * MAXLAB + co[x]]);
+                f2 = 0;
+            }
+        phs__buf_putc(j, ']');
+    }
+    phs__buf_printf(j, "]},\"total\":%.0f,\"changed\":%.0f,\"changes\":[",
+                    d->total, d->changed);
+    phs__report_text(r, "  changed: %.0f of %.0f %s (%.2f%%)\n", d->changed,
+                     d->total, unit, d->total > 0 ? 100.0 * d->changed / d->total : 0);
+    first = 1;
+    for (size_t y = 0; y < d->nrows; y++)
+        for (size_t x = 0; x < d->ncols; x++) {
+            size_t a = ro[y], b = co[x];
+            double n = d->m[a * MAXLAB + b];
+            if (n <= 0 || !strcmp(d->rows[a], d->cols[b]))
+                continue;
+            cellinfo *ci = d->info[a * MAXLAB + b];
+            phs__report_text(r, "    %s -> %s: %.0f", d->rows[a], d->cols[b], n);
+            if (!first)
+                phs__buf_putc(j, ',');
+            first = 0;
+            phs__buf_puts(j, "{\"from\":");
+            an_jstr(j, d->rows[a]);
+            phs__buf_puts(j, ",\"to\":");
+            an_jstr(j, d->cols[b]);
+            phs__buf_printf(j, ",\"count\":%.0f,\"examples\":[", n);
+            if (ci && ci->nids) {
+                phs__report_text(r, " (e.g. ");
+                for (size_t k = 0; k < ci->nids; k++) {
+                    phs__report_text(r, "%s%s", k ? ", " : "", ci->ids[k]);
+                    if (k)
+                        phs__buf_putc(j, ',');
+                    an_jstr(j, ci->ids[k]);
+                }
+                phs__report_text(r, ")");
+            }
+            phs__report_text(r, "\n");
+            phs__buf_puts(j, "],\"causes\":[");
+            if (ci && ci->ncauses) {
+                phs__report_text(r, "      because: ");
+                for (size_t c = 0; c < ci->ncauses; c++) {
+                    phs__report_text(r, "%s%s %s -> %s", c ? "; " : "",
+                                     ci->causes[c].rule,
+                                     truth_name(ci->causes[c].from),
+                                     truth_name(ci->causes[c].to));
+                    if (c)
+                        phs__buf_putc(j, ',');
+                    phs__buf_puts(j, "{\"rule\":");
+                    an_jstr(j, ci->causes[c].rule);
+                    phs__buf_printf(j, ",\"old\":\"%s\",\"new\":\"%s\","
+                                       "\"count\":%.0f}",
+                                    truth_name(ci->causes[c].from),
+                                    truth_name(ci->causes[c].to),
+                                    ci->causes[c].count);
+                }
+                phs__buf clauses = {0};
+                cause_clauses(&clauses, ci, po, pn, 0);
+                phs__report_text(r, "\n      clauses: %s\n",
+                                 clauses.p ? clauses.p : "-");
+                phs__buf_free(&clauses);
+            }
+            phs__buf_puts(j, "],\"clauses\":[");
+            if (ci)
+                cause_clauses(j, ci, po, pn, 1);
+            phs__buf_puts(j, "]}");
+        }
+    phs__buf_puts(j, "],");
+    if (population) {
+        qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
+        phs__report_text(r, "  next due date: %.0f unchanged, %.0f earlier, "
+                            "%.0f later, %.0f newly due, %.0f no longer due\n",
+                         d->due_same, d->due_earlier, d->due_later,
+                         d->due_appeared, d->due_gone);
+        phs__buf_printf(j, "\"next_due\":{\"unchanged\":%.0f,\"earlier\":%.0f,"
+                           "\"later\":%.0f,\"appeared\":%.0f,\"disappeared\":%.0f,"
+                           "\"shifts\":[",
+                        d->due_same, d->due_earlier, d->due_later,
+                        d->due_appeared, d->due_gone);
+        for (size_t k = 0; k < d->nshifts; k++) {
+            long days = d->shifts[k].days;
+            phs__report_text(r, "    %s by %ld day%s: %.0f\n",
+                             days < 0 ? "earlier" : "later", labs(days),
+                             labs(days) == 1 ? "" : "s", d->shifts[k].count);
+            phs__buf_printf(j, "%s{\"days\":%ld,\"count\":%.0f}", k ? "," : "",
+                            days, d->shifts[k].count);
+        }
+        phs__buf_puts(j, "]},\"flags\":[");
+        first = 1;
+        for (size_t k = 0; k < d->nflags; k++) {
+            if (d->flags[k].gained == 0 && d->flags[k].lost == 0)
+                continue;
+            phs__report_text(r, "  flag %s: %.0f raised, %.0f no longer raised\n",
+                             d->flags[k].name, d->flags[k].gained,
+                             d->flags[k].lost);
+            if (!first)
+                phs__buf_putc(j, ',');
+            first = 0;
+            phs__buf_puts(j, "{\"flag\":");
+            an_jstr(j, d->flags[k].name);
+            phs__buf_printf(j, ",\"raised\":%.0f,\"no_longer_raised\":%.0f}",
+                            d->flags[k].gained, d->flags[k].lost);
+        }
+        phs__buf_puts(j, "],");
+    }
+}
+
+/* ---- population mode ---- */
+
+static void tally_flags(progdiff *d, const phs_result *ro, const phs_result *rn)
+{
+    size_t no = phs_result_flag_count(ro, d->po), nn = phs_result_flag_count(rn, d->pn);
+    for (int pass = 0; pass < 2; pass++) {
+        const phs_result *x = pass ? rn : ro, *y = pass ? ro : rn;
+        size_t nx = pass ? nn : no, ny = pass ? no : nn;
+        size_t px = pass ? d->pn : d->po, py = pass ? d->po : d->pn;
+        for (size_t i = 0; i < nx; i++) {
+            const char *name = phs_result_flag(x, px, i);
+            int found = 0;
+            for (size_t k = 0; k < ny && !found; k++)
+                found = !strcmp(phs_result_flag(y, py, k), name);
+            if (found)
+                continue;
+            size_t k;
+            for (k = 0; k < d->nflags && strcmp(d->flags[k].name, name); k++)
+                ;
+            if (k == d->nflags) {
+                if (d->nflags == d->capflags) {
+                    size_t c = d->capflags ? d->capflags * 2 : 16;
+                    flagdiff *nf = phs__realloc(d->flags, c * sizeof *nf);
+                    if (!nf)
+                        return;
+                    d->flags = nf;
+                    d->capflags = c;
+                }
+                d->flags[k] = (flagdiff){name, 0, 0};
+                d->nflags++;
+            }
+            if (pass)
+                d->flags[k].gained++;
+            else
+                d->flags[k].lost++;
+        }
+    }
+}
+
+static void tally_due(progdiff *d, phs_date a, phs_date b)
+{
+    if (a == PHS_DATE_NONE && b == PHS_DATE_NONE)
+        return;
+    if (a == PHS_DATE_NONE) {
+        d->due_appeared++;
+        return;
+    }
+    if (b == PHS_DATE_NONE) {
+        d->due_gone++;
+        return;
+    }
+    long days = (long)b - (long)a;
+    if (!days) {
+        d->due_same++;
+        return;
+    }
+    if (days < 0)
+        d->due_earlier++;
+    else
+        d->due_later++;
+    size_t k;
+    for (k = 0; k < d->nshifts && d->shifts[k].days != days; k++)
+        ;
+    if (k == d->nshifts) {
+        if (d->nshifts == d->capshifts) {
+            size_t c = d->capshifts ? d->capshifts * 2 : 16;
+            shift *ns = phs__realloc(d->shifts, c * sizeof *ns);
+            if (!ns)
+                return;
+            d->shifts = ns;
+            d->capshifts = c;
+        }
+        d->shifts[k] = (shift){days, 0};
+        d->nshifts++;
+    }
+    d->shifts[k].count++;
+}
+
+static int diff_population(phs_report *r, const phs_ruleset *ro,
+                           const phs_ruleset *rn, const char *path,
+                           const phs_analysis_options *o, progdiff *pd,
+                           size_t npd)
+{
+    phs_reader *rd = NULL;
+    phs_record *reco = NULL, *recn = NULL;
+    phs_result *reso = NULL, *resn = NULL;
+    double nrec = 0, unreadable = 0, refused = 0;
+    int rc = phs_reader_open(&rd, ro, path, PHS_FORMAT_AUTO);
+    if (rc == PHS_OK)
+        rc = phs_record_new(&reco, ro);
+    if (rc == PHS_OK)
+        rc = phs_record_new(&recn, rn);
+    if (rc == PHS_OK)
+        rc = phs_result_new(&reso, ro);
+    if (rc == PHS_OK)
+        rc = phs_result_new(&resn, rn);
+    while (rc == PHS_OK) {
+        int k = phs_reader_next(rd, reco);
+        if (k == PHS_EOF)
+            break;
+        if (k == PHS_ERECORD || k == PHS_ELIMIT) {
+            unreadable++;
+            continue;
+        }
+        if (k < 0) {
+            rc = k;
+            break;
+        }
+        nrec++;
+        if (ro->f_visit_date >= 0 && !phs__record_has(reco, ro->f_visit_date))
+            phs_record_set_date(reco, ro->f_visit_date, o->as_of);
+        if (an_copy_record(recn, reco) < 0 || phs_classify(ro, reco, reso) < 0 ||
+            phs_classify(rn, recn, resn) < 0) {
+            refused++;
+            continue;
+        }
+        const char *id = phs_record_id(reco);
+        for (size_t i = 0; i < npd; i++) {
+            progdiff *d = &pd[i];
+            const char *lo = an_outcome_label(reso, d->po);
+            const char *ln = an_outcome_label(resn, d->pn);
+            int a = lab(d->rows, &d->nrows, lo), b = lab(d->cols, &d->ncols, ln);
+            d->total++;
+            if (a < 0 || b < 0)
+                continue;
+            d->m[(size_t)a * MAXLAB + (size_t)b]++;
+            tally_due(d, phs_result_next_due(reso, d->po),
+                      phs_result_next_due(resn, d->pn));
+            tally_flags(d, reso, resn);
+            if (!strcmp(lo, ln))
+                continue;
+            d->changed++;
+            cellinfo *ci = info_of(d, a, b);
+            if (!ci) {
+                rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                break;
+            }
+            if (ci->nids < o->max_examples) {
+                char **ids = phs__realloc(ci->ids, (ci->nids + 1) * sizeof *ids);
+                if (ids) {
+                    ci->ids = ids;
+                    ids[ci->nids] = phs__strdup(*id ? id : "(no id)");
+                    if (ids[ci->nids])
+                        ci->nids++;
+                }
+            }
+            /* the program's causes, with one-program results */
+            const phs__program *vo = phs__result_version(reso, d->po);
+            const phs__program *vn = phs__result_version(resn, d->pn);
+            causes(ci, reso, reco, vo, resn, recn, vn);
+        }
+    }
+    phs__report_text(r, "population %s: %.0f residents read, %.0f unreadable, "
+                        "%.0f refused by a record check\n",
+                     path, nrec, unreadable, refused);
+    phs__buf_puts(&r->json, "\"population\":");
+    an_jstr(&r->json, path);
+    phs__buf_printf(&r->json, ",\"residents\":%.0f,\"unreadable\":%.0f,"
+                              "\"refused\":%.0f,",
+                    nrec, unreadable, refused);
+    if (rc < 0 && rc != PHS_ENOMEM && !rd)
+        rc = PHS_EIO;
+    phs_result_free(reso);
+    phs_result_free(resn);
+    phs_record_free(reco);
+    phs_record_free(recn);
+    phs_reader_free(rd);
+    return rc;
+}
+
+/* ---- space mode ---- */
+
+static int diff_space(phs_report *r, const phs_ruleset *ro,
+                      const phs_ruleset *rn, const phs_analysis_options *o,
+                      progdiff *d, phs__buf *j)
+{
+    an_space sp;
+    size_t vo = (size_t)phs__version_at(&ro->programs[d->po], o->as_of, NULL);
+    size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], o->as_of, NULL);
+    const phs__program *po = ro->programs[d->po].vers[vo];
+    const phs__program *pn = rn->programs[d->pn].vers[vn];
+    int rc = an_space_init(&sp, ro, rn, o->as_of);
+    if (rc < 0) {
+        an_space_free(&sp);
+        return rc;
+    }
+    an_space_walk(&sp, 0, po->elig.when.root, "eligibility", 1);
+    an_space_walk(&sp, 1, pn->elig.when.root, "eligibility", 1);
+    for (size_t t = 0; t < po->ntiers; t++)
+        an_space_walk(&sp, 0, po->tiers[t].r.when.root, po->tiers[t].r.id, 0);
+    for (size_t t = 0; t < pn->ntiers; t++)
+        an_space_walk(&sp, 1, pn->tiers[t].r.when.root, pn->tiers[t].r.id, 0);
+    rc = an_space_build(&sp);
+    an_regions rg;
+    memset(&rg, 0, sizeof rg);
+    size_t *val = phs__calloc(sp.ndims + 1, sizeof *val);
+    if (rc == PHS_OK)
+        rc = an_regions_init(&rg, &sp);
+    if (rc == PHS_OK && !val)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    double total = an_space_cells(&sp);
+    int sampled = total > (double)o->max_cells;
+    size_t steps = sampled ? o->max_cells : (size_t)total;
+    uint64_t seed = o->seed;
+    for (size_t s = 0; rc == PHS_OK && s < steps; s++) {
+        if (sampled)
+            for (size_t k = 0; k < sp.ndims; k++)
+                val[k] = sp.dims[k].nvals ? (size_t)(an_rand(&seed) % sp.dims[k].nvals) : 0;
+        if (an_space_fill_checked(&sp, val) < 0) {
+            phs__classify_program(sp.res[0], sp.rec[0], d->po, vo);
+            phs__classify_program(sp.res[1], sp.rec[1], d->pn, vn);
+            const char *lo = an_outcome_label(sp.res[0], d->po);
+            const char *ln = an_outcome_label(sp.res[1], d->pn);
+            int a = lab(d->rows, &d->nrows, lo), b = lab(d->cols, &d->ncols, ln);
+            d->total++;
+            if (a >= 0 && b >= 0) {
+                d->m[(size_t)a * MAXLAB + (size_t)b]++;
+                if (strcmp(lo, ln)) {
+                    d->changed++;
+                    cellinfo *ci = info_of(d, a, b);
+                    if (ci) {
+                        causes(ci, sp.res[0], sp.rec[0], po, sp.res[1],
+                               sp.rec[1], pn);
+                    }
+                    an_regions_add(&rg, a * MAXLAB + b, val);
+                }
+            }
+        }
+        if (!sampled) {
+            size_t k;
+            for (k = 0; k < sp.ndims; k++) {
+                if (++val[k] < sp.dims[k].nvals)
+                    break;
+                val[k] = 0;
+            }
+            if (k == sp.ndims)
+                break;
+        }
+    }
+    if (rc == PHS_OK && rg.oom)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc == PHS_OK) {
+        phs__report_text(r, "  input space: %zu dimensions, %.0f cells, %s\n",
+                         sp.ndims, total, sampled ? "sampled" : "all compared");
+        phs__buf_printf(j, "\"cells\":%.0f,\"sampled\":%s,", total,
+                        sampled ? "true" : "false");
+        render(r, j, d, po, pn, 0, 0);
+        an_regions_merge(&rg);
+        phs__report_text(r, "  regions whose outcome changes:\n");
+        phs__buf_puts(j, "\"regions\":[");
+        int first = 1;
+        size_t shown = 0;
+        for (size_t i = 0; i < rg.n; i++) {
+            int a = rg.r[i].label / MAXLAB, b = rg.r[i].label % MAXLAB;
+            phs__buf t = {0};
+            an_region_text(&t, &sp, &rg, i);
+            an_region_cell(&sp, &rg, i, val);
+            an_space_fill_checked(&sp, val);
+            char id[64];
+            snprintf(id, sizeof id, "diff-%s-%zu", po->id, i + 1);
+            if (ro->f_id >= 0)
+                phs_record_set_string(sp.rec[0], ro->f_id, id, strlen(id));
+            phs__buf ex = {0};
+            an_record_json(&ex, sp.rec[0], id);
+            if (shown < 40) {
+                phs__report_text(r, "    %s: %s -> %s (%.0f cells)\n      e.g. %s\n",
+                                 t.p ? t.p : "", d->rows[a], d->cols[b],
+                                 rg.r[i].cells, ex.p ? ex.p : "");
+                shown++;
+            }
+            if (!first)
+                phs__buf_putc(j, ',');
+            first = 0;
+            phs__buf_puts(j, "{\"region\":");
+            an_jstr(j, t.p);
+            phs__buf_puts(j, ",\"from\":");
+            an_jstr(j, d->rows[a]);
+            phs__buf_puts(j, ",\"to\":");
+            an_jstr(j, d->cols[b]);
+            phs__buf_printf(j, ",\"cells\":%.0f,\"example\":%s}", rg.r[i].cells,
+                            ex.p ? ex.p : "null");
+            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
+                            ex.p, "%s: %s -> %s", t.p ? t.p : "", d->rows[a],
+                            d->cols[b]);
+            phs__buf_free(&ex);
+            phs__buf_free(&t);
+        }
+        if (rg.n > shown)
+            phs__report_text(r, "    ... and %zu more regions (see --json)\n",
+                             rg.n - shown);
+        if (!rg.n)
+            phs__report_text(r, "    none\n");
+        phs__buf_puts(j, "],");
+        const char *s = sp.notes.p;
+        while (s && *s) {
+            const char *e = strchr(s, '\n');
+            phs__report_text(r, "  NOTE outside the exact fragment: %.*s\n",
+                             (int)(e ? e - s : (long)strlen(s)), s);
+            s = e ? e + 1 : NULL;
+        }
+    }
+    an_regions_free(&rg);
+    phs__free(val);
+    an_space_free(&sp);
+    return rc;
+}
+
+int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
+                     const char *population, const phs_analysis_options *in,
+                     phs_report **out)
+{
+    phs_analysis_options o;
+    phs_report *r = NULL;
+    if (!ro || !rn || !out)
+        return phs__error_set(PHS_EINVAL, "diff: NULL argument");
+    *out = NULL;
+    opts_default(&o, in);
+    int rc = phs__report_new(&r);
+    if (rc < 0)
+        return rc;
+    progdiff pd[PHS__MAX_PROGRAMS];
+    size_t npd = 0;
+    phs__report_text(r, "phs diff: old %s\n          new %s\n", ro->fingerprint,
+                     rn->fingerprint);
+    phs__buf_puts(&r->json, "{\"command\":\"diff\",\"mode\":");
+    an_jstr(&r->json, population ? "population" : "input_space");
+    phs__buf_puts(&r->json, ",\"old\":");
+    an_jstr(&r->json, ro->fingerprint);
+    phs__buf_puts(&r->json, ",\"new\":");
+    an_jstr(&r->json, rn->fingerprint);
+    phs__buf_putc(&r->json, ',');
+    for (size_t p = 0; p < ro->nprograms && rc == PHS_OK; p++) {
+        if (o.program && strcmp(o.program, ro->programs[p].id))
+            continue;
+        int q = -1;
+        for (size_t k = 0; k < rn->nprograms; k++)
+            if (!strcmp(rn->programs[k].id, ro->programs[p].id))
+                q = (int)k;
+        if (q < 0) {
+            phs__report_add(r, PHS_FINDING_NOTE, AN_WARNING, ro->programs[p].id,
+                            NULL, NULL, "program %s is only in the old rules",
+                            ro->programs[p].id);
+            continue;
+        }
+        rc = progdiff_init(&pd[npd], p, (size_t)q);
+        npd++;
+    }
+    for (size_t k = 0; k < rn->nprograms; k++)
+        if (phs_ruleset_program_index(ro, rn->programs[k].id) < 0 &&
+            (!o.program || !strcmp(o.program, rn->programs[k].id)))
+            phs__report_add(r, PHS_FINDING_NOTE, AN_WARNING, rn->programs[k].id,
+                            NULL, NULL, "program %s is only in the new rules",
+                            rn->programs[k].id);
+    phs_error_clear();
+    if (rc == PHS_OK && population)
+        rc = diff_population(r, ro, rn, population, &o, pd, npd);
+    phs__buf_puts(&r->json, "\"programs\":[");
+    for (size_t i = 0; i < npd && rc == PHS_OK; i++) {
+        progdiff *d = &pd[i];
+        size_t vo = (size_t)phs__version_at(&ro->programs[d->po], o.as_of, NULL);
+        size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], o.as_of, NULL);
+        const phs__program *po = ro->programs[d->po].vers[vo];
+        const phs__program *pn = rn->programs[d->pn].vers[vn];
+        phs__buf *j = &r->json;
+        phs__report_text(r, "\n%s: %s %s -> %s %s\n", po->id, po->version,
+                         po->fingerprint, pn->version, pn->fingerprint);
+        if (i)
+            phs__buf_putc(j, ',');
+        phs__buf_puts(j, "{\"program\":");
+        an_jstr(j, po->id);
+        phs__buf_puts(j, ",\"old_version\":");
+        an_jstr(j, po->version);
+        phs__buf_puts(j, ",\"old_fingerprint\":");
+        an_jstr(j, po->fingerprint);
+        phs__buf_puts(j, ",\"new_version\":");
+        an_jstr(j, pn->version);
+        phs__buf_puts(j, ",\"new_fingerprint\":");
+        an_jstr(j, pn->fingerprint);
+        phs__buf_putc(j, ',');
+        spec_changes(r, j, ro, po, rn, pn);
+        if (population)
+            render(r, j, d, po, pn, 1, 0);
+        else
+            rc = diff_space(r, ro, rn, &o, d, j);
+        if (d->changed > 0)
+            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL, NULL,
+                            "%.0f of %.0f %s change outcome", d->changed,
+                            d->total, population ? "residents" : "cells");
+        phs__buf_printf(j, "\"changed_total\":%.0f}", d->changed);
+    }
+    double changed = 0;
+    for (size_t i = 0; i < npd; i++) {
+        changed += pd[i].changed;
+        progdiff_free(&pd[i]);
+    }
+    phs__report_text(r, "\n%s\n", changed > 0 ? "outcomes differ" : "no outcome differs");
+    phs__buf_printf(&r->json, "],\"changed\":%.0f,\"differ\":%s}", changed,
+                    changed > 0 ? "true" : "false");
+    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc < 0) {
+        phs_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return PHS_OK;
+}
