@@ -157,6 +157,9 @@ static long store_text(phs_record *r, const char *s, size_t len)
         char *t = phs__realloc(r->text, cap);
         if (!t)
             return -1;
+        /* PCRE2's JIT may read a little past a subject's end: keep the
+         * spare capacity initialised (valgrind-clean) */
+        memset(t + r->text_cap, 0, cap - r->text_cap);
         r->text = t;
         if ((uintptr_t)t != old) { /* rebase every string pointer */
             for (size_t i = 0; i < r->ncodes; i++)

@@ -244,7 +244,14 @@ Test(verify, outside_the_fragment_is_named)
         "  - {id: a, level: 1, when: \"sbp - dbp >= 60\", "
         "follow_up: {interval: 1 months}, cite: [c1]}\n"
         "  - {id: b, level: 1, when: \"true\", "
-        "follow_up: {interval: 3 months}, cite: [c1]}\n";
+        "follow_up: {interval: 3 months}, cite: [c1]}\n"
+        /* a regular expression is sampled with the rules' constants and
+         * the codes of the examples */
+        "examples:\n"
+        "  - id: e\n"
+        "    input: {age: 50, visit_date: 2024-06-01, diagnoses: [I11.9], "
+        "sbp: 190, dbp: 80}\n"
+        "    expect: {tier: a}\n";
     size_t len;
     char *dict = slurp(BROKEN "fields.yaml", &len);
     const char *names[] = {"fields.yaml", "rx.yaml"};
@@ -351,9 +358,10 @@ Test(versions, overlapping_effective_ranges_are_a_spec_error)
     cr_expect_eq(load(&rs, files, 3, NULL), PHS_ESPEC);
     cr_expect_null(rs);
     const char *m = phs_error_message(phs_error_last());
-    cr_expect(strstr(m, "band_overlapping.yaml:1:"), "%s", m);
+    /* files load in name order: band_overlapping.yaml first */
+    cr_expect(strstr(m, "band_v1.yaml:1:"), "%s", m);
     cr_expect(strstr(m, "overlapping"), "%s", m);
-    cr_expect(strstr(m, "band_v1.yaml"), "%s", m);
+    cr_expect(strstr(m, "band_overlapping.yaml"), "%s", m);
 }
 
 /* ---- diff ---- */
