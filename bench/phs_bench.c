@@ -2,6 +2,11 @@
  * phs_bench — classification throughput of libphs on a generated population.
  *
  *   phs_bench [--rules DIR] [--n N] [--seed S] [--chunk C] [--reps R] [--loads L]
+ *   phs_bench --emit-csv FILE [--n N] [--seed S]
+ *
+ * With --emit-csv it only writes the generated population as CSV (the `phs classify` input
+ * format; lists joined by ';') and exits: a fixed, reproducible population for `phs diff
+ * --population` (docs/regulator.md).
  *
  * Generates N residents (default 1,000,000) with a fixed-seed PRNG (splitmix64) over the
  * contract's input fields — ages 18–95, blood pressure, glucose, anthropometrics, diagnosis
@@ -491,8 +496,67 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: phs_bench [--rules DIR] [--n N] [--seed S] [--chunk C] [--reps R] "
-            "[--loads L]\n");
+            "[--loads L]\n"
+            "       phs_bench --emit-csv FILE [--n N] [--seed S]\n");
     exit(2);
+}
+
+/* Write the population as CSV: one column per generated field. */
+static void write_csv(const Population *p, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f)
+        die("cannot open the --emit-csv file");
+    fputs("id,sex", f);
+    for (int k = 0; k < D_NUM; k++)
+        fprintf(f, ",%s", DATE_FIELD[k]);
+    for (int k = 0; k < N_NUM; k++)
+        fprintf(f, ",%s", NUM_FIELD[k]);
+    for (int k = 0; k < B_NUM; k++)
+        fprintf(f, ",%s", BOOL_FIELD[k]);
+    fputs(",diagnoses,emergency_signs\n", f);
+    for (size_t i = 0; i < p->n; i++) {
+        char d[11];
+        fprintf(f, "%s,%s", p->id[i], p->sex[i] ? "M" : "F");
+        for (int k = 0; k < D_NUM; k++) {
+            phs_date v = p->date[k][i];
+            if (v == PHS_DATE_NONE)
+                d[0] = '\0';
+            else
+                phs_date_format(v, d);
+            fprintf(f, ",%s", d);
+        }
+        for (int k = 0; k < N_NUM; k++) {
+            double v = p->num[k][i];
+            if (isnan(v))
+                fputc(',', f);
+            else
+                fprintf(f, ",%.10g", v);
+        }
+        for (int k = 0; k < B_NUM; k++) {
+            int8_t v = p->flag[k][i];
+            fprintf(f, ",%s", v < 0 ? "" : v ? "true" : "false");
+        }
+        fputc(',', f);
+        int first = 1;
+        for (unsigned dx = p->dx[i], k = 0; dx; dx >>= 1, k++)
+            if (dx & 1) {
+                fprintf(f, "%s%s", first ? "" : ";", DX_CODE[k]);
+                first = 0;
+            }
+        fputc(',', f);
+        first = 1;
+        for (unsigned sg = p->signs[i], k = 0; sg; sg >>= 1, k++)
+            if (sg & 1) {
+                fprintf(f, "%s%s", first ? "" : ";", SIGN_CODE[k]);
+                first = 0;
+            }
+        fputc('\n', f);
+    }
+    if (fflush(f) != 0 || ferror(f))
+        die("writing the --emit-csv file");
+    if (f != stdout)
+        fclose(f);
 }
 
 static long arg_long(const char *s, long lo, long hi)
@@ -514,10 +578,13 @@ int main(int argc, char **argv)
     size_t n = 1000000, chunk = 256; /* 256 keeps a chunk's records and results in cache */
     uint64_t seed = 20240601;
     int reps = 3, loads = 7;
+    const char *emit = NULL;
     for (int a = 1; a < argc; a++) {
         if (a + 1 >= argc)
             usage();
-        if (strcmp(argv[a], "--rules") == 0)
+        if (strcmp(argv[a], "--emit-csv") == 0)
+            emit = argv[++a];
+        else if (strcmp(argv[a], "--rules") == 0)
             rules = argv[++a];
         else if (strcmp(argv[a], "--n") == 0)
             n = (size_t)arg_long(argv[++a], 1, 100000000);
@@ -534,6 +601,15 @@ int main(int argc, char **argv)
     }
     if (chunk > n)
         chunk = n;
+    if (emit) {
+        Population pop;
+        generate(&pop, n, seed);
+        write_csv(&pop, emit);
+        fprintf(stderr, "phs_bench: wrote %zu residents (seed %llu) to %s\n", n,
+                (unsigned long long)seed, emit);
+        free_population(&pop);
+        return 0;
+    }
 
     /* Rule-set load time: median of several loads of the whole directory. */
     phs_ruleset *rs = NULL;

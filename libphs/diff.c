@@ -390,13 +390,28 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
             rs[a] += d->m[a * MAXLAB + b];
             cs[b] += d->m[a * MAXLAB + b];
         }
-    size_t w = 14;
+    size_t w = 8;
     for (size_t b = 0; b < d->ncols; b++)
-        if (cs[b] > 0 && strlen(d->cols[b]) + 2 > w)
-            w = strlen(d->cols[b]) + 2;
-    phs__report_text(r, "  transition matrix (%s; rows: old, columns: new):\n",
-                     unit);
-    phs__report_text(r, "    %-*s", (int)w, "");
+        if (cs[b] > 0 && strlen(d->cols[b]) + 1 > w)
+            w = strlen(d->cols[b]) + 1;
+    size_t wr = 8;
+    for (size_t a = 0; a < d->nrows; a++)
+        if (rs[a] > 0 && strlen(d->rows[a]) + 1 > wr)
+            wr = strlen(d->rows[a]) + 1;
+    int quiet = d->changed == 0 && d->due_earlier == 0 && d->due_later == 0 &&
+                d->due_appeared == 0 && d->due_gone == 0;
+    for (size_t k = 0; k < d->nflags; k++)
+        quiet &= d->flags[k].gained == 0 && d->flags[k].lost == 0;
+    if (quiet)
+        phs__report_text(r, "  unchanged: all %.0f %s keep their outcome%s\n",
+                         d->total, unit, population ? ", due date and flags" : "");
+    else
+        phs__report_text(r, "  transition matrix (%s; rows: old, columns: new):\n",
+                         unit);
+    phs__buf save = r->text; /* quiet: the matrix goes to the JSON only */
+    if (quiet)
+        memset(&r->text, 0, sizeof r->text);
+    phs__report_text(r, "    %-*s", (int)wr, "");
     for (size_t x = 0; x < d->ncols; x++)
         if (cs[co[x]] > 0)
             phs__report_text(r, " %*s", (int)w, d->cols[co[x]]);
@@ -405,11 +420,15 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
         size_t a = ro[y];
         if (rs[a] <= 0)
             continue;
-        phs__report_text(r, "    %-*s", (int)w, d->rows[a]);
+        phs__report_text(r, "    %-*s", (int)wr, d->rows[a]);
         for (size_t x = 0; x < d->ncols; x++)
             if (cs[co[x]] > 0)
                 phs__report_text(r, " %*.0f", (int)w, d->m[a * MAXLAB + co[x]]);
         phs__report_text(r, "\n");
+    }
+    if (quiet) {
+        phs__buf_free(&r->text);
+        r->text = save;
     }
     phs__buf_puts(j, "\"matrix\":{\"rows\":[");
     int first = 1;
@@ -447,8 +466,10 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
     }
     phs__buf_printf(j, "]},\"total\":%.0f,\"changed\":%.0f,\"changes\":[",
                     d->total, d->changed);
-    phs__report_text(r, "  changed: %.0f of %.0f %s (%.2f%%)\n", d->changed,
-                     d->total, unit, d->total > 0 ? 100.0 * d->changed / d->total : 0);
+    if (!quiet)
+        phs__report_text(r, "  changed: %.0f of %.0f %s (%.2f%%)\n", d->changed,
+                         d->total, unit,
+                         d->total > 0 ? 100.0 * d->changed / d->total : 0);
     first = 1;
     for (size_t y = 0; y < d->nrows; y++)
         for (size_t x = 0; x < d->ncols; x++) {
@@ -508,11 +529,14 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
         }
     phs__buf_puts(j, "],");
     if (population) {
-        qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
-        phs__report_text(r, "  next due date: %.0f unchanged, %.0f earlier, "
-                            "%.0f later, %.0f newly due, %.0f no longer due\n",
-                         d->due_same, d->due_earlier, d->due_later,
-                         d->due_appeared, d->due_gone);
+        if (d->nshifts)
+            qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
+        if (!quiet)
+            phs__report_text(r, "  next due date: %.0f unchanged, %.0f earlier, "
+                                "%.0f later, %.0f newly due, %.0f no longer "
+                                "due\n",
+                             d->due_same, d->due_earlier, d->due_later,
+                             d->due_appeared, d->due_gone);
         phs__buf_printf(j, "\"next_due\":{\"unchanged\":%.0f,\"earlier\":%.0f,"
                            "\"later\":%.0f,\"appeared\":%.0f,\"disappeared\":%.0f,"
                            "\"shifts\":[",

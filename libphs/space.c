@@ -137,7 +137,7 @@ int an_space_init(an_space *sp, const phs_ruleset *base,
     sp->rs[0] = base;
     sp->nrs = 1;
     sp->visit = visit;
-    if (other && other != base) {
+    if (other) { /* may be base itself: two records, two results */
         sp->rs[1] = other;
         sp->nrs = 2;
         sp->tobase = phs__malloc((other->nfields + 1) * sizeof(int));
@@ -1399,10 +1399,30 @@ static void codes_values(an_space *sp, an_var *v, an_dim *d, size_t *cap)
                 return;
             }
             memcpy(ext, v->strs[i], len);
-            memcpy(ext + len, strchr(v->strs[i], '.') ? "9" : ".9", 3);
+            strcpy(ext + len, strchr(v->strs[i], '.') ? "9" : ".9");
             cand[nc++] = ext;
         }
     }
+    /* the codes the embedded examples give this field (tests the rules'
+     * constants cannot reach, such as regular expressions) */
+    const phs_ruleset *rs0 = sp->rs[0];
+    for (size_t pv = 0; pv < rs0->nallvers && nc < 150; pv++)
+        for (size_t e = 0; e < rs0->allvers[pv].nexamples && nc < 150; e++) {
+            const phs__ynode *in = phs__ymap_get(rs0->allvers[pv].examples[e].node,
+                                                 "input");
+            const phs__ynode *x = in ? phs__ymap_get(in, v->name) : NULL;
+            for (size_t k = 0; x && x->kind == PHS__Y_SEQ && k < x->n && nc < 150;
+                 k++) {
+                const char *c = x->kids[k]->str;
+                size_t j;
+                if (!c)
+                    continue;
+                for (j = 0; j < nc && strcmp(cand[j], c); j++)
+                    ;
+                if (j == nc)
+                    cand[nc++] = c;
+            }
+        }
     cand[nc++] = "ZZ99"; /* matches no test */
     size_t na = v->natoms;
     size_t qcap = 4096, qn = 0;

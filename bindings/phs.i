@@ -1,0 +1,456 @@
+/*
+ * phs.i — the language-neutral SWIG interface of libphs.
+ *
+ * Shared by python/phs_python.i and java/phs_java.i (the libsolv/GDAL split:
+ * one object model here, one overlay per language).  This file is never run
+ * through SWIG on its own: a language file defines, then %includes it:
+ *
+ *   PHS_THROW_LAST   a SWIG macro (brace body) that turns phs_error_last()
+ *                    into a pending exception and leaves the wrapper;
+ *   class names      %rename of PhsRuleset, PhsRecord, ... to the names the
+ *                    language wants;
+ *   typemaps         for phs_rc / phs_idx (below), size_t, uint64_t;
+ *   %exception       for constructors and factories that return NULL (and
+ *                    date_make / date_parse, PHS_DATE_NONE) on failure.
+ *
+ * The object model is the C API's, method for method:
+ *
+ *   PhsOptions     phs_ruleset_options  load-time parameter overrides, limits
+ *   PhsRuleset     phs_ruleset          load_dir, introspection, classify
+ *   PhsRecord      phs_record           one resident (keeps its ruleset alive)
+ *   PhsResult      phs_result           one outcome (keeps its ruleset alive)
+ *   PhsReader      phs_reader           CSV / NDJSON / array input
+ *   PhsExampleRun                       phs_ruleset_test, collected
+ *
+ * (The classes SWIG sees are named apart from the C API: SWIG names the C
+ * helper of `%extend phs_result { to_json() }` phs_result_to_json, which is
+ * the library's own function.)
+ *
+ * Error handling.  Every C call that returns a status is wrapped as
+ * returning phs_rc (nothing, in the target language) or phs_idx (an index,
+ * count or flag >= 0); a negative value becomes an exception built from
+ * phs_error_last() (code, message, file, line, column, field) by the
+ * language's typemap.  Nothing here keeps global state: the error is the
+ * calling thread's, read right after the failing call.
+ *
+ * Ownership.  Every object is owned by the proxy that created it and freed
+ * by its destructor (phs_*_free).  Strings the C API lends (tier ids,
+ * messages) are copied into the target language before the wrapper
+ * returns; strings it gives (phs_result_to_json) are freed with phs_free
+ * (%newobject + the languages' newfree typemap).  Child objects (records,
+ * results, readers) hold a reference to their ruleset's proxy, set by each
+ * language file, so a ruleset is never freed before them.
+ */
+
+%{
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "phs/phs.h"
+
+typedef struct phs_ruleset_options PhsOptions;
+typedef struct phs_ruleset PhsRuleset;
+typedef struct phs_record PhsRecord;
+typedef struct phs_result PhsResult;
+typedef struct phs_reader PhsReader;
+typedef struct phs_example_run PhsExampleRun;
+
+/* Status for the binding layer: < 0 raises (see the language typemaps). */
+typedef int phs_rc;
+/* An index, count or boolean >= 0, or a negative status that raises. */
+typedef int phs_idx;
+
+/* phs_ruleset_test, collected: one entry per example. */
+struct phs_example_run {
+    size_t n, cap, failed;
+    char **program, **example, **failure; /* failure NULL = passed */
+};
+
+static void phs__run_free(PhsExampleRun *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->program[i]);
+        free(r->example[i]);
+        free(r->failure[i]);
+    }
+    free(r->program);
+    free(r->example);
+    free(r->failure);
+    free(r);
+}
+
+static char *phs__strdup(const char *s)
+{
+    size_t n;
+    char *p;
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    p = (char *)malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static void phs__run_add(void *payload, const char *program,
+                         const char *example, const char *failure)
+{
+    PhsExampleRun *r = (PhsExampleRun *)payload;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        char **a = (char **)realloc(r->program, cap * sizeof *a);
+        if (a)
+            r->program = a;
+        char **b = (char **)realloc(r->example, cap * sizeof *b);
+        if (b)
+            r->example = b;
+        char **c = (char **)realloc(r->failure, cap * sizeof *c);
+        if (c)
+            r->failure = c;
+        if (!a || !b || !c)
+            return; /* out of memory: the example is left out of the list */
+        r->cap = cap;
+    }
+    r->program[r->n] = phs__strdup(program);
+    r->example[r->n] = phs__strdup(example);
+    r->failure[r->n] = phs__strdup(failure);
+    r->n++;
+}
+%}
+
+%include <stdint.i>
+%include <typemaps.i>
+
+typedef int phs_rc;
+typedef int phs_idx;
+
+/* ------------------------------------------------------------------ */
+/* Constants and enums, straight from the public header                */
+/* ------------------------------------------------------------------ */
+
+/* The header's functions are wrapped as methods below, or not at all
+ * (phs_allocator_set: function pointers mean nothing in Python or Java;
+ * phs_classify_batch: arrays of handles — each language has a columnar
+ * call instead).  Keep its enums and #defines; leave out its structs. */
+%rename("$ignore", regextarget=1, %$isfunction, %$not %$ismember) "^phs_";
+%rename("$ignore", regextarget=1, %$isclass) "^phs_";
+%ignore PHS_EXTERN;
+%ignore PHS_PHS_H;
+
+/* Opaque handles become classes with no public C fields. */
+%nodefaultctor;
+%nodefaultdtor;
+typedef struct {} PhsOptions;
+typedef struct {} PhsRuleset;
+typedef struct {} PhsRecord;
+typedef struct {} PhsResult;
+typedef struct {} PhsReader;
+typedef struct {} PhsExampleRun;
+%clearnodefaultctor;
+%clearnodefaultdtor;
+
+/* For SWIG's evaluation of `#define PHS_DATE_NONE INT32_MIN` only. */
+#define INT32_MIN (-2147483647 - 1)
+%include "phs/phs.h"
+
+/* ------------------------------------------------------------------ */
+/* Module functions                                                    */
+/* ------------------------------------------------------------------ */
+
+%apply int *OUTPUT { int *year, int *month, int *day };
+
+%inline %{
+/* The linked library's version, "X.Y.Z". */
+const char *version(void) { return phs_version(); }
+/* The linked library's PHS_VERSION_NUMBER. */
+int version_number(void) { return phs_version_number(); }
+/* The bundled rules' directory (PHS_RULES_DIR overrides it). */
+const char *rules_dir_default(void) { return phs_rules_dir_default(); }
+
+/* Dates are days since 1970-01-01 (proleptic Gregorian); PHS_DATE_NONE
+ * (returned on failure, which the language files turn into an exception)
+ * is never a valid date. */
+phs_date date_make(int year, int month, int day)
+{
+    phs_date d;
+    return phs_date_make(&d, year, month, day) < 0 ? PHS_DATE_NONE : d;
+}
+phs_date date_parse(const char *text)
+{
+    phs_date d;
+    return phs_date_parse(&d, text ? text : "", text ? strlen(text) : 0) < 0
+               ? PHS_DATE_NONE : d;
+}
+/* A date's year, month and day. */
+void date_split(phs_date date, int *year, int *month, int *day)
+{
+    phs_date_split(date, year, month, day);
+}
+%}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+%extend PhsOptions {
+    PhsOptions()
+    {
+        phs_ruleset_options *o = NULL;
+        return phs_ruleset_options_new(&o) < 0 ? NULL : o;
+    }
+    ~PhsOptions() { phs_ruleset_options_free($self); }
+    /* "program.name" = value as written in YAML. */
+    phs_rc set_param(const char *name, const char *value)
+    {
+        return phs_ruleset_options_set_param($self, name, value);
+    }
+    phs_rc set_limit(int limit, long value)
+    {
+        return phs_ruleset_options_set_limit($self, (phs_limit)limit, value);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Ruleset                                                             */
+/* ------------------------------------------------------------------ */
+
+%newobject PhsRuleset::run_examples;
+
+%extend PhsRuleset {
+    /* Load every *.yaml of a directory (NULL: phs_rules_dir_default());
+     * opts may be None/null. */
+    PhsRuleset(const char *dir, const PhsOptions *opts = NULL)
+    {
+        phs_ruleset *rs = NULL;
+        if (!dir)
+            dir = phs_rules_dir_default();
+        return phs_ruleset_load_dir(&rs, dir, opts) < 0 ? NULL : rs;
+    }
+    ~PhsRuleset() { phs_ruleset_free($self); }
+
+    const char *fingerprint() { return phs_ruleset_fingerprint($self); }
+    size_t program_count() { return phs_ruleset_program_count($self); }
+    const char *program_id(size_t p) { return phs_ruleset_program_id($self, p); }
+    const char *program_version(size_t p)
+    {
+        return phs_ruleset_program_version($self, p);
+    }
+    const char *program_status(size_t p)
+    {
+        return phs_ruleset_program_status($self, p);
+    }
+    const char *program_title(size_t p, const char *lang)
+    {
+        return phs_ruleset_program_title($self, p, lang);
+    }
+    phs_idx program_index(const char *id)
+    {
+        return phs_ruleset_program_index($self, id);
+    }
+    size_t tier_count(size_t p) { return phs_ruleset_tier_count($self, p); }
+    const char *tier_id(size_t p, size_t t)
+    {
+        return phs_ruleset_tier_id($self, p, t);
+    }
+    size_t flag_count(size_t p) { return phs_ruleset_flag_count($self, p); }
+    const char *flag_id(size_t p, size_t f)
+    {
+        return phs_ruleset_flag_id($self, p, f);
+    }
+    size_t field_count() { return phs_ruleset_field_count($self); }
+    phs_idx field_id(const char *name)
+    {
+        return phs_ruleset_field_id($self, name);
+    }
+    const char *field_name(int id) { return phs_ruleset_field_name($self, id); }
+    int field_type(int id) { return phs_ruleset_field_type($self, id); }
+
+    /* Classify rec into res (both made from this ruleset). */
+    phs_rc classify(const PhsRecord *rec, PhsResult *res)
+    {
+        return phs_classify($self, rec, res);
+    }
+
+    /* Run every embedded example (phs_ruleset_test). */
+    PhsExampleRun *run_examples()
+    {
+        PhsExampleRun *r = (PhsExampleRun *)calloc(1, sizeof *r);
+        size_t failed = 0, total = 0;
+        if (!r)
+            return NULL;
+        if (phs_ruleset_test($self, phs__run_add, r, &failed, &total) < 0) {
+            phs__run_free(r);
+            return NULL;
+        }
+        r->failed = failed;
+        return r;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Record                                                              */
+/* ------------------------------------------------------------------ */
+
+%extend PhsRecord {
+    PhsRecord(const PhsRuleset *rs)
+    {
+        phs_record *r = NULL;
+        return phs_record_new(&r, rs) < 0 ? NULL : r;
+    }
+    ~PhsRecord() { phs_record_free($self); }
+    void clear() { phs_record_clear($self); }
+    phs_rc set_number(int field, double v)
+    {
+        return phs_record_set_number($self, field, v);
+    }
+    phs_rc set_bool(int field, bool v)
+    {
+        return phs_record_set_bool($self, field, v ? 1 : 0);
+    }
+    phs_rc set_date(int field, phs_date v)
+    {
+        return phs_record_set_date($self, field, v);
+    }
+    phs_rc set_string(int field, const char *s)
+    {
+        return phs_record_set_string($self, field, s ? s : "",
+                                     s ? strlen(s) : 0);
+    }
+    phs_rc add_code(int field, const char *s)
+    {
+        return phs_record_add_code($self, field, s ? s : "",
+                                   s ? strlen(s) : 0);
+    }
+    phs_rc set_text(int field, const char *s)
+    {
+        return phs_record_set_text($self, field, s ? s : "",
+                                   s ? strlen(s) : 0);
+    }
+    phs_idx has(int field) { return phs_record_has($self, field); }
+    phs_rc unset(int field) { return phs_record_unset($self, field); }
+    const char *id() { return phs_record_id($self); }
+}
+
+/* ------------------------------------------------------------------ */
+/* Result                                                              */
+/* ------------------------------------------------------------------ */
+
+%newobject PhsResult::to_json;
+
+%extend PhsResult {
+    PhsResult(const PhsRuleset *rs)
+    {
+        phs_result *r = NULL;
+        return phs_result_new(&r, rs) < 0 ? NULL : r;
+    }
+    ~PhsResult() { phs_result_free($self); }
+    const char *id() { return phs_result_id($self); }
+    int outcome(size_t p) { return phs_result_outcome($self, p); }
+    const char *tier(size_t p) { return phs_result_tier($self, p); }
+    int tier_index(size_t p) { return phs_result_tier_index($self, p); }
+    uint64_t flag_mask(size_t p) { return phs_result_flag_mask($self, p); }
+    int level(size_t p) { return phs_result_level($self, p); }
+    const char *code(size_t p) { return phs_result_code($self, p); }
+    int enrolled(size_t p) { return phs_result_enrolled($self, p); }
+    bool referral(size_t p) { return phs_result_referral($self, p) != 0; }
+    phs_date next_due(size_t p) { return phs_result_next_due($self, p); }
+    phs_date earliest(size_t p) { return phs_result_earliest($self, p); }
+    const char *interval(size_t p) { return phs_result_interval($self, p); }
+    size_t action_count(size_t p) { return phs_result_action_count($self, p); }
+    const char *action(size_t p, size_t i)
+    {
+        return phs_result_action($self, p, i);
+    }
+    size_t flag_count(size_t p) { return phs_result_flag_count($self, p); }
+    const char *flag(size_t p, size_t i) { return phs_result_flag($self, p, i); }
+    size_t reason_count(size_t p) { return phs_result_reason_count($self, p); }
+    const char *reason(size_t p, size_t i)
+    {
+        return phs_result_reason($self, p, i);
+    }
+    size_t reason_cite_count(size_t p, size_t i)
+    {
+        return phs_result_reason_cite_count($self, p, i);
+    }
+    const char *reason_cite(size_t p, size_t i, size_t c)
+    {
+        return phs_result_reason_cite($self, p, i, c);
+    }
+    size_t undecided_flag_count(size_t p)
+    {
+        return phs_result_undecided_flag_count($self, p);
+    }
+    const char *undecided_flag(size_t p, size_t i)
+    {
+        return phs_result_undecided_flag($self, p, i);
+    }
+    size_t missing_count(size_t p) { return phs_result_missing_count($self, p); }
+    const char *missing(size_t p, size_t i)
+    {
+        return phs_result_missing($self, p, i);
+    }
+    size_t plan_count() { return phs_result_plan_count($self); }
+    phs_date plan_date(size_t i) { return phs_result_plan_date($self, i); }
+    bool plan_serves(size_t i, size_t p)
+    {
+        return phs_result_plan_serves($self, i, p) == 1;
+    }
+    /* The `phs classify` NDJSON line for this result. */
+    char *to_json()
+    {
+        char *out = NULL;
+        return phs_result_to_json($self, &out, NULL) < 0 ? NULL : out;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+/* ------------------------------------------------------------------ */
+
+%extend PhsReader {
+    /* Open a file ("-" = standard input) in one of the PHS_FORMAT_*. */
+    PhsReader(const PhsRuleset *rs, const char *path, int format = 0)
+    {
+        phs_reader *rd = NULL;
+        return phs_reader_open(&rd, rs, path, (phs_format)format) < 0 ? NULL
+                                                                      : rd;
+    }
+    ~PhsReader() { phs_reader_free($self); }
+    /* Read the next record into rec: 1, or 0 at the end.  A record that
+     * cannot be read raises; the reader has moved past it. */
+    phs_idx next(PhsRecord *rec)
+    {
+        int rc = phs_reader_next($self, rec);
+        return rc == PHS_EOF ? 0 : rc < 0 ? rc : 1;
+    }
+    size_t record_number() { return phs_reader_record_number($self); }
+    const char *record_id() { return phs_reader_record_id($self); }
+    size_t bytes_done()
+    {
+        size_t done = 0;
+        phs_reader_progress($self, &done, NULL);
+        return done;
+    }
+    size_t bytes_total()
+    {
+        size_t total = 0;
+        phs_reader_progress($self, NULL, &total);
+        return total;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Embedded examples                                                   */
+/* ------------------------------------------------------------------ */
+
+%extend PhsExampleRun {
+    ~PhsExampleRun() { phs__run_free($self); }
+    size_t count() { return $self->n; }
+    size_t failed() { return $self->failed; }
+    const char *program(size_t i) { return i < $self->n ? $self->program[i] : NULL; }
+    const char *example(size_t i) { return i < $self->n ? $self->example[i] : NULL; }
+    /* NULL when example i passed, else what differed. */
+    const char *failure(size_t i) { return i < $self->n ? $self->failure[i] : NULL; }
+}

@@ -1,0 +1,67 @@
+"""libphs for Python: classify residents under China's basic public health
+service rules.
+
+    import phs
+    with phs.Engine() as engine:                       # the bundled rules
+        r = engine.classify({"age": 58, "visit_date": "2024-06-01",
+                             "diagnoses": ["I10"], "sbp": 176, "dbp": 108})
+        print(r["hypertension"].tier, r["hypertension"].next_due)
+
+:class:`Engine` loads a rule directory and classifies a mapping
+(:meth:`Engine.classify`), an iterable (:meth:`Engine.classify_many`), a
+file (:meth:`Engine.read`) or a pandas DataFrame in one C call
+(:meth:`Engine.classify_frame`).  Failures raise :class:`Error` subclasses
+with the library's message and, for spec errors, file, line and column.
+``phs.core`` is the SWIG-generated layer underneath, one method per C call.
+"""
+
+from . import core
+from ._engine import (
+    Engine,
+    ExampleOutcome,
+    Field,
+    Program,
+    ProgramResult,
+    Reason,
+    Result,
+    Visit,
+    date_to_days,
+    days_to_date,
+    default_rules_dir,
+)
+from .errors import (
+    Error,
+    InvalidArgumentError,
+    LimitError,
+    NotFoundError,
+    PhsIOError,
+    PhsMemoryError,
+    RecordError,
+    SpecError,
+)
+
+__version__ = core.version()
+
+__all__ = [
+    "Engine",
+    "Result",
+    "ProgramResult",
+    "Reason",
+    "Visit",
+    "Program",
+    "Field",
+    "ExampleOutcome",
+    "Error",
+    "SpecError",
+    "RecordError",
+    "NotFoundError",
+    "InvalidArgumentError",
+    "LimitError",
+    "PhsIOError",
+    "PhsMemoryError",
+    "default_rules_dir",
+    "date_to_days",
+    "days_to_date",
+    "core",
+    "__version__",
+]

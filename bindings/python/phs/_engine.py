@@ -1,0 +1,532 @@
+"""phs.Engine and the result types: the idiomatic layer over phs.core."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import threading
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+    overload,
+)
+
+from . import core
+from .errors import Error, LimitError, PhsMemoryError, RecordError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = [
+    "Engine",
+    "Result",
+    "ProgramResult",
+    "Reason",
+    "Visit",
+    "Program",
+    "Field",
+    "ExampleOutcome",
+    "default_rules_dir",
+]
+
+DateLike = Union[_dt.date, str]
+PathLike = Union[str, "os.PathLike[str]"]
+
+_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+
+#: Field value types, as named by the field dictionary (index = phs_type).
+FIELD_TYPES = ("number", "bool", "string", "date", "enum", "codes")
+
+_FORMATS = {
+    "auto": core.PHS_FORMAT_AUTO,
+    "ndjson": core.PHS_FORMAT_NDJSON,
+    "json": core.PHS_FORMAT_ARRAY,
+    "yaml": core.PHS_FORMAT_ARRAY,
+    "array": core.PHS_FORMAT_ARRAY,
+    "csv": core.PHS_FORMAT_CSV,
+}
+
+_LIMITS = {
+    "file_bytes": core.PHS_LIMIT_FILE_BYTES,
+    "yaml_depth": core.PHS_LIMIT_YAML_DEPTH,
+    "yaml_nodes": core.PHS_LIMIT_YAML_NODES,
+    "expr_depth": core.PHS_LIMIT_EXPR_DEPTH,
+    "regex_match": core.PHS_LIMIT_REGEX_MATCH,
+}
+
+
+def default_rules_dir() -> str:
+    """The rules :class:`Engine` loads when given none.
+
+    In order: the environment variable ``PHS_RULES_DIR``; the rules shipped
+    inside this package (a wheel built by ``pip install .``); the library's
+    own default, ``phs_rules_dir_default()`` (the installed rules, or the
+    source tree's when run from a build directory).
+    """
+    env = os.environ.get("PHS_RULES_DIR")
+    if env:
+        return env
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
+    if os.path.isfile(os.path.join(here, "fields.yaml")):
+        return here
+    return core.rules_dir_default()
+
+
+def date_to_days(value: DateLike) -> int:
+    """A ``datetime.date`` or ``"YYYY-MM-DD"`` as days since 1970-01-01."""
+    if isinstance(value, str):
+        return core.date_parse(value)
+    if isinstance(value, _dt.date):
+        return value.toordinal() - _EPOCH_ORDINAL
+    raise TypeError(f"expected a datetime.date or 'YYYY-MM-DD', got {type(value).__name__}")
+
+
+def days_to_date(days: int) -> Optional[_dt.date]:
+    """Days since 1970-01-01 as a ``datetime.date`` (PHS_DATE_NONE: None)."""
+    if days == core.PHS_DATE_NONE:
+        return None
+    return _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+
+
+def _iso(text: Optional[str]) -> Optional[_dt.date]:
+    return _dt.date.fromisoformat(text) if text else None
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that decided part of a result, and the clauses it cites."""
+
+    rule: str
+    cites: Tuple[str, ...]
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One visit of the merged follow-up plan: its date and the programs it
+    serves."""
+
+    date: _dt.date
+    programs: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """One program's outcome for one resident."""
+
+    program: str
+    #: True, False, or None when eligibility needs a missing field.
+    enrolled: Optional[bool]
+    #: The tier id; "insufficient_data" or "unclassified" for those outcomes;
+    #: None when not enrolled.
+    tier: Optional[str]
+    level: int
+    code: Optional[str]
+    next_due: Optional[_dt.date]
+    earliest: Optional[_dt.date]
+    interval: Optional[str]
+    referral: bool
+    actions: Tuple[str, ...]
+    flags: Tuple[str, ...]
+    undecided_flags: Tuple[str, ...]
+    reasons: Tuple[Reason, ...]
+    missing: Tuple[str, ...]
+
+    @property
+    def outcome(self) -> str:
+        """"not_enrolled", "tiered", "insufficient_data" or "unclassified"."""
+        if self.tier is None:
+            return "not_enrolled"
+        if self.tier in ("insufficient_data", "unclassified"):
+            return self.tier
+        return "tiered"
+
+
+def _program_result(name: str, d: Mapping[str, Any]) -> ProgramResult:
+    return ProgramResult(
+        program=name,
+        enrolled=d.get("enrolled"),
+        tier=d.get("tier"),
+        level=d.get("level", 0),
+        code=d.get("code"),
+        next_due=_iso(d.get("next_due")),
+        earliest=_iso(d.get("earliest")),
+        interval=d.get("interval"),
+        referral=bool(d.get("referral")),
+        actions=tuple(d.get("actions", ())),
+        flags=tuple(d.get("flags", ())),
+        undecided_flags=tuple(d.get("undecided_flags", ())),
+        reasons=tuple(
+            Reason(
+                r["rule"],
+                tuple(c["clause"] if isinstance(c, dict) else c for c in r.get("cites", ())),
+                bool(r.get("provisional", False)),
+            )
+            for r in d.get("reasons", ())
+        ),
+        missing=tuple(d.get("missing", ())),
+    )
+
+
+class Result:
+    """One resident's classification: per program, and the merged plan.
+
+    ``result["hypertension"]`` is that program's :class:`ProgramResult`;
+    :meth:`to_dict` gives the plain dict of ``phs classify``'s NDJSON line.
+    """
+
+    __slots__ = ("_json", "_data", "id", "fingerprint", "visit_date", "programs", "plan")
+
+    id: str
+    fingerprint: str
+    visit_date: Optional[_dt.date]
+    programs: Mapping[str, ProgramResult]
+    plan: Tuple[Visit, ...]
+
+    def __init__(self, json_text: str) -> None:
+        data = json.loads(json_text)
+        self._json = json_text
+        self.id = data.get("id", "")
+        self.fingerprint = data.get("rules_fingerprint", "")
+        self.visit_date = _iso(data.get("visit_date"))
+        self.programs = MappingProxyType(
+            {name: _program_result(name, p) for name, p in data.get("programs", {}).items()}
+        )
+        self.plan = tuple(
+            Visit(_dt.date.fromisoformat(v["date"]), tuple(v.get("programs", ())))
+            for v in data.get("plan", ())
+        )
+
+    def __getitem__(self, program: str) -> ProgramResult:
+        return self.programs[program]
+
+    def __iter__(self) -> Iterator[ProgramResult]:
+        return iter(self.programs.values())
+
+    def __len__(self) -> int:
+        return len(self.programs)
+
+    @property
+    def enrolled(self) -> Tuple[str, ...]:
+        """The programs the resident is enrolled in."""
+        return tuple(p.program for p in self.programs.values() if p.enrolled)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A plain dict: exactly ``phs classify``'s NDJSON line, parsed
+        (dates as ISO strings, citations with their sources)."""
+        result: Dict[str, Any] = json.loads(self._json)
+        return result
+
+    def to_json(self) -> str:
+        """``phs classify``'s NDJSON line for this resident."""
+        return self._json
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Result) and other._json == self._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    def __repr__(self) -> str:
+        tiers = ", ".join(
+            f"{p.program}={p.tier}" for p in self.programs.values() if p.tier is not None
+        )
+        return f"<phs.Result id={self.id!r} {tiers or 'not enrolled'}>"
+
+
+# ---------------------------------------------------------------------------
+# Rule set description
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Program:
+    """A loaded program spec."""
+
+    index: int
+    id: str
+    version: str
+    status: str
+    title_zh: Optional[str]
+    title_en: Optional[str]
+    #: Tier ids in first-match order.
+    tiers: Tuple[str, ...]
+    #: Flag ids; bit i of a flag mask is flags[i].
+    flags: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input field of the dictionary."""
+
+    id: int
+    name: str
+    #: "number", "bool", "string", "date", "enum" or "codes".
+    type: str
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    """One embedded example of a spec, run by the C library."""
+
+    program: str
+    example: str
+    #: None when the example passed, else what differed.
+    failure: Optional[str]
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None
+
+
+# ---------------------------------------------------------------------------
+# Engine
+# ---------------------------------------------------------------------------
+
+
+class Engine:
+    """A loaded rule set, ready to classify residents.
+
+    ``Engine()`` loads the bundled rules (:func:`default_rules_dir`);
+    ``Engine("path/to/rules")`` a directory of specs.  ``params`` overrides
+    policy parameters (``{"hypertension.bp_target_profile":
+    "guideline_2025"}``), ``limits`` loading limits (``{"file_bytes": ...}``).
+    A broken spec raises :class:`phs.SpecError` with file, line and column.
+
+    An engine may be shared by threads.  Use it as a context manager, or
+    call :meth:`close`, to free the rule set early; objects made from it
+    (readers) keep it alive until they are done.
+    """
+
+    def __init__(
+        self,
+        rules: Optional[PathLike] = None,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        limits: Optional[Mapping[str, int]] = None,
+    ) -> None:
+        self._rs: Optional[core.Ruleset] = None
+        opts = None
+        if params or limits:
+            opts = core.Options()
+            for name, value in (params or {}).items():
+                opts.set_param(name, _yaml_scalar(value))
+            for name, value in (limits or {}).items():
+                if name not in _LIMITS:
+                    raise ValueError(f"unknown limit {name!r}; one of {sorted(_LIMITS)}")
+                opts.set_limit(_LIMITS[name], int(value))
+        self.rules_dir = os.fspath(rules) if rules is not None else default_rules_dir()
+        rs = core.Ruleset(self.rules_dir, opts)
+        self._rs = rs
+        self._rec = core.Record(rs)
+        self._res = core.Result(rs)
+        self._lock = threading.Lock()
+        self.fingerprint: str = rs.fingerprint()
+        self.programs: Tuple[Program, ...] = tuple(
+            Program(
+                p,
+                rs.program_id(p),
+                rs.program_version(p) or "",
+                rs.program_status(p) or "",
+                rs.program_title(p, "zh"),
+                rs.program_title(p, "en"),
+                tuple(rs.tier_id(p, t) for t in range(rs.tier_count(p))),
+                tuple(rs.flag_id(p, f) for f in range(rs.flag_count(p))),
+            )
+            for p in range(rs.program_count())
+        )
+        self.fields: Mapping[str, Field] = MappingProxyType(
+            {
+                rs.field_name(i): Field(i, rs.field_name(i), FIELD_TYPES[rs.field_type(i)])
+                for i in range(rs.field_count())
+            }
+        )
+        visit = self.fields.get("visit_date")
+        self._visit_field = visit.id if visit is not None and visit.type == "date" else -1
+
+    # -- lifetime -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the rule set (readers still open keep it alive)."""
+        self._rs = None
+        self._rec = None  # type: ignore[assignment]
+        self._res = None  # type: ignore[assignment]
+
+    @property
+    def closed(self) -> bool:
+        return self._rs is None
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ruleset(self) -> core.Ruleset:
+        rs = self._rs
+        if rs is None:
+            raise ValueError("the engine is closed")
+        return rs
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else ", ".join(p.id for p in self.programs)
+        return f"<phs.Engine {self.rules_dir!r} ({state})>"
+
+    # -- description --------------------------------------------------------
+
+    def program(self, program_id: str) -> Program:
+        """The program with this id (NotFoundError if none)."""
+        return self.programs[self._ruleset().program_index(program_id)]
+
+    def run_examples(self) -> List[ExampleOutcome]:
+        """Run every example embedded in the specs (``phs test``)."""
+        run = self._ruleset().run_examples()
+        return [
+            ExampleOutcome(run.program(i), run.example(i), run.failure(i))
+            for i in range(run.count())
+        ]
+
+    # -- classification -----------------------------------------------------
+
+    def _as_of(self, as_of: Optional[DateLike]) -> Tuple[int, int]:
+        if as_of is None or self._visit_field < 0:
+            return -1, 0
+        return self._visit_field, date_to_days(as_of)
+
+    def classify(self, resident: Mapping[str, Any], *, as_of: Optional[DateLike] = None) -> Result:
+        """Classify one resident given as a mapping of field names to values.
+
+        Values: numbers; bools; ``datetime.date`` or ``"YYYY-MM-DD"``; str
+        (enum values, ids); lists of codes or ``"I10;E11"``.  ``None`` or NaN
+        is absent.  ``as_of`` is the visit date of a resident without
+        ``visit_date``.  Raises :class:`phs.NotFoundError` for an unknown
+        field and :class:`phs.RecordError` for a bad value (``.field``).
+        """
+        rs = self._ruleset()
+        field, day = self._as_of(as_of)
+        with self._lock:
+            text = rs.classify_mapping(self._rec, self._res, resident, field, day)
+        return Result(text)
+
+    def classify_many(
+        self, residents: Iterable[Mapping[str, Any]], *, as_of: Optional[DateLike] = None
+    ) -> Iterator[Result]:
+        """Classify each resident of an iterable, lazily, in order."""
+        rs = self._ruleset()
+        field, day = self._as_of(as_of)
+        rec, res = core.Record(rs), core.Result(rs)
+        for resident in residents:
+            yield Result(rs.classify_mapping(rec, res, resident, field, day))
+
+    def classify_frame(
+        self,
+        frame: "pandas.DataFrame",
+        *,
+        as_of: Optional[DateLike] = None,
+        errors: Literal["record", "raise"] = "record",
+        ignore_unknown: bool = False,
+    ) -> "pandas.DataFrame":
+        """Classify every row of a DataFrame in one C call.
+
+        Columns are dictionary fields (other columns raise NotFoundError
+        unless ``ignore_unknown``).  Returns a DataFrame on the same index
+        with, per program, ``<program>.tier`` (categorical; missing when not
+        enrolled), ``<program>.next_due`` (datetime64) and ``<program>.flags``
+        (tuples of flag ids), and ``error`` (None, or why the row was
+        refused).  ``errors="raise"`` raises the first row's error instead.
+        """
+        from ._frame import classify_frame
+
+        return classify_frame(self, frame, as_of=as_of, errors=errors, ignore_unknown=ignore_unknown)
+
+    @overload
+    def read(
+        self,
+        path: PathLike,
+        *,
+        format: str = ...,
+        as_of: Optional[DateLike] = ...,
+        errors: Literal["raise"] = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def read(
+        self,
+        path: PathLike,
+        *,
+        format: str = ...,
+        as_of: Optional[DateLike] = ...,
+        errors: Literal["yield"],
+    ) -> Iterator[Union[Result, Error]]: ...
+
+    def read(
+        self,
+        path: PathLike,
+        *,
+        format: str = "auto",
+        as_of: Optional[DateLike] = None,
+        errors: Literal["raise", "yield"] = "raise",
+    ) -> Iterator[Union[Result, Error]]:
+        """Read residents from a file (CSV, NDJSON, JSON/YAML array; ``"-"``
+        is standard input) with libphs's reader and classify each.
+
+        A record that cannot be read raises :class:`phs.RecordError` (with
+        ``errors="yield"``, the error is yielded in its place, with
+        ``.record`` = its 1-based number and ``.id``, and reading goes on).
+        """
+        if format not in _FORMATS:
+            raise ValueError(f"unknown format {format!r}; one of {sorted(_FORMATS)}")
+        rs = self._ruleset()
+        field, day = self._as_of(as_of)
+        reader = core.Reader(rs, os.fspath(path), _FORMATS[format])
+        return self._read(rs, reader, field, day, errors)
+
+    @staticmethod
+    def _read(
+        rs: core.Ruleset, reader: core.Reader, field: int, day: int, errors: str
+    ) -> Iterator[Union[Result, Error]]:
+        rec, res = core.Record(rs), core.Result(rs)
+        while True:
+            try:
+                if not reader.next(rec):
+                    return
+                if field >= 0 and not rec.has(field):
+                    rec.set_date(field, day)
+                rs.classify(rec, res)
+                text = res.to_json()
+            except Error as e:
+                if errors != "yield":
+                    raise
+                e.record = reader.record_number()  # type: ignore[attr-defined]
+                e.id = reader.record_id()  # type: ignore[attr-defined]
+                yield e
+                if isinstance(e, (RecordError, LimitError, PhsMemoryError)):
+                    continue  # the reader has moved past the record
+                return  # the input cannot be read further
+            yield Result(text)
+
+
+def _yaml_scalar(value: Any) -> str:
+    """A parameter value as written in YAML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,153 @@
+"""Engine.classify_frame: a DataFrame through phs_classify_columns."""
+import datetime as dt
+import math
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+np = pytest.importorskip("numpy")
+
+import phs  # noqa: E402
+
+from conftest import HTN1, RESIDENTS_CSV  # noqa: E402
+
+
+def _row_dict(row):
+    return {k: v for k, v in row.items()
+            if not (v is None or (isinstance(v, float) and math.isnan(v)))}
+
+
+def _agree(engine, frame, out, as_of=None):
+    assert list(out.index) == list(frame.index)
+    for i, (_, row) in enumerate(frame.iterrows()):
+        try:
+            r = engine.classify(_row_dict(row), as_of=as_of)
+        except phs.RecordError as e:
+            assert out["error"].iloc[i] == e.message
+            continue
+        assert out["error"].iloc[i] is None
+        for p in r:
+            tier = out[f"{p.program}.tier"].iloc[i]
+            assert (None if pd.isna(tier) else tier) == p.tier, (row.get("id"), p.program)
+            due = out[f"{p.program}.next_due"].iloc[i]
+            assert (None if pd.isna(due) else due.date()) == p.next_due, (row.get("id"), p.program)
+            assert out[f"{p.program}.flags"].iloc[i] == p.flags, (row.get("id"), p.program)
+
+
+def test_residents_csv_agrees_with_records(engine):
+    frame = pd.read_csv(RESIDENTS_CSV, dtype={"id": str})
+    out = engine.classify_frame(frame, as_of="2024-06-01")
+    assert len(out) == len(frame)
+    for p in engine.programs:
+        assert isinstance(out[f"{p.id}.tier"].dtype, pd.CategoricalDtype)
+        assert out[f"{p.id}.next_due"].dtype.kind == "M"
+    _agree(engine, frame, out, as_of="2024-06-01")
+
+
+def test_the_fast_path_runs_no_python_per_row(engine, monkeypatch):
+    frame = pd.read_csv(RESIDENTS_CSV, dtype={"id": str})
+    frame = pd.concat([frame] * 20, ignore_index=True)
+
+    def no(*a, **k):
+        raise AssertionError("classify() called per row")
+
+    monkeypatch.setattr(type(engine), "classify", no)
+    out = engine.classify_frame(frame, as_of="2024-06-01")
+    assert out["error"].isna().all()
+    assert len(out) == len(frame)
+
+
+def test_column_types(engine):
+    base = dict(HTN1)
+    frame = pd.DataFrame({
+        "id": pd.array(["a", "b", None, "d"], dtype="string"),
+        "age": pd.array([58, 70, None, 40], dtype="Int64"),
+        "visit_date": pd.to_datetime(["2024-06-01", "2024-06-01", None, "2024-06-02"]),
+        "diagnoses": [["I10"], "I10;E11", None, ()],
+        "sbp": [176.0, 148, np.nan, 120],
+        "dbp": np.array([108, 88, 80, 70], dtype=np.int32),
+        "htn_prev_uncontrolled": pd.array([None, False, True, None], dtype="boolean"),
+        "pregnant": [False, None, None, True],
+        "sex": pd.Categorical(["M", "F", None, "F"]),
+    }, index=[10, 11, 12, 13])
+    out = engine.classify_frame(frame, as_of=dt.date(2024, 6, 1))
+    assert list(out.index) == [10, 11, 12, 13]
+    assert out.loc[10, "hypertension.tier"] == "uncontrolled"
+    rows = []
+    for i in range(len(frame)):
+        d = {}
+        for c in frame.columns:
+            v = frame[c].iloc[i]
+            if isinstance(v, (list, tuple)):
+                d[c] = list(v)
+            elif v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+                continue
+            else:
+                d[c] = v.item() if hasattr(v, "item") else v
+        rows.append(d)
+    for i, d in enumerate(rows):
+        r = engine.classify(d, as_of=dt.date(2024, 6, 1))
+        for p in r:
+            tier = out[f"{p.program}.tier"].iloc[i]
+            assert (None if pd.isna(tier) else tier) == p.tier, (i, p.program)
+            assert out[f"{p.program}.flags"].iloc[i] == p.flags
+    assert base  # unchanged
+
+
+def test_numeric_ids_and_date_strings(engine):
+    frame = pd.DataFrame({"id": [1, 2], "age": [58, 58], "visit_date": ["2024-06-01", None],
+                          "diagnoses": ["I10", "I10"], "sbp": [176, 176], "dbp": [108, 108]})
+    out = engine.classify_frame(frame, as_of="2024-06-01")
+    assert list(out["hypertension.tier"]) == ["uncontrolled", "uncontrolled"]
+    assert list(out["hypertension.next_due"].dt.date) == [dt.date(2024, 6, 15)] * 2
+
+
+def test_refused_rows_are_explained(engine):
+    frame = pd.DataFrame([HTN1, {**HTN1, "id": "bad", "sbp": 100, "dbp": 150}, HTN1])
+    out = engine.classify_frame(frame)
+    assert out["error"].iloc[0] is None and out["error"].iloc[2] is None
+    assert "sbp" in out["error"].iloc[1] or "dbp" in out["error"].iloc[1]
+    assert pd.isna(out["hypertension.tier"].iloc[1])
+    assert out["hypertension.tier"].iloc[2] == "uncontrolled"
+    with pytest.raises(phs.RecordError, match="row 1"):
+        engine.classify_frame(frame, errors="raise")
+
+
+def test_bad_columns_raise(engine):
+    with pytest.raises(phs.NotFoundError) as ei:
+        engine.classify_frame(pd.DataFrame({"sbp": [1.0], "name": ["x"]}))
+    assert ei.value.field == "name"
+    out = engine.classify_frame(pd.DataFrame([{**HTN1, "name": "x"}]), ignore_unknown=True)
+    assert out["hypertension.tier"].iloc[0] == "uncontrolled"
+    with pytest.raises(phs.RecordError) as ei:
+        engine.classify_frame(pd.DataFrame({"sbp": ["120", "abc"]}))
+    assert ei.value.field == "sbp" and "abc" in str(ei.value)
+    with pytest.raises(phs.RecordError) as ei:
+        engine.classify_frame(pd.DataFrame({"pregnant": ["yes", "maybe"]}))
+    assert ei.value.field == "pregnant"
+    with pytest.raises(phs.RecordError) as ei:
+        engine.classify_frame(pd.DataFrame({"visit_date": ["2024-06-01", "June"]}))
+    assert ei.value.field == "visit_date"
+    with pytest.raises(phs.RecordError):
+        engine.classify_frame(pd.DataFrame({"sbp": [True]}))
+    with pytest.raises(phs.RecordError) as ei:
+        engine.classify_frame(pd.DataFrame({"diagnoses": [{"I10": 1}]}))
+    assert ei.value.field == "diagnoses"
+    with pytest.raises(phs.RecordError) as ei:
+        engine.classify_frame(pd.DataFrame({"diagnoses": [["I10", 5]]}))
+    assert ei.value.field == "diagnoses"
+    with pytest.raises(TypeError):
+        engine.classify_frame([HTN1])
+
+
+def test_empty_frame(engine):
+    out = engine.classify_frame(pd.DataFrame({"sbp": pd.Series([], dtype=float)}))
+    assert len(out) == 0
+    assert "hypertension.tier" in out.columns
+
+
+def test_closed_engine(rules):
+    e = phs.Engine(rules)
+    e.close()
+    with pytest.raises(ValueError, match="closed"):
+        e.classify_frame(pd.DataFrame([HTN1]))
