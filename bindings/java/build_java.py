@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--javac", required=True)
     ap.add_argument("--jar", required=True)
     ap.add_argument("-I", dest="include", action="append", default=[])
+    ap.add_argument("-D", dest="define", action="append", default=[])
     ap.add_argument("--interface")
     ap.add_argument("--wrap")
     ap.add_argument("--classpath")
@@ -63,7 +64,7 @@ def main():
         gen = os.path.join(args.workdir, "gen", "org", "libphs")
         os.makedirs(gen)
         run([args.swig, "-java", "-package", "org.libphs"]
-            + [f"-I{i}" for i in args.include]
+            + [f"-I{i}" for i in args.include] + [f"-D{d}" for d in args.define]
             + ["-outdir", gen, "-o", args.wrap, args.interface])
         generated = sorted(os.path.join(gen, f) for f in os.listdir(gen) if f.endswith(".java"))
         # SWIG has no pragma for the constants interface's modifiers: keep

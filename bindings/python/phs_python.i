@@ -8,7 +8,8 @@
  *     code, message, file, line, column and field (phs.errors._from_native);
  *   - keep-alive: Record, Result and Reader proxies hold their Ruleset;
  *   - Ruleset.classify_mapping: fill a record from a dict, classify and
- *     render JSON in one call (no Python loop over fields);
+ *     return the result as Python values in one call (no Python loop over
+ *     fields or accessors; Ruleset.snapshot for a result made otherwise);
  *   - classify_columns: phs_classify_columns over numpy arrays (buffer
  *     protocol) and lists of str, with the GIL released.
  */
@@ -479,6 +480,152 @@ fail:
 }
 %}
 
+%{
+/* ---- A result as Python values, built in one call ---------------- */
+
+static PyObject *phs_py_str(const char *s)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(s);
+}
+
+static PyObject *phs_py_date(phs_date d)
+{
+    int y, m, dd;
+    if (d == PHS_DATE_NONE)
+        Py_RETURN_NONE;
+    phs_date_split(d, &y, &m, &dd);
+    return PyDate_FromDate(y, m, dd);
+}
+
+/* A tuple of n strings get(res, p, i). */
+static PyObject *phs_py_strs(const phs_result *res, size_t p, size_t n,
+                             const char *(*get)(const phs_result *, size_t,
+                                                size_t))
+{
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t && i < n; i++) {
+        PyObject *v = phs_py_str(get(res, p, i));
+        if (!v) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
+    }
+    return t;
+}
+
+/* (id, programs, plan[, json]):
+ *   programs: per program (rule-set order), a tuple (outcome, enrolled
+ *     (-1/0/1), tier, level, code, next_due, earliest, interval, referral,
+ *     actions, flags, undecided_flags, reasons ((rule, cites), ...),
+ *     missing), dates as datetime.date or None;
+ *   plan: ((date, (program index, ...)), ...);
+ *   json: the result's NDJSON line (str), when with_json. */
+static PyObject *phs_py_snapshot(const phs_ruleset *rs, const phs_result *res,
+                                 int with_json)
+{
+    size_t np = phs_ruleset_program_count(rs), nv, p, i;
+    PyObject *progs = NULL, *plan = NULL, *out = NULL, *json = NULL;
+    if (!(progs = PyTuple_New((Py_ssize_t)np)))
+        goto fail;
+    for (p = 0; p < np; p++) {
+        size_t nr = phs_result_reason_count(res, p);
+        PyObject *reasons = PyTuple_New((Py_ssize_t)nr), *t;
+        for (i = 0; reasons && i < nr; i++) {
+            size_t nc = phs_result_reason_cite_count(res, p, i);
+            PyObject *cites = PyTuple_New((Py_ssize_t)nc), *r;
+            for (size_t c = 0; cites && c < nc; c++) {
+                PyObject *v = phs_py_str(phs_result_reason_cite(res, p, i, c));
+                if (!v) {
+                    Py_CLEAR(cites);
+                    break;
+                }
+                PyTuple_SET_ITEM(cites, (Py_ssize_t)c, v);
+            }
+            r = cites ? Py_BuildValue("(NN)", phs_py_str(phs_result_reason(res, p, i)),
+                                      cites)
+                      : NULL;
+            if (!r) {
+                Py_CLEAR(reasons);
+                break;
+            }
+            PyTuple_SET_ITEM(reasons, (Py_ssize_t)i, r);
+        }
+        if (!reasons)
+            goto fail;
+        t = Py_BuildValue(
+            "(iiNiNNNNONNNNN)", phs_result_outcome(res, p),
+            phs_result_enrolled(res, p), phs_py_str(phs_result_tier(res, p)),
+            phs_result_level(res, p), phs_py_str(phs_result_code(res, p)),
+            phs_py_date(phs_result_next_due(res, p)),
+            phs_py_date(phs_result_earliest(res, p)),
+            phs_py_str(phs_result_interval(res, p)),
+            phs_result_referral(res, p) ? Py_True : Py_False,
+            phs_py_strs(res, p, phs_result_action_count(res, p),
+                        phs_result_action),
+            phs_py_strs(res, p, phs_result_flag_count(res, p),
+                        phs_result_flag),
+            phs_py_strs(res, p, phs_result_undecided_flag_count(res, p),
+                        phs_result_undecided_flag),
+            reasons,
+            phs_py_strs(res, p, phs_result_missing_count(res, p),
+                        phs_result_missing));
+        if (!t)
+            goto fail;
+        PyTuple_SET_ITEM(progs, (Py_ssize_t)p, t);
+    }
+    nv = phs_result_plan_count(res);
+    if (!(plan = PyTuple_New((Py_ssize_t)nv)))
+        goto fail;
+    for (i = 0; i < nv; i++) {
+        PyObject *serves = PyList_New(0), *v;
+        for (p = 0; serves && p < np; p++)
+            if (phs_result_plan_serves(res, i, p) == 1) {
+                PyObject *k = PyLong_FromSize_t(p);
+                if (!k || PyList_Append(serves, k) < 0) {
+                    Py_XDECREF(k);
+                    Py_CLEAR(serves);
+                    break;
+                }
+                Py_DECREF(k);
+            }
+        if (!serves)
+            goto fail;
+        v = Py_BuildValue("(NN)", phs_py_date(phs_result_plan_date(res, i)),
+                          PyList_AsTuple(serves));
+        Py_DECREF(serves);
+        if (!v)
+            goto fail;
+        PyTuple_SET_ITEM(plan, (Py_ssize_t)i, v);
+    }
+    if (with_json) {
+        char *text = NULL;
+        size_t len = 0;
+        int rc = phs_result_to_json(res, &text, &len);
+        if (rc < 0) {
+            phs_py_raise_last(rc);
+            goto fail;
+        }
+        json = PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "strict");
+        phs_free(text);
+        if (!json)
+            goto fail;
+        out = Py_BuildValue("(NNNN)", phs_py_str(phs_result_id(res)), progs,
+                            plan, json);
+    } else {
+        out = Py_BuildValue("(NNN)", phs_py_str(phs_result_id(res)), progs,
+                            plan);
+    }
+    return out;
+fail:
+    Py_XDECREF(progs);
+    Py_XDECREF(plan);
+    return NULL;
+}
+%}
+
 /* NULL from a constructor or a factory means failure. */
 %exception PhsOptions::PhsOptions { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::PhsRuleset { $action if (!result) PHS_THROW_LAST }
@@ -492,6 +639,7 @@ fail:
 
 %exception PhsRuleset::classify_mapping { $action if (!result) SWIG_fail; }
 %exception PhsRuleset::fill { $action if (!result) SWIG_fail; }
+%exception PhsRuleset::snapshot { $action if (!result) SWIG_fail; }
 %exception classify_columns { $action if (!result) SWIG_fail; }
 
 %include "../phs.i"
@@ -505,15 +653,13 @@ fail:
 %extend PhsRuleset {
     /* Fill rec from a mapping (None/NaN = absent), default the date field
      * `default_field` to `default_date` (days) when it is absent and
-     * default_field >= 0, classify into res, and return the result's JSON. */
+     * default_field >= 0, classify into res, and return res.snapshot()
+     * (with_json: a pair (snapshot, the result's NDJSON line)). */
     PyObject *classify_mapping(PhsRecord *rec, PhsResult *res,
                                PyObject *mapping, int default_field = -1,
-                               int default_date = 0)
+                               int default_date = 0, bool with_json = false)
     {
-        char *json = NULL;
-        size_t len = 0;
         int rc;
-        PyObject *out;
         if (phs_py_fill($self, rec, mapping) < 0)
             return NULL;
         if (default_field >= 0 && phs_record_has(rec, default_field) == 0 &&
@@ -521,20 +667,23 @@ fail:
             return phs_py_raise_last(rc);
         if ((rc = phs_classify($self, rec, res)) < 0)
             return phs_py_raise_last(rc);
-        if ((rc = phs_result_to_json(res, &json, &len)) < 0)
-            return phs_py_raise_last(rc);
-        out = PyUnicode_DecodeUTF8(json, (Py_ssize_t)len, "strict");
-        phs_free(json);
-        return out;
+        return phs_py_snapshot($self, res, with_json);
     }
-    /* Fill rec from a mapping only (for tests and explain). */
+    /* Fill rec from a mapping only. */
     PyObject *fill(PhsRecord *rec, PyObject *mapping)
     {
         if (phs_py_fill($self, rec, mapping) < 0)
             return NULL;
         Py_RETURN_NONE;
     }
+    /* res (classified with this ruleset) as plain Python values; see
+     * phs_py_snapshot. */
+    PyObject *snapshot(const PhsResult *res, bool with_json = false)
+    {
+        return phs_py_snapshot($self, res, with_json);
+    }
 }
+
 /* ------------------------------------------------------------------ */
 /* Columns                                                             */
 /* ------------------------------------------------------------------ */

@@ -69,7 +69,8 @@ def _classify(args: argparse.Namespace) -> int:
         as_of = _dt.date.today()
     engine = _load(args.rules, args.param, EXIT_USAGE)
     try:
-        results = engine.read(args.file, as_of=as_of, errors="yield")
+        results = engine.read(args.file, as_of=as_of, errors="yield",
+                              ndjson=args.format == "ndjson")
     except Error as e:
         _err(e.message)
         return EXIT_USAGE
@@ -107,7 +108,7 @@ def _classify(args: argparse.Namespace) -> int:
                 break
             continue
         if fmt == "ndjson":
-            out.write(r.to_json() + "\n")
+            out.write((r.ndjson or r.to_json()) + "\n")
             continue
         for i, p in enumerate(r):
             due = p.next_due.isoformat() if p.next_due else ""

@@ -100,10 +100,6 @@ def days_to_date(days: int) -> Optional[_dt.date]:
     return _dt.date.fromordinal(days + _EPOCH_ORDINAL)
 
 
-def _iso(text: Optional[str]) -> Optional[_dt.date]:
-    return _dt.date.fromisoformat(text) if text else None
-
-
 # ---------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------
@@ -111,11 +107,10 @@ def _iso(text: Optional[str]) -> Optional[_dt.date]:
 
 @dataclass(frozen=True)
 class Reason:
-    """A rule that decided part of a result, and the clauses it cites."""
+    """A rule that decided part of a result, and the clause ids it cites."""
 
     rule: str
     cites: Tuple[str, ...]
-    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,11 +122,16 @@ class Visit:
     programs: Tuple[str, ...]
 
 
+_OUTCOMES = ("not_enrolled", "tiered", "insufficient_data", "unclassified")
+
+
 @dataclass(frozen=True)
 class ProgramResult:
     """One program's outcome for one resident."""
 
     program: str
+    #: "not_enrolled", "tiered", "insufficient_data" or "unclassified".
+    outcome: str
     #: True, False, or None when eligibility needs a missing field.
     enrolled: Optional[bool]
     #: The tier id; "insufficient_data" or "unclassified" for those outcomes;
@@ -149,70 +149,68 @@ class ProgramResult:
     reasons: Tuple[Reason, ...]
     missing: Tuple[str, ...]
 
-    @property
-    def outcome(self) -> str:
-        """"not_enrolled", "tiered", "insufficient_data" or "unclassified"."""
-        if self.tier is None:
-            return "not_enrolled"
-        if self.tier in ("insufficient_data", "unclassified"):
-            return self.tier
-        return "tiered"
-
-
-def _program_result(name: str, d: Mapping[str, Any]) -> ProgramResult:
-    return ProgramResult(
-        program=name,
-        enrolled=d.get("enrolled"),
-        tier=d.get("tier"),
-        level=d.get("level", 0),
-        code=d.get("code"),
-        next_due=_iso(d.get("next_due")),
-        earliest=_iso(d.get("earliest")),
-        interval=d.get("interval"),
-        referral=bool(d.get("referral")),
-        actions=tuple(d.get("actions", ())),
-        flags=tuple(d.get("flags", ())),
-        undecided_flags=tuple(d.get("undecided_flags", ())),
-        reasons=tuple(
-            Reason(
-                r["rule"],
-                tuple(c["clause"] if isinstance(c, dict) else c for c in r.get("cites", ())),
-                bool(r.get("provisional", False)),
-            )
-            for r in d.get("reasons", ())
-        ),
-        missing=tuple(d.get("missing", ())),
-    )
+    def to_dict(self) -> Dict[str, Any]:
+        """Plain JSON-compatible values (dates as ISO strings)."""
+        return {
+            "enrolled": self.enrolled,
+            "tier": self.tier,
+            "level": self.level,
+            "code": self.code,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "interval": self.interval,
+            "referral": self.referral,
+            "actions": list(self.actions),
+            "flags": list(self.flags),
+            "undecided_flags": list(self.undecided_flags),
+            "reasons": [{"rule": r.rule, "cites": list(r.cites)} for r in self.reasons],
+            "missing": list(self.missing),
+        }
 
 
 class Result:
     """One resident's classification: per program, and the merged plan.
 
     ``result["hypertension"]`` is that program's :class:`ProgramResult`;
-    :meth:`to_dict` gives the plain dict of ``phs classify``'s NDJSON line.
+    :meth:`to_dict` gives it all as plain values.  ``ndjson`` is the
+    library's own rendering (``phs classify``'s line, with the citations'
+    sources), when it was asked for (``Engine.classify(..., ndjson=True)``).
     """
 
-    __slots__ = ("_json", "_data", "id", "fingerprint", "visit_date", "programs", "plan")
+    __slots__ = ("id", "fingerprint", "programs", "plan", "ndjson")
 
     id: str
     fingerprint: str
-    visit_date: Optional[_dt.date]
     programs: Mapping[str, ProgramResult]
     plan: Tuple[Visit, ...]
+    ndjson: Optional[str]
 
-    def __init__(self, json_text: str) -> None:
-        data = json.loads(json_text)
-        self._json = json_text
-        self.id = data.get("id", "")
-        self.fingerprint = data.get("rules_fingerprint", "")
-        self.visit_date = _iso(data.get("visit_date"))
-        self.programs = MappingProxyType(
-            {name: _program_result(name, p) for name, p in data.get("programs", {}).items()}
-        )
-        self.plan = tuple(
-            Visit(_dt.date.fromisoformat(v["date"]), tuple(v.get("programs", ())))
-            for v in data.get("plan", ())
-        )
+    def __init__(
+        self,
+        id: str,
+        fingerprint: str,
+        programs: Mapping[str, ProgramResult],
+        plan: Tuple[Visit, ...],
+        ndjson: Optional[str] = None,
+    ) -> None:
+        self.id = id
+        self.fingerprint = fingerprint
+        self.programs = programs
+        self.plan = plan
+        self.ndjson = ndjson
+
+    @classmethod
+    def _from_snapshot(cls, snap: Tuple[Any, ...], ids: Tuple[str, ...], fingerprint: str) -> "Result":
+        progs = {}
+        for name, t in zip(ids, snap[1]):
+            enrolled = t[1]
+            progs[name] = ProgramResult(
+                name, _OUTCOMES[t[0]], None if enrolled < 0 else bool(enrolled), t[2], t[3],
+                t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11],
+                tuple(Reason(rule, cites) for rule, cites in t[12]), t[13])
+        plan = tuple(Visit(d, tuple(ids[p] for p in serves)) for d, serves in snap[2])
+        return cls(snap[0], fingerprint, MappingProxyType(progs), plan,
+                   snap[3] if len(snap) > 3 else None)
 
     def __getitem__(self, program: str) -> ProgramResult:
         return self.programs[program]
@@ -229,20 +227,27 @@ class Result:
         return tuple(p.program for p in self.programs.values() if p.enrolled)
 
     def to_dict(self) -> Dict[str, Any]:
-        """A plain dict: exactly ``phs classify``'s NDJSON line, parsed
-        (dates as ISO strings, citations with their sources)."""
-        result: Dict[str, Any] = json.loads(self._json)
-        return result
+        """The result as plain JSON-compatible values, with the keys of
+        ``phs classify``'s NDJSON line (citations as clause ids)."""
+        return {
+            "id": self.id,
+            "rules_fingerprint": self.fingerprint,
+            "programs": {name: p.to_dict() for name, p in self.programs.items()},
+            "plan": [{"date": v.date.isoformat(), "programs": list(v.programs)}
+                     for v in self.plan],
+        }
 
     def to_json(self) -> str:
-        """``phs classify``'s NDJSON line for this resident."""
-        return self._json
+        """:meth:`to_dict` as compact JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Result) and other._json == self._json
+        return (isinstance(other, Result) and other.id == self.id
+                and other.fingerprint == self.fingerprint
+                and dict(other.programs) == dict(self.programs) and other.plan == self.plan)
 
     def __hash__(self) -> int:
-        return hash(self._json)
+        return hash((self.id, self.fingerprint, self.plan))
 
     def __repr__(self) -> str:
         tiers = ", ".join(
@@ -358,6 +363,17 @@ class Engine:
                 for i in range(rs.field_count())
             }
         )
+        self._ids = tuple(p.id for p in self.programs)
+        # Per program, per version (effective dates): (tiers, flags).  A
+        # columnar result's tier index and flag mask index the version used.
+        self._versions: Tuple[Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...], ...] = tuple(
+            tuple(
+                (tuple(rs.version_tier_id(p, v, t) for t in range(rs.version_tier_count(p, v))),
+                 tuple(rs.version_flag_id(p, v, f) for f in range(rs.version_flag_count(p, v))))
+                for v in range(rs.version_count(p)))
+            if hasattr(rs, "version_count") and rs.version_count(p) > 1
+            else ((prog.tiers, prog.flags),)
+            for p, prog in enumerate(self.programs))
         visit = self.fields.get("visit_date")
         self._visit_field = visit.id if visit is not None and visit.type == "date" else -1
 
@@ -410,30 +426,44 @@ class Engine:
             return -1, 0
         return self._visit_field, date_to_days(as_of)
 
-    def classify(self, resident: Mapping[str, Any], *, as_of: Optional[DateLike] = None) -> Result:
+    def classify(
+        self,
+        resident: Mapping[str, Any],
+        *,
+        as_of: Optional[DateLike] = None,
+        ndjson: bool = False,
+    ) -> Result:
         """Classify one resident given as a mapping of field names to values.
 
         Values: numbers; bools; ``datetime.date`` or ``"YYYY-MM-DD"``; str
         (enum values, ids); lists of codes or ``"I10;E11"``.  ``None`` or NaN
         is absent.  ``as_of`` is the visit date of a resident without
-        ``visit_date``.  Raises :class:`phs.NotFoundError` for an unknown
-        field and :class:`phs.RecordError` for a bad value (``.field``).
+        ``visit_date``; ``ndjson=True`` also keeps the library's JSON line
+        (``Result.ndjson``).  Raises :class:`phs.NotFoundError` for an
+        unknown field and :class:`phs.RecordError` for a bad value (both
+        name it in ``.field``).
         """
         rs = self._ruleset()
         field, day = self._as_of(as_of)
         with self._lock:
-            text = rs.classify_mapping(self._rec, self._res, resident, field, day)
-        return Result(text)
+            snap = rs.classify_mapping(self._rec, self._res, resident, field, day, ndjson)
+        return Result._from_snapshot(snap, self._ids, self.fingerprint)
 
     def classify_many(
-        self, residents: Iterable[Mapping[str, Any]], *, as_of: Optional[DateLike] = None
+        self,
+        residents: Iterable[Mapping[str, Any]],
+        *,
+        as_of: Optional[DateLike] = None,
+        ndjson: bool = False,
     ) -> Iterator[Result]:
         """Classify each resident of an iterable, lazily, in order."""
         rs = self._ruleset()
         field, day = self._as_of(as_of)
         rec, res = core.Record(rs), core.Result(rs)
+        ids, fp = self._ids, self.fingerprint
         for resident in residents:
-            yield Result(rs.classify_mapping(rec, res, resident, field, day))
+            yield Result._from_snapshot(
+                rs.classify_mapping(rec, res, resident, field, day, ndjson), ids, fp)
 
     def classify_frame(
         self,
@@ -464,6 +494,7 @@ class Engine:
         format: str = ...,
         as_of: Optional[DateLike] = ...,
         errors: Literal["raise"] = ...,
+        ndjson: bool = ...,
     ) -> Iterator[Result]: ...
 
     @overload
@@ -474,6 +505,7 @@ class Engine:
         format: str = ...,
         as_of: Optional[DateLike] = ...,
         errors: Literal["yield"],
+        ndjson: bool = ...,
     ) -> Iterator[Union[Result, Error]]: ...
 
     def read(
@@ -483,6 +515,7 @@ class Engine:
         format: str = "auto",
         as_of: Optional[DateLike] = None,
         errors: Literal["raise", "yield"] = "raise",
+        ndjson: bool = False,
     ) -> Iterator[Union[Result, Error]]:
         """Read residents from a file (CSV, NDJSON, JSON/YAML array; ``"-"``
         is standard input) with libphs's reader and classify each.
@@ -496,13 +529,14 @@ class Engine:
         rs = self._ruleset()
         field, day = self._as_of(as_of)
         reader = core.Reader(rs, os.fspath(path), _FORMATS[format])
-        return self._read(rs, reader, field, day, errors)
+        return self._read(rs, reader, field, day, errors, ndjson)
 
-    @staticmethod
     def _read(
-        rs: core.Ruleset, reader: core.Reader, field: int, day: int, errors: str
+        self, rs: core.Ruleset, reader: core.Reader, field: int, day: int, errors: str,
+        ndjson: bool,
     ) -> Iterator[Union[Result, Error]]:
         rec, res = core.Record(rs), core.Result(rs)
+        ids, fp = self._ids, self.fingerprint
         while True:
             try:
                 if not reader.next(rec):
@@ -510,7 +544,7 @@ class Engine:
                 if field >= 0 and not rec.has(field):
                     rec.set_date(field, day)
                 rs.classify(rec, res)
-                text = res.to_json()
+                snap = rs.snapshot(res, ndjson)
             except Error as e:
                 if errors != "yield":
                     raise
@@ -520,7 +554,7 @@ class Engine:
                 if isinstance(e, (RecordError, LimitError, PhsMemoryError)):
                     continue  # the reader has moved past the record
                 return  # the input cannot be read further
-            yield Result(text)
+            yield Result._from_snapshot(snap, ids, fp)
 
 
 def _yaml_scalar(value: Any) -> str:

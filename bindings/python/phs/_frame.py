@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from . import core
 from .errors import ERECORD, NotFoundError, RecordError
@@ -30,7 +31,7 @@ _TRUE = {True: 1, False: 0, 1: 1, 0: 0, 1.0: 1, 0.0: 0,
          "1": 1, "0": 0, "yes": 1, "no": 0}
 
 
-def _bad(name: str, series: "pd.Series", mask: np.ndarray, want: str) -> RecordError:
+def _bad(name: str, series: "pd.Series", mask: "NDArray[Any]", want: str) -> RecordError:
     pos = int(np.flatnonzero(mask)[0])
     value = series.iloc[pos]
     return RecordError(
@@ -38,37 +39,39 @@ def _bad(name: str, series: "pd.Series", mask: np.ndarray, want: str) -> RecordE
         ERECORD, field=name)
 
 
-def _numbers(name: str, s: "pd.Series") -> np.ndarray:
+def _numbers(name: str, s: "pd.Series") -> "NDArray[Any]":
     if s.dtype.kind == "b":
         raise RecordError(f"column '{name}': expected numbers, got bools", ERECORD, field=name)
     if s.dtype.kind in "iuf":
-        return np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
+        return np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan),
+                                    dtype=np.float64)
     try:
         return np.ascontiguousarray(
-            pd.to_numeric(s, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan))
+            pd.to_numeric(s, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan),
+            dtype=np.float64)
     except (ValueError, TypeError):
         conv = pd.to_numeric(s, errors="coerce")
         raise _bad(name, s, (conv.isna() & s.notna()).to_numpy(), "a number") from None
 
 
-def _bools(name: str, s: "pd.Series") -> np.ndarray:
+def _bools(name: str, s: "pd.Series") -> "NDArray[Any]":
     na = s.isna().to_numpy()
     if s.dtype.kind in "biu":  # bool, pandas' nullable boolean, 0/1 integers
         v = s.to_numpy(dtype=np.float64, na_value=0.0)
         bad = (v != 0) & (v != 1) & ~na
         if bad.any():
             raise _bad(name, s, bad, "a bool (0/1)")
-        out = v.astype(np.int8)
+        out = np.asarray(v, dtype=np.int8)
         out[na] = -1
         return out
     mapped = s.map(_TRUE)
     bad = mapped.isna().to_numpy() & ~na
     if bad.any():
         raise _bad(name, s, bad, "a bool")
-    return np.ascontiguousarray(mapped.fillna(-1).to_numpy(dtype=np.int8))
+    return np.ascontiguousarray(mapped.fillna(-1).to_numpy(dtype=np.int8), dtype=np.int8)
 
 
-def _dates(name: str, s: "pd.Series") -> np.ndarray:
+def _dates(name: str, s: "pd.Series") -> "NDArray[Any]":
     if s.dtype.kind != "M":
         na = s.isna().to_numpy()
         try:
@@ -82,7 +85,7 @@ def _dates(name: str, s: "pd.Series") -> np.ndarray:
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_localize(None)
     days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
-    out = days.astype(np.int32)
+    out = np.asarray(days, dtype=np.int32)
     out[np.isnat(s.to_numpy(dtype="datetime64[ns]"))] = _NONE
     return out
 
@@ -92,7 +95,7 @@ def _strings(s: "pd.Series") -> List[Any]:
         s = s.astype(str)
     elif s.dtype.kind == "f":  # numeric ids read by read_csv; keep NaN absent
         s = s.map(lambda v: v if v != v else (str(int(v)) if float(v).is_integer() else str(v)))
-    return s.tolist()
+    return list(s.tolist())
 
 
 def classify_frame(
@@ -142,32 +145,53 @@ def classify_frame(
         columns.append(np.full(n, date_to_days(as_of), dtype=np.int32))
 
     np_ = len(engine.programs)
-    tier = np.empty(n * np_, dtype=np.int16)
-    due = np.empty(n * np_, dtype=np.int32)
-    flags = np.empty(n * np_, dtype=np.uint64)
+    tier_out = np.empty(n * np_, dtype=np.int16)
+    due_out = np.empty(n * np_, dtype=np.int32)
+    flags_out = np.empty(n * np_, dtype=np.uint64)
     status = np.empty(n, dtype=np.int32)
-    core.classify_columns(rs, n, fields, columns, tier, due, flags, status)
-    tier = tier.reshape(n, np_)
-    due = due.reshape(n, np_)
-    flags = flags.reshape(n, np_)
+    core.classify_columns(rs, n, fields, columns, tier_out, due_out, flags_out, status)
+    tier = tier_out.reshape(n, np_)
+    due = due_out.reshape(n, np_)
+    flags = flags_out.reshape(n, np_)
 
     out: Dict[str, Any] = {}
+    visit = None
+    if engine._visit_field >= 0 and engine._visit_field in fields:
+        visit = columns[fields.index(engine._visit_field)]
     for p, prog in enumerate(engine.programs):
-        t = tier[:, p]
-        k = len(prog.tiers)
-        codes = np.where(t >= 0, t, np.where(t == core.PHS_COL_INSUFFICIENT_DATA, k,
-                                    np.where(t == core.PHS_COL_UNCLASSIFIED, k + 1, -1)))
-        out[f"{prog.id}.tier"] = pd.Categorical.from_codes(
-            codes.astype(np.int16), categories=list(prog.tiers) + ["insufficient_data", "unclassified"])
+        versions = engine._versions[p]
+        t = tier[:, p].astype(np.int64)
+        ver = np.zeros(n, dtype=np.int64)
+        if len(versions) > 1:
+            # The version each resident was classified with: by visit date.
+            days = visit if visit is not None else np.full(n, _NONE, dtype=np.int32)
+            uniq, inv = np.unique(days, return_inverse=True)
+            ver = np.array([rs.version_at(p, int(d)) for d in uniq], dtype=np.int64)[inv]
+        # Categories: the latest version's tiers, then older versions' others.
+        cats: List[str] = []
+        for tiers, _ in reversed(versions):
+            cats += [x for x in tiers if x not in cats]
+        k = len(cats)
+        cats += ["insufficient_data", "unclassified"]
+        width = max(len(tiers) for tiers, _ in versions) or 1
+        lut = np.full((len(versions), width), -1, dtype=np.int64)
+        for v, (tiers, _) in enumerate(versions):
+            lut[v, :len(tiers)] = [cats.index(x) for x in tiers]
+        codes = np.where(t >= 0, lut[ver, np.clip(t, 0, width - 1)],
+                         np.where(t == core.PHS_COL_INSUFFICIENT_DATA, k,
+                                  np.where(t == core.PHS_COL_UNCLASSIFIED, k + 1, -1)))
+        out[f"{prog.id}.tier"] = pd.Categorical.from_codes(codes, categories=pd.Index(cats))
         d = due[:, p].astype(np.int64)
         d[due[:, p] == _NONE] = _NAT
         out[f"{prog.id}.next_due"] = d.view("datetime64[D]").astype("datetime64[ns]")
-        masks, uniq = pd.factorize(flags[:, p])
-        sets = np.empty(len(uniq), dtype=object)
-        for j, m in enumerate(uniq):
-            m = int(m)
-            sets[j] = tuple(fl for b, fl in enumerate(prog.flags) if m >> b & 1)
-        out[f"{prog.id}.flags"] = sets[masks] if len(uniq) else np.empty(0, dtype=object)
+        key = flags[:, p] if len(versions) == 1 else \
+            pd.MultiIndex.from_arrays([ver, flags[:, p]]).to_flat_index()
+        idx, uniq_keys = pd.factorize(key)
+        sets = np.empty(len(uniq_keys), dtype=object)
+        for j, u in enumerate(uniq_keys):
+            v, m = (0, int(u)) if len(versions) == 1 else (int(u[0]), int(u[1]))
+            sets[j] = tuple(fl for b, fl in enumerate(versions[v][1]) if m >> b & 1)
+        out[f"{prog.id}.flags"] = sets[idx] if n else np.empty(0, dtype=object)
 
     err = np.full(n, None, dtype=object)
     bad = np.flatnonzero(status != 0)
@@ -175,9 +199,9 @@ def classify_frame(
         # Explain the refused rows (rare): the same resident as a mapping.
         sub = frame.iloc[bad]
         keep = [c for c in sub.columns if c in seen]
-        for j, (_, row) in zip(bad, sub[keep].iterrows()):
+        for j, (_, row) in zip(bad.tolist(), sub[keep].iterrows()):
             try:
-                engine.classify(row.to_dict(), as_of=as_of)
+                engine.classify({str(k): v for k, v in row.items()}, as_of=as_of)
                 message = f"refused (status {int(status[j])})"
             except RecordError as e:
                 if errors == "raise":

@@ -10,7 +10,7 @@ from the matching built-in exception, so ``except ValueError`` and
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "Error",
@@ -100,7 +100,7 @@ class Error(Exception):
             extra += f", field={self.field!r}"
         return f"{type(self).__name__}({self.message!r}, code={self.status}{extra})"
 
-    def __reduce__(self):  # picklable across processes
+    def __reduce__(self) -> Tuple[Any, ...]:  # picklable across processes
         return (
             _rebuild,
             (type(self), self.message, self.code, self.file, self.line, self.column, self.field),
@@ -144,7 +144,7 @@ class PhsMemoryError(Error, MemoryError):
     """An allocation failed (PHS_ENOMEM)."""
 
 
-_CLASSES = {
+_CLASSES: Dict[int, Type[Error]] = {
     ESPEC: SpecError,
     ERECORD: RecordError,
     ENOTFOUND: NotFoundError,

@@ -51,16 +51,39 @@ def test_result_types(engine, htn1):
         r["nope"]
 
 
-def test_to_dict_is_the_cli_json(engine, htn1):
+def test_to_dict(engine, htn1):
     r = engine.classify(htn1)
     d = r.to_dict()
-    assert d == json.loads(r.to_json())
-    assert d["programs"]["hypertension"]["tier"] == "uncontrolled"
-    assert d["programs"]["hypertension"]["next_due"] == "2024-06-15"
+    assert d["id"] == "htn1"
     assert d["rules_fingerprint"] == engine.fingerprint
+    htn = d["programs"]["hypertension"]
+    assert htn["tier"] == "uncontrolled" and htn["next_due"] == "2024-06-15"
+    assert htn["enrolled"] is True and htn["level"] == 3
+    assert {"rule": "tier.uncontrolled", "cites": list(r["hypertension"].reasons[1].cites)} \
+        in htn["reasons"]
+    assert d["plan"][0] == {"date": "2024-06-15", "programs": list(r.plan[0].programs)}
+    assert json.loads(r.to_json()) == d
     d["programs"].clear()  # a fresh dict each time
     assert r.to_dict()["programs"]
-    json.dumps(r.to_dict())  # plain JSON types only
+    assert r.ndjson is None
+
+
+def test_ndjson_is_the_librarys_line(engine, htn1):
+    r = engine.classify(htn1, ndjson=True)
+    line = json.loads(r.ndjson)
+    mine = r.to_dict()
+    assert line["id"] == mine["id"] and line["rules_fingerprint"] == mine["rules_fingerprint"]
+    assert line["plan"] == mine["plan"]
+    for name, p in mine["programs"].items():
+        theirs = line["programs"][name]
+        for key, value in p.items():
+            if key == "reasons":
+                assert [x["rule"] for x in theirs[key]] == [x["rule"] for x in value]
+                assert [[c["clause"] for c in x["cites"]] for x in theirs[key]] == \
+                    [x["cites"] for x in value]
+            else:
+                assert theirs[key] == value, (name, key)
+    assert r == engine.classify(htn1)
 
 
 def test_not_enrolled(engine):
@@ -68,6 +91,7 @@ def test_not_enrolled(engine):
     htn = r["hypertension"]
     assert htn.outcome == "not_enrolled"
     assert htn.tier is None and htn.next_due is None and htn.enrolled is False
+    assert htn.to_dict()["tier"] is None
 
 
 def test_python_value_types(engine, htn1):
@@ -156,8 +180,9 @@ def test_children_keep_the_ruleset_alive(rules, htn1):
     reader_engine.close()  # the open reader keeps the rule set
     del rs
     gc.collect()
-    text = rec._parent.classify_mapping(rec, res, htn1)
-    assert json.loads(text)["programs"]["hypertension"]["tier"] == "uncontrolled"
+    snap = rec._parent.classify_mapping(rec, res, htn1)
+    assert snap[0] == "htn1"
+    assert json.loads(res.to_json())["programs"]["hypertension"]["tier"] == "uncontrolled"
     assert next(it).id
     del rec, res, it
     gc.collect()

@@ -1,6 +1,7 @@
 """Engine.classify_frame: a DataFrame through phs_classify_columns."""
 import datetime as dt
 import math
+import os
 
 import pytest
 
@@ -151,3 +152,46 @@ def test_closed_engine(rules):
     e.close()
     with pytest.raises(ValueError, match="closed"):
         e.classify_frame(pd.DataFrame([HTN1]))
+
+
+def _two_versions(tmp_path, rules):
+    """rules + an older version of copd (effective until 2024-09-12) whose
+    first tier and first flag are new, so that its indexes differ."""
+    import glob
+    import re
+    import shutil
+    for f in glob.glob(os.path.join(rules, "*.yaml")):
+        shutil.copy(f, tmp_path)
+    text = open(os.path.join(rules, "copd.yaml"), encoding="utf-8").read()
+    text = re.sub(r"(?m)^version: .*$", 'version: "2020.1"', text)
+    text = re.sub(r"(?m)^effective: .*$", "effective: {from: 2020-01-01, to: 2024-09-12}", text)
+    text = text.replace("\ntiers:\n", "\ntiers:\n  - id: old_catch_all\n    level: 1\n"
+                        "    when: \"true\"\n    follow_up: {interval: 12 months}\n"
+                        "    referral: false\n    actions: [book_next_follow_up]\n"
+                        "    cite: [copd.abe]\n\n", 1)
+    text = text.replace("\nflags:\n", "\nflags:\n  - id: old_flag\n    when: \"true\"\n"
+                        "    cite: [copd.abe]\n", 1)
+    text = text.split("\nexamples:")[0] + "\n"
+    (tmp_path / "copd_2020.yaml").write_text(text, encoding="utf-8")
+    return str(tmp_path)
+
+
+def test_program_versions_decode_by_visit_date(tmp_path, rules):
+    try:
+        engine = phs.Engine(_two_versions(tmp_path, rules))
+    except phs.SpecError as e:
+        pytest.skip(f"this libphs does not load two versions of a program: {e}")
+    if len(engine._versions[[p.id for p in engine.programs].index("copd")]) < 2:
+        pytest.skip("the binding was built without program versions")
+    rows = []
+    for i, visit in enumerate(["2023-06-01", "2025-01-10", None, "2024-09-12", "2024-09-13"]):
+        rows.append({"id": f"r{i}", "age": 70, "visit_date": visit, "diagnoses": "J44.1",
+                     "fev1_fvc": 0.6, "fev1_pct_pred": 60, "cat_score": 12, "mmrc": 1,
+                     "exacerbations_12m": 1 + i % 2, "hospitalized_exacerbations_12m": 0})
+    frame = pd.DataFrame(rows)
+    out = engine.classify_frame(frame)
+    assert out["copd.tier"].iloc[0] == "old_catch_all"
+    assert "old_flag" in out["copd.flags"].iloc[0]
+    assert out["copd.tier"].iloc[1] != "old_catch_all"
+    _agree(engine, frame, out)
+    engine.close()

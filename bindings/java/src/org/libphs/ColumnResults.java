@@ -19,15 +19,22 @@ public final class ColumnResults {
   static final int ERROR = -4;
 
   private final List<Program> programs;
+  private final List<List<List<String>>> versionTiers;
+  private final List<List<List<String>>> versionFlags;
+  private final byte[] version;
   private final int size;
   private final short[] tier;
   private final int[] nextDue;
   private final long[] flags;
   private final int[] status;
 
-  ColumnResults(List<Program> programs, int size, short[] tier, int[] nextDue, long[] flags,
-      int[] status) {
+  ColumnResults(List<Program> programs, List<List<List<String>>> versionTiers,
+      List<List<List<String>>> versionFlags, int size, short[] tier, int[] nextDue, long[] flags,
+      int[] status, byte[] version) {
     this.programs = programs;
+    this.versionTiers = versionTiers;
+    this.versionFlags = versionFlags;
+    this.version = version;
     this.size = size;
     this.tier = tier;
     this.nextDue = nextDue;
@@ -79,10 +86,16 @@ public final class ColumnResults {
   }
 
   /** The tier id, "insufficient_data", "unclassified", or null (not enrolled, refused). */
+  /** Index of the version of program p (effective dates) resident {@code row} was classified
+   * with; 0 when the program has one. */
+  public int version(int row, int p) {
+    return version == null ? 0 : version[k(row, p)];
+  }
+
   public String tier(int row, int p) {
     int t = tier[k(row, p)];
     if (t >= 0) {
-      return programs.get(p).tiers().get(t);
+      return versionTiers.get(p).get(version(row, p)).get(t);
     }
     return t == INSUFFICIENT_DATA ? "insufficient_data"
         : t == UNCLASSIFIED ? "unclassified" : null;
@@ -102,7 +115,8 @@ public final class ColumnResults {
     return nextDue(row, index(program));
   }
 
-  /** The raised flags' mask (bit i = {@code programs().get(p).flags().get(i)}). */
+  /** The raised flags' mask (bit i = flag i of the program version used, see
+   * {@link #version(int, int)}; of {@code programs().get(p).flags()} for a program with one). */
   public long flagMask(int row, int p) {
     return flags[k(row, p)];
   }
@@ -110,7 +124,7 @@ public final class ColumnResults {
   /** The raised flags' ids. */
   public List<String> flags(int row, int p) {
     long m = flags[k(row, p)];
-    List<String> ids = programs.get(p).flags();
+    List<String> ids = versionFlags.get(p).get(version(row, p));
     List<String> out = new ArrayList<>(Long.bitCount(m));
     for (int b = 0; b < ids.size() && m != 0; b++, m >>>= 1) {
       if ((m & 1) != 0) {

@@ -86,6 +86,10 @@ public final class Engine implements AutoCloseable {
   private final List<Program> programs;
   private final Map<String, Field> fields;
   private final int visitField;
+  /** Per program, per version (effective dates): tier ids and flag ids. A columnar result's
+   * tier index and flag mask index the version used. */
+  private final List<List<List<String>>> versionTiers;
+  private final List<List<List<String>>> versionFlags;
 
   private Engine(String dir, Map<String, String> params, Map<Limit, Long> limits) {
     NativeRuleset rs;
@@ -121,6 +125,34 @@ public final class Engine implements AutoCloseable {
           List.copyOf(flags)));
     }
     this.programs = List.copyOf(progs);
+    List<List<List<String>>> vt = new ArrayList<>();
+    List<List<List<String>>> vf = new ArrayList<>();
+    for (int p = 0; p < progs.size(); p++) {
+      List<List<String>> tiers = new ArrayList<>();
+      List<List<String>> flags = new ArrayList<>();
+      int nv = Math.max(1, rs.versionCount(p));
+      for (int v = 0; v < nv; v++) {
+        if (nv == 1) {
+          tiers.add(progs.get(p).tiers());
+          flags.add(progs.get(p).flags());
+          break;
+        }
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < rs.versionTierCount(p, v); i++) {
+          t.add(rs.versionTierId(p, v, i));
+        }
+        List<String> f = new ArrayList<>();
+        for (int i = 0; i < rs.versionFlagCount(p, v); i++) {
+          f.add(rs.versionFlagId(p, v, i));
+        }
+        tiers.add(List.copyOf(t));
+        flags.add(List.copyOf(f));
+      }
+      vt.add(List.copyOf(tiers));
+      vf.add(List.copyOf(flags));
+    }
+    this.versionTiers = List.copyOf(vt);
+    this.versionFlags = List.copyOf(vf);
     Map<String, Field> fs = new LinkedHashMap<>();
     for (int i = 0; i < rs.fieldCount(); i++) {
       fs.put(rs.fieldName(i), new Field(i, rs.fieldName(i), FieldType.of(rs.fieldType(i))));
@@ -258,6 +290,15 @@ public final class Engine implements AutoCloseable {
 
   /** Classifies one resident; {@code asOf} is the visit date when it gives no visit_date. */
   public Result classify(Map<String, ?> resident, LocalDate asOf) {
+    return classify(resident, asOf, false);
+  }
+
+  /**
+   * Classifies one resident; {@code asOf} (may be null) is the visit date when it gives no
+   * visit_date; with {@code ndjson}, the result also carries the library's JSON line
+   * ({@link Result#ndjson()}).
+   */
+  public Result classify(Map<String, ?> resident, LocalDate asOf, boolean ndjson) {
     enter();
     Scratch s = state.pool.poll();
     try {
@@ -269,7 +310,7 @@ public final class Engine implements AutoCloseable {
         s.rec.setDate(visitField, Math.toIntExact(asOf.toEpochDay()));
       }
       state.rs.classify(s.rec, s.res);
-      return result(s.res);
+      return result(s.res, ndjson);
     } finally {
       if (s != null) {
         state.pool.offer(s);
@@ -332,13 +373,32 @@ public final class Engine implements AutoCloseable {
     int[] due = new int[n * np];
     long[] flags = new long[n * np];
     int[] status = new int[n];
+    byte[] version = null;
     enter();
     try {
       PhsCore.classifyColumns(state.rs, n, ids, values, tier, due, flags, status);
+      // The version each resident was classified with, where a program has several.
+      int vc = columns.names.indexOf("visit_date");
+      int[] visit = vc >= 0 && values[vc] instanceof int[] d ? d : null;
+      for (int p = 0; p < np; p++) {
+        if (versionTiers.get(p).size() < 2) {
+          continue;
+        }
+        if (version == null) {
+          version = new byte[n * np];
+        }
+        Map<Integer, Integer> at = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+          int day = visit != null ? visit[i] : Integer.MIN_VALUE;
+          int pp = p;
+          version[i * np + p] = (byte) (int) at.computeIfAbsent(day, x -> state.rs.versionAt(pp, x));
+        }
+      }
     } finally {
       leave();
     }
-    return new ColumnResults(programs, n, tier, due, flags, status);
+    return new ColumnResults(programs, versionTiers, versionFlags, n, tier, due, flags, status,
+        version);
   }
 
   // ------------------------------------------------------------------ filling
@@ -432,7 +492,7 @@ public final class Engine implements AutoCloseable {
     return days == Integer.MIN_VALUE ? null : LocalDate.ofEpochDay(days);
   }
 
-  private Result result(NativeResult res) {
+  private Result result(NativeResult res, boolean ndjson) {
     Map<String, ProgramResult> out = new LinkedHashMap<>();
     for (int p = 0; p < programs.size(); p++) {
       int n;
@@ -480,7 +540,7 @@ public final class Engine implements AutoCloseable {
       plan.add(new Visit(date(res.planDate(i)), List.copyOf(serves)));
     }
     return new Result(res.id(), fingerprint, Collections.unmodifiableMap(out),
-        List.copyOf(plan), res.toJson());
+        List.copyOf(plan), ndjson ? res.toJson() : null);
   }
 
   @Override

@@ -7,10 +7,12 @@ import java.util.Map;
  * One resident's classification: per program (in rule-set order) and the merged follow-up plan.
  *
  * @param fingerprint the fingerprint of the rules that decided it
- * @param json the {@code phs classify} NDJSON line for this resident
+ * @param ndjson the library's rendering ({@code phs classify}'s NDJSON line, with the citations'
+ *     sources) when it was asked for ({@link Engine#classify(Map, java.time.LocalDate, boolean)}),
+ *     else null
  */
 public record Result(String id, String fingerprint, Map<String, ProgramResult> programs,
-    List<Visit> plan, String json) {
+    List<Visit> plan, String ndjson) {
 
   /** The outcome of one program; throws {@link NotFoundException} for an unknown id. */
   public ProgramResult program(String program) {
@@ -20,11 +22,6 @@ public record Result(String id, String fingerprint, Map<String, ProgramResult> p
           "unknown program '" + program + "'", null, 0, 0, null);
     }
     return r;
-  }
-
-  /** The {@code phs classify} NDJSON line for this resident. */
-  public String toJson() {
-    return json;
   }
 
   @Override

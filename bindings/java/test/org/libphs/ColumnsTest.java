@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +91,72 @@ class ColumnsTest {
       assertThrows(IllegalArgumentException.class,
           () -> new Columns(2).number("sbp", new double[] {1}));
       assertEquals(List.of("sbp"), new Columns(1).number("sbp", new double[] {1}).fields());
+    }
+  }
+
+  /** rules + an older copd version (until 2024-09-12) whose first tier and flag are new. */
+  private static Path twoVersions() throws Exception {
+    Path dir = Files.createTempDirectory("phs-versions");
+    try (var files = Files.list(TestSupport.rules())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.toString().endsWith(".yaml")) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+    }
+    String text = Files.readString(TestSupport.rules().resolve("copd.yaml"));
+    text = text.replaceFirst("(?m)^version: .*$", "version: \"2020.1\"")
+        .replaceFirst("(?m)^effective: .*$", "effective: {from: 2020-01-01, to: 2024-09-12}")
+        .replaceFirst("\ntiers:\n", "\ntiers:\n  - id: old_catch_all\n    level: 1\n"
+            + "    when: \"true\"\n    follow_up: {interval: 12 months}\n"
+            + "    referral: false\n    actions: [book_next_follow_up]\n    cite: [copd.abe]\n\n")
+        .replaceFirst("\nflags:\n", "\nflags:\n  - id: old_flag\n    when: \"true\"\n"
+            + "    cite: [copd.abe]\n");
+    text = text.split("\nexamples:")[0] + "\n";
+    Files.writeString(dir.resolve("copd_2020.yaml"), text);
+    return dir;
+  }
+
+  @Test
+  void programVersionsDecodeByVisitDate() throws Exception {
+    Path dir = twoVersions();
+    try (Engine engine = Engine.load(dir)) {
+      LocalDate[] visits = {LocalDate.of(2023, 6, 1), LocalDate.of(2025, 1, 10), null,
+          LocalDate.of(2024, 9, 12), LocalDate.of(2024, 9, 13)};
+      int n = visits.length;
+      double[] age = new double[n];
+      double[] ratio = new double[n];
+      double[] pct = new double[n];
+      double[] exac = new double[n];
+      String[] dx = new String[n];
+      java.util.Arrays.fill(age, 70);
+      java.util.Arrays.fill(ratio, 0.6);
+      java.util.Arrays.fill(pct, 60);
+      java.util.Arrays.fill(dx, "J44.1");
+      for (int i = 0; i < n; i++) {
+        exac[i] = 1 + i % 2;
+      }
+      ColumnResults cr = engine.classifyColumns(new Columns(n).number("age", age)
+          .date("visit_date", visits).codes("diagnoses", dx).number("fev1_fvc", ratio)
+          .number("fev1_pct_pred", pct).number("exacerbations_12m", exac));
+      int copd = engine.programs().stream().filter(p -> p.id().equals("copd")).findFirst()
+          .orElseThrow().index();
+      assertEquals("old_catch_all", cr.tier(0, copd));
+      assertTrue(cr.flags(0, copd).contains("old_flag"));
+      for (int i = 0; i < n; i++) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("age", 70);
+        m.put("visit_date", visits[i]);
+        m.put("diagnoses", "J44.1");
+        m.put("fev1_fvc", 0.6);
+        m.put("fev1_pct_pred", 60);
+        m.put("exacerbations_12m", exac[i]);
+        ProgramResult pr = engine.classify(m).program("copd");
+        assertEquals(pr.tier(), cr.tier(i, copd), "row " + i);
+        assertEquals(pr.flags(), cr.flags(i, copd), "row " + i);
+      }
+    } finally {
+      TestSupport.delete(dir);
     }
   }
 }
