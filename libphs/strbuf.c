@@ -59,22 +59,24 @@ void phs__buf_printf(phs__buf *b, const char *fmt, ...)
 
 void phs__buf_json_str(phs__buf *b, const char *s, size_t n)
 {
+    size_t run = 0; /* start of the current run of bytes needing no escape */
     phs__buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        phs__buf_putn(b, s + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': phs__buf_puts(b, "\\\""); break;
         case '\\': phs__buf_puts(b, "\\\\"); break;
         case '\n': phs__buf_puts(b, "\\n"); break;
         case '\r': phs__buf_puts(b, "\\r"); break;
         case '\t': phs__buf_puts(b, "\\t"); break;
-        default:
-            if (c < 0x20)
-                phs__buf_printf(b, "\\u%04x", c);
-            else
-                phs__buf_putc(b, (char)c);
+        default: phs__buf_printf(b, "\\u%04x", c);
         }
     }
+    phs__buf_putn(b, s + run, n - run);
     phs__buf_putc(b, '"');
 }
 
