@@ -243,12 +243,49 @@ static int cmp_slot(const void *x, const void *y)
     return c;
 }
 
+/* A plain decimal without exponent, normalised as text: no '+', no leading
+ * zeros, no trailing fractional zeros ("140.0" and "0140" read "140").
+ * Returns 0 when the scalar is not such a number. */
+static int canon_decimal(phs__buf *b, const char *s, size_t n)
+{
+    size_t i = 0, int_start, int_end, frac_end;
+    int neg = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    int_start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    int_end = i;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    frac_end = i;
+    if (i != n || (int_end == int_start && frac_end <= int_end + 1))
+        return 0;
+    while (int_start < int_end && s[int_start] == '0')
+        int_start++;
+    while (frac_end > int_end + 1 && s[frac_end - 1] == '0')
+        frac_end--;
+    int zero = int_start == int_end && frac_end <= int_end + 1;
+    phs__buf_putc(b, 'n');
+    if (neg && !zero)
+        phs__buf_putc(b, '-');
+    if (int_start == int_end)
+        phs__buf_putc(b, '0');
+    phs__buf_putn(b, s + int_start, int_end - int_start);
+    if (frac_end > int_end + 1)
+        phs__buf_putn(b, s + int_end, frac_end - int_end);
+    return 1;
+}
+
 static void canon_scalar(phs__buf *b, const phs__ynode *n)
 {
     if (n->plain && n->len > 0) {
         double v;
+        if (canon_decimal(b, n->str, n->len))
+            return;
         if (phs__parse_decimal(n->str, n->len, &v) && isfinite(v)) {
-            phs__buf_printf(b, "n%.17g", v);
+            phs__buf_printf(b, "n%.17g", v); /* with an exponent */
             return;
         }
     }
