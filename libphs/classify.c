@@ -183,7 +183,8 @@ const phs__program *phs__result_version(const phs_result *res, size_t p)
 }
 
 /* One visit serves every program whose window has opened by the earliest
- * remaining due date; repeat for the programs left. */
+ * remaining due date (or by the visit date, when that due date has
+ * passed); repeat for the programs left. */
 static void plan(phs_result *res)
 {
     const phs_ruleset *rs = res->rs;
@@ -197,6 +198,10 @@ static void plan(phs_result *res)
         for (size_t p = 0; p < rs->nprograms; p++)
             if ((left >> p & 1) && (d == PHS_DATE_NONE || res->prog[p].due < d))
                 d = res->prog[p].due;
+        /* an overdue contact is planned for the visit itself, not in the
+         * past, and serves whatever else is open by then */
+        if (res->visit != PHS_DATE_NONE && d < res->visit)
+            d = res->visit;
         uint32_t serve = 0;
         for (size_t p = 0; p < rs->nprograms; p++)
             if ((left >> p & 1) && res->prog[p].earliest <= d)

@@ -93,7 +93,8 @@ static int nth_bit(uint64_t m, size_t i)
 }
 
 /* Actions: the tier's, then those of each raised flag. */
-size_t phs_result_action_count(const phs_result *r, size_t p)
+/* The actions, with repeats: the tier's, then those of each raised flag. */
+static size_t raw_action_count(const phs_result *r, size_t p)
 {
     const phs__pout *o = pout(r, p);
     if (!o)
@@ -104,7 +105,7 @@ size_t phs_result_action_count(const phs_result *r, size_t p)
     return n;
 }
 
-const char *phs_result_action(const phs_result *r, size_t p, size_t i)
+static const char *raw_action(const phs_result *r, size_t p, size_t i)
 {
     const phs__pout *o = pout(r, p);
     const phs__tier *t = tier(r, p);
@@ -121,6 +122,33 @@ const char *phs_result_action(const phs_result *r, size_t p, size_t i)
             return f->r.actions[i];
         i -= f->r.nactions;
     }
+    return NULL;
+}
+
+/* An action named by the tier and a flag (or two flags) is listed once. */
+static int repeated(const phs_result *r, size_t p, size_t i)
+{
+    const char *a = raw_action(r, p, i);
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(raw_action(r, p, j), a) == 0)
+            return 1;
+    return 0;
+}
+
+size_t phs_result_action_count(const phs_result *r, size_t p)
+{
+    size_t n = 0, raw = raw_action_count(r, p);
+    for (size_t i = 0; i < raw; i++)
+        n += !repeated(r, p, i);
+    return n;
+}
+
+const char *phs_result_action(const phs_result *r, size_t p, size_t i)
+{
+    size_t raw = raw_action_count(r, p);
+    for (size_t k = 0; k < raw; k++)
+        if (!repeated(r, p, k) && i-- == 0)
+            return raw_action(r, p, k);
     return NULL;
 }
 
