@@ -906,3 +906,54 @@ Test(missing, per_program)
     free(pa);
     free(pb);
 }
+
+Test(plan, overdue_contact_planned_at_the_visit)
+{
+    /* alpha was due 2024-02-01 (overdue at the 06-01 visit): its contact is
+     * planned at the visit, not in the past, and serves beta too, whose
+     * window (30 days before 06-15) is open then; next_due keeps the
+     * overdue date */
+    phs_ruleset *rs = two_programs(
+        "{interval: 1 months, from: \"date('2024-01-01')\"}",
+        "{interval: 14 days, window: 30 days}");
+    int a = phs_ruleset_program_index(rs, "alpha");
+    int b = phs_ruleset_program_index(rs, "beta");
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    char d[11];
+    cr_expect_str_eq(t_datestr(phs_result_next_due(res, (size_t)a), d),
+                     "2024-02-01");
+    cr_assert_eq(phs_result_plan_count(res), 1);
+    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-01");
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
+    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+}
+
+Test(classify, repeated_actions_listed_once)
+{
+    /* the tier and a raised flag both name 'recheck': listed once, in
+     * first-named order */
+    char *body = t_fmt(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
+        "follow_up: {interval: 14 days}, actions: [advise, recheck]}\n"
+        "flags:\n  - {id: f, when: \"true\", cite: [c1], "
+        "actions: [recheck, refer]}\n");
+    char *prog = t_prog("alpha", "draft", body);
+    const char *progs[] = {prog};
+    const char *names[] = {"alpha.yaml"};
+    phs_ruleset *rs = NULL;
+    cr_assert_eq(t_load(&rs, T_DICT, progs, names, 1, NULL), PHS_OK, "%s",
+                 t_errmsg());
+    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
+    cr_assert_eq(phs_result_action_count(res, 0), 3);
+    cr_expect_str_eq(phs_result_action(res, 0, 0), "advise");
+    cr_expect_str_eq(phs_result_action(res, 0, 1), "recheck");
+    cr_expect_str_eq(phs_result_action(res, 0, 2), "refer");
+    cr_expect_null(phs_result_action(res, 0, 3));
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+    free(body);
+    free(prog);
+}
