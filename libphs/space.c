@@ -14,18 +14,22 @@
 #define SEARCH_CAP 1000000 /* candidate assignments per witness search */
 #define MAXKEY 12          /* components of a bundle's key */
 
-static void *grow(an_space *sp, void *p, size_t *cap, size_t n, size_t size)
+/* Make room for one more element; 0 (and sp->oom) when out of memory, the
+ * array left as it was. */
+static int grow(an_space *sp, void *pp, size_t *cap, size_t n, size_t size)
 {
+    void **p = pp;
     if (n < *cap)
-        return p;
+        return 1;
     size_t c = *cap ? *cap * 2 : 16;
-    void *q = phs__realloc(p, c * size);
+    void *q = phs__realloc(*p, c * size);
     if (!q) {
         sp->oom = 1;
-        return NULL;
+        return 0;
     }
+    *p = q;
     *cap = c;
-    return q;
+    return 1;
 }
 
 static char *sdup(an_space *sp, const char *s)
@@ -521,8 +525,7 @@ static void note(an_space *sp, const char *fmt, ...)
 
 static an_var *new_var(an_space *sp)
 {
-    sp->vars = grow(sp, sp->vars, &sp->capvars, sp->nvars, sizeof *sp->vars);
-    if (!sp->vars)
+    if (!grow(sp, &sp->vars, &sp->capvars, sp->nvars, sizeof *sp->vars))
         return NULL;
     an_var *v = &sp->vars[sp->nvars++];
     memset(v, 0, sizeof *v);
@@ -561,8 +564,7 @@ static void add_thr(an_space *sp, an_var *v, double t)
     for (size_t i = 0; i < v->nthr; i++)
         if (v->thr[i] == t)
             return;
-    v->thr = grow(sp, v->thr, &v->capthr, v->nthr, sizeof *v->thr);
-    if (!v->thr)
+    if (!grow(sp, &v->thr, &v->capthr, v->nthr, sizeof *v->thr))
         return;
     v->thr[v->nthr++] = t;
     qsort(v->thr, v->nthr, sizeof *v->thr, cmp_dbl);
@@ -576,8 +578,7 @@ static void add_str(an_space *sp, an_var *v, const char *s, size_t len)
         if (strlen(v->strs[i]) == len && !memcmp(v->strs[i], s, len))
             return;
     char *c = phs__arena_strndup(&sp->arena, s, len);
-    v->strs = grow(sp, v->strs, &v->capstrs, v->nstrs, sizeof *v->strs);
-    if (!c || !v->strs) {
+    if (!c || !grow(sp, &v->strs, &v->capstrs, v->nstrs, sizeof *v->strs)) {
         sp->oom = 1;
         return;
     }
@@ -591,8 +592,7 @@ static void add_atom(an_space *sp, an_var *v, int rsi, int32_t node)
     for (size_t i = 0; i < v->natoms; i++)
         if (v->atoms[i].rsi == rsi && v->atoms[i].node == node)
             return;
-    v->atoms = grow(sp, v->atoms, &v->capatoms, v->natoms, sizeof *v->atoms);
-    if (!v->atoms)
+    if (!grow(sp, &v->atoms, &v->capatoms, v->natoms, sizeof *v->atoms))
         return;
     v->atoms[v->natoms++] = (an_atom){rsi, node};
 }
@@ -1212,8 +1212,7 @@ static uint32_t push_sets(an_space *sp, const an_set *s, size_t n)
 {
     uint32_t first = (uint32_t)sp->nsets;
     for (size_t i = 0; i < n; i++) {
-        sp->sets = grow(sp, sp->sets, &sp->capsets, sp->nsets, sizeof *sp->sets);
-        if (!sp->sets)
+        if (!grow(sp, &sp->sets, &sp->capsets, sp->nsets, sizeof *sp->sets))
             return 0;
         sp->sets[sp->nsets++] = s[i];
     }
@@ -1904,12 +1903,11 @@ static void bundle_dim(an_space *sp, int group, an_dim *d)
                 }
             }
         }
-        if (!c->cand) {
-            sp->oom = 1;
-            break;
-        }
-        c->cost = phs__malloc((c->n ? c->n : 1) * sizeof *c->cost);
-        if (!c->cost) {
+        c->cost = c->cand ? phs__malloc((c->n ? c->n : 1) * sizeof *c->cost)
+                          : NULL;
+        if (!c->cand || !c->cost) {
+            phs__free(c->cand);
+            phs__free(c->cost);
             sp->oom = 1;
             break;
         }

@@ -307,6 +307,8 @@ static int verify_tiers(vctx *c)
     t.has_first = phs__calloc(pr->ntiers + 1, 1);
     t.first_refused = phs__calloc(nd + 1, sizeof *t.first_refused);
     size_t **eligible = NULL, nelig = 0, capelig = 0;
+    memset(&gaps, 0, sizeof gaps);
+    memset(&insuf, 0, sizeof insuf);
     rc = an_regions_init(&gaps, &sp);
     if (rc == PHS_OK)
         rc = an_regions_init(&insuf, &sp);
