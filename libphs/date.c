@@ -2,7 +2,7 @@
 #include "phs_private.h"
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */
-phs_date phs__date_from_ymd(int y, int m, int d)
+static phs_date date_from_ymd(int y, int m, int d)
 {
     y -= m <= 2;
     int era = (y >= 0 ? y : y - 399) / 400;
@@ -45,7 +45,7 @@ int phs_date_make(phs_date *out, int y, int m, int d)
         d > month_days(y, m))
         return phs__error_set(PHS_EINVAL, "invalid date %04d-%02d-%02d", y,
                               m, d);
-    *out = phs__date_from_ymd(y, m, d);
+    *out = date_from_ymd(y, m, d);
     return PHS_OK;
 }
 
@@ -100,7 +100,7 @@ phs_date phs_date_add_months(phs_date date, int months)
     int ny = (int)(total >= 0 ? total / 12 : (total - 11) / 12);
     int nm = (int)(total - (long)ny * 12) + 1;
     int md = month_days(ny, nm);
-    return phs__date_from_ymd(ny, nm, d > md ? md : d);
+    return date_from_ymd(ny, nm, d > md ? md : d);
 }
 
 int phs_date_age(phs_date birth, phs_date at)

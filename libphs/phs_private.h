@@ -75,8 +75,6 @@ void phs__sha256_final(phs__sha256 *s, unsigned char out[32]);
 /* ---- record.c: locale-independent decimal numbers ---- */
 int phs__parse_decimal(const char *s, size_t len, double *out);
 
-/* ---- date.c ---- */
-phs_date phs__date_from_ymd(int y, int m, int d); /* no validation */
 
 /* ---- yaml_tree.c: libyaml events -> a bounded tree ---- */
 typedef enum { PHS__Y_SCALAR, PHS__Y_MAP, PHS__Y_SEQ } phs__ykind;
@@ -388,7 +386,6 @@ int phs__ruleset_build(phs_ruleset **out, const char *const *names,
                        size_t count, const phs__limits *lim,
                        char *const *overrides, size_t noverrides);
 
-int phs__bit(const uint64_t *set, size_t i);
 
 /* ---- examples.c: one embedded example, classified (coverage.c) ---- */
 typedef struct phs__exrun {

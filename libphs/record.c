@@ -9,11 +9,6 @@
 
 #include "phs_private.h"
 
-int phs__bit(const uint64_t *set, size_t i)
-{
-    return (int)((set[i / 64] >> (i % 64)) & 1);
-}
-
 static void set_bit(uint64_t *set, size_t i, int on)
 {
     if (on)
