@@ -1040,6 +1040,33 @@ static void print_record_error(int fmt, const char *id, size_t record)
         *id ? ")" : "", msg);
 }
 
+/* The setup classify and explain share: the as-of date, the rules, a
+ * reader over the one input and the classification job.  Returns 0, or an
+ * exit status with everything it opened released (the args stay the
+ * caller's). */
+static int open_input(const char *cmd, const args *a, phs_ruleset **rs,
+                      phs_reader **rd, job *j)
+{
+    phs_date as_of;
+    int rc = as_of_date(cmd, a->asof, &as_of);
+    if (rc)
+        return rc;
+    if (load_rules(rs, a->rules, a) < 0)
+        return EXIT_USAGE;
+    if (phs_reader_open(rd, *rs, a->pos[0], PHS_FORMAT_AUTO) < 0) {
+        err("%s", last_message());
+        phs_ruleset_free(*rs);
+        return EXIT_USAGE;
+    }
+    if (job_init(j, *rs, as_of) < 0) {
+        job_free(j);
+        phs_reader_free(*rd);
+        phs_ruleset_free(*rs);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_classify(int argc, char **argv)
 {
     args a;
@@ -1048,7 +1075,6 @@ static int cmd_classify(int argc, char **argv)
     job j;
     progress pg;
     text t1 = {0}, t2 = {0};
-    phs_date as_of;
     int fmt = FMT_NDJSON, rc, status = 0, failed = 0;
     size_t nrec = 0;
 
@@ -1084,27 +1110,10 @@ static int cmd_classify(int argc, char **argv)
                                a.format);
         }
     }
-    rc = as_of_date("classify", a.asof, &as_of);
+    rc = open_input("classify", &a, &rs, &rd, &j);
     if (rc) {
         free_args(&a);
         return rc;
-    }
-    if (load_rules(&rs, a.rules, &a) < 0) {
-        free_args(&a);
-        return EXIT_USAGE;
-    }
-    if (phs_reader_open(&rd, rs, a.pos[0], PHS_FORMAT_AUTO) < 0) {
-        err("%s", last_message());
-        phs_ruleset_free(rs);
-        free_args(&a);
-        return EXIT_USAGE;
-    }
-    if (job_init(&j, rs, as_of) < 0) {
-        job_free(&j);
-        phs_reader_free(rd);
-        phs_ruleset_free(rs);
-        free_args(&a);
-        return EXIT_USAGE;
     }
     if (fmt == FMT_CSV)
         puts("id,program,enrolled,tier,level,next_due,referral,flags,missing,"
@@ -1320,7 +1329,6 @@ static int cmd_explain(int argc, char **argv)
     phs_ruleset *rs = NULL;
     phs_reader *rd = NULL;
     job j;
-    phs_date as_of;
     int rc, status = EXIT_RECORDS, found = 0;
 
     rc = parse_args(argc, argv, 2, "explain",
@@ -1336,27 +1344,10 @@ static int cmd_explain(int argc, char **argv)
         return usage_error("explain", "give one input FILE (or - for "
                                       "standard input)");
     }
-    rc = as_of_date("explain", a.asof, &as_of);
+    rc = open_input("explain", &a, &rs, &rd, &j);
     if (rc) {
         free_args(&a);
         return rc;
-    }
-    if (load_rules(&rs, a.rules, &a) < 0) {
-        free_args(&a);
-        return EXIT_USAGE;
-    }
-    if (phs_reader_open(&rd, rs, a.pos[0], PHS_FORMAT_AUTO) < 0) {
-        err("%s", last_message());
-        phs_ruleset_free(rs);
-        free_args(&a);
-        return EXIT_USAGE;
-    }
-    if (job_init(&j, rs, as_of) < 0) {
-        job_free(&j);
-        phs_reader_free(rd);
-        phs_ruleset_free(rs);
-        free_args(&a);
-        return EXIT_USAGE;
     }
     for (;;) {
         const char *rid;
