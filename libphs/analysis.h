@@ -58,6 +58,9 @@ void phs__report_findings_json(phs__buf *b, const phs_report *r,
                                const char *program);
 /* text: printf to the text rendering */
 void phs__report_text(phs_report *r, const char *fmt, ...) PHS_PRINTF(2, 3);
+/* Hand a finished report out (*out), or free it and return the error: rc,
+ * or PHS_ENOMEM when any of its buffers ran out of memory. */
+int phs__report_finish(phs_report *r, int rc, phs_report **out);
 
 /* ---- space.c ---- */
 

@@ -291,14 +291,7 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *o,
     phs__report_findings_json(&r->json, r, NULL);
     phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
                     r->errors, r->warnings, r->errors ? "false" : "true");
-    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
-        rc = phs__error_set(PHS_ENOMEM, "out of memory");
-    if (rc < 0) {
-        phs_report_free(r);
-        return rc;
-    }
-    *out = r;
-    return PHS_OK;
+    return phs__report_finish(r, rc, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -473,10 +466,5 @@ int phs_ruleset_check_strict(const phs_ruleset *rs, phs_report **out)
     phs__report_findings_json(&r->json, r, NULL);
     phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
                     r->errors, r->warnings, r->errors ? "false" : "true");
-    if (r->oom || r->text.oom || r->json.oom) {
-        phs_report_free(r);
-        return phs__error_set(PHS_ENOMEM, "out of memory");
-    }
-    *out = r;
-    return PHS_OK;
+    return phs__report_finish(r, PHS_OK, out);
 }

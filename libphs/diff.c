@@ -968,12 +968,5 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     phs__report_text(r, "\n%s\n", changed > 0 ? "outcomes differ" : "no outcome differs");
     phs__buf_printf(&r->json, "],\"changed\":%.0f,\"differ\":%s}", changed,
                     changed > 0 ? "true" : "false");
-    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
-        rc = phs__error_set(PHS_ENOMEM, "out of memory");
-    if (rc < 0) {
-        phs_report_free(r);
-        return rc;
-    }
-    *out = r;
-    return PHS_OK;
+    return phs__report_finish(r, rc, out);
 }

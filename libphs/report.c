@@ -210,3 +210,15 @@ void phs__report_findings_json(phs__buf *b, const phs_report *r,
     }
     phs__buf_putc(b, ']');
 }
+
+int phs__report_finish(phs_report *r, int rc, phs_report **out)
+{
+    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc < 0) {
+        phs_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return PHS_OK;
+}

@@ -762,12 +762,5 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
                      r->warnings == 1 ? "" : "s");
     phs__buf_printf(&r->json, "],\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
                     r->errors, r->warnings, r->errors ? "false" : "true");
-    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
-        rc = phs__error_set(PHS_ENOMEM, "out of memory");
-    if (rc < 0) {
-        phs_report_free(r);
-        return rc;
-    }
-    *out = r;
-    return PHS_OK;
+    return phs__report_finish(r, rc, out);
 }
