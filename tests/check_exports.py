@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""The functions declared PHS_EXTERN in phs.h, the names in libphs.map and
+"""The functions declared PHS_EXTERN in the public headers, the names in libphs.map and
 the dynamic symbols the built library exports must be the same set."""
 import re
 import subprocess
 import sys
 
-header, mapfile, lib = sys.argv[1:4]
+*headers, mapfile, lib = sys.argv[1:]
 
-with open(header, encoding="utf-8") as f:
-    text = f.read()
+text = ""
+for header in headers:
+    with open(header, encoding="utf-8") as f:
+        text += f.read()
 declared = set(re.findall(r"PHS_EXTERN\([^)]*\)\s*(phs_\w+)\s*\(", text))
 
 with open(mapfile, encoding="utf-8") as f:
@@ -35,6 +37,6 @@ for name, a, b in (("declared but not in libphs.map", declared, mapped),
         print(f"{name}: {', '.join(diff)}")
 if len(declared) < 50:
     ok = False
-    print(f"only {len(declared)} declarations found in {header}")
+    print(f"only {len(declared)} declarations found in {headers}")
 print(f"{len(declared)} functions declared, {len(exported)} exported")
 sys.exit(0 if ok else 1)

@@ -2,7 +2,7 @@
  * include it twice (include guard), use its macros and types, and check
  * the header's version against the linked library's. */
 #include "phs/phs.h"
-#include "phs/phs.h"
+#include "phs/analysis.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "phs_private.h"
+#include "run/run.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "expr.h"
+#include "expr/expr.h"
 
 typedef struct {
     phs__tok_kind kind;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "phs/phs.h"
+#include "phs/analysis.h"
 
 /* Under valgrind everything runs tens of times slower: check the shipped
  * rules on a sample there. */

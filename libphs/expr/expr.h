@@ -7,12 +7,13 @@
  * "field <op> constant" comparisons specialised.  Evaluation walks that
  * array with a recursion depth bounded by the parser's depth limit.
  */
-#ifndef PHS_EXPR_H
-#define PHS_EXPR_H
+#ifndef PHS__EXPR_H
+#define PHS__EXPR_H
 
 #include <string.h>
 
-#include "phs_private.h"
+#include "../base/yaml.h"
+#include "../model/model.h"
 
 typedef enum {
     TK_EOF = 0, TK_NUM, TK_STR, TK_IDENT,
@@ -44,49 +45,42 @@ void phs__lex_next(phs__lexer *lx, phs__tok *t);
 void phs__lex_free(phs__lexer *lx);
 const char *phs__tok_name(phs__tok_kind k);
 
-/* ORDER OP: keep expr_eval.c's switch in the same order. */
-typedef enum {
-    OP_CONST,     /* k */
-    OP_FIELD,     /* a = field id */
-    OP_DERIVED,   /* a = derived index */
-    OP_LOCAL,     /* a = loop slot */
-    OP_NOT,       /* a */
-    OP_AND,       /* a, b (Kleene) */
-    OP_OR,        /* a, b (Kleene) */
-    OP_NEG,       /* a */
-    OP_ARITH,     /* a, b; sub = '+', '-', '*', '/'; on numbers */
-    OP_DATE_ADD,  /* a date, b days (sub '+' or '-') */
-    OP_DATE_DIFF, /* a - b in days */
-    OP_CMP,       /* a, b; sub = CMP_*; type of operands in c */
-    OP_CMPF,      /* field a (number) against constant k.n; sub = CMP_* */
-    OP_IN_CONST,  /* a in constant list k */
-    OP_IN_LIST,   /* string a in list b */
-    OP_MATCH,     /* a matches regex c */
-    OP_IF,        /* a ? b : c */
-    OP_COALESCE,  /* a ?? b */
-    OP_KNOWN,     /* known(a) */
-    OP_AGE_AT,    /* age_at(a, b) */
-    OP_ADD_MONTHS,/* add_months(a, b) */
-    OP_LEN,       /* len(a) */
-    OP_MINMAX,    /* sub 'm' min, 'M' max */
-    OP_ABS,       /* abs(a) */
-    OP_HAS_CODE,  /* has_code(list a, constant prefixes k) */
-    OP_QUANT,     /* any/all/count: list a, predicate b, slot c; sub 'a','l','c' */
-    OP_CMPE,      /* enum field a ==/!= value index k.u.i; sub = CMP_EQ/NE */
-    OP_INE,       /* enum field a in the value set k.u.i (bit mask) */
-    OP_CMPFF,     /* number fields a, b compared; sub = CMP_* */
-    OP_CMPD       /* number derived value a against constant k.n; sub = CMP_* */
-} phs__op;
+/* The evaluation scratch of one classification (owned by phs_result). */
+typedef struct phs__eval {
+    const phs_ruleset *rs;
+    const phs_record *rec;
+    phs__val *dval;     /* derived values */
+    uint8_t *dstate;    /* 0 not computed, 1 known, 2 unknown */
+    /* Fields whose absence made an evaluation unknown.  Only an undecided
+     * condition needs them, so it is evaluated again with track set: every
+     * read of an absent "unknown" field marks it, and an operator whose
+     * result is known anyway (and, or, if, ??) takes its marks back, so what
+     * remains is what the decision actually lacked. */
+    uint64_t *miss;     /* nwords */
+    int track;
+    phs__val loc[16];   /* quantifier loop variables */
+    pcre2_match_data *md;
+    pcre2_match_context *mctx; /* match limit; owned by the ruleset */
+    int regex_error;    /* a match hit a limit (result: unknown) */
+} phs__eval;
 
-enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+/* Evaluate; returns 1 known (value in *out), 0 unknown. */
+int phs__expr_eval(phs__eval *ev, int32_t node, phs__val *out);
+/* phs__expr_test (expr.h): evaluate a boolean: 1 true, 0 false, -1 unknown. */
 
-struct phs__node {
-    uint8_t op, type, sub, pad;
-    int32_t a, b, c;
-    phs__val k;
-};
+/* Compilation scope: resolves names while compiling one expression:
+ * loop variables, then the program's parameters and derived values, then
+ * shared derived values, then fields. */
+typedef struct phs__scope {
+    int program;              /* -1: the dictionary (shared derived, checks) */
+    const struct phs__param *params;
+    size_t nparams;
+} phs__scope;
+int phs__expr_compile(phs_ruleset *rs, const phs__scope *scope,
+                      const char *file, const phs__ynode *src,
+                      phs__expr *out);
 
-/* ---- inline evaluation of leaves (expr_eval.c has the rest) ---- */
+/* ---- inline evaluation of leaves (eval.c has the rest) ---- */
 
 static inline int cmp_result(int sub, int c)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "phs_private.h"
+#include "yaml.h"
 
 typedef struct {
     phs__ynode *node;

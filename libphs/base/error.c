@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "base.h"
 
 struct phs_error {
     int code;

@@ -22,10 +22,26 @@
  * as a concrete record, so the real classifier decides it and every
  * counterexample is a resident that `phs explain` reproduces.
  */
-#ifndef PHS_ANALYSIS_H
-#define PHS_ANALYSIS_H
+#ifndef PHS__ANALYSIS_H
+#define PHS__ANALYSIS_H
 
-#include "expr.h"
+#include "../run/run.h"
+#include "../spec/spec.h"
+#include "phs/analysis.h"
+
+/* ---- examples.c: one embedded example, classified (coverage.c) ---- */
+typedef struct phs__exrun {
+    phs_ruleset *var;        /* rule set with the example's parameters */
+    const phs_ruleset *rs;   /* var or the base */
+    phs_record *rec;
+    phs_result *res;
+    int refused;             /* a record check refused the input */
+    int failed;              /* the result differs from the expectation */
+} phs__exrun;
+int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
+                     const phs__example *ex, phs__exrun *out);
+void phs__example_done(phs__exrun *r);
+
 
 #define AN_W (PHS__MAX_FIELDS / 64)
 

@@ -1,7 +1,7 @@
 /* Result accessors and the JSON rendering. */
 #include <string.h>
 
-#include "phs_private.h"
+#include "run.h"
 
 static const phs__pout *pout(const phs_result *r, size_t p)
 {

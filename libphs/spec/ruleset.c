@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "phs_private.h"
+#include "spec.h"
 
 const char *phs_version(void) { return PHS_VERSION; }
 int phs_version_number(void) { return PHS_VERSION_NUMBER; }

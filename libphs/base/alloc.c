@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "base.h"
 
 static void *std_malloc(void *ud, size_t n) { (void)ud; return malloc(n); }
 static void *std_realloc(void *ud, void *p, size_t n)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "run.h"
 
 static void set_bit(uint64_t *set, size_t i, int on)
 {
@@ -53,30 +53,6 @@ void phs_record_clear(phs_record *r)
     memset(r->present, 0, r->rs->nwords * sizeof *r->present);
     r->text_len = 0;
     r->ncodes = 0;
-}
-
-void phs__record_field(const phs_record *r, int f, phs__val *out)
-{
-    const phs__field *fd = &r->rs->fields[f];
-    const phs__val *v = &r->vals[f];
-    if (!phs__record_has(r, f)) { /* absent, "not observed" */
-        memset(out, 0, sizeof *out);
-        if (fd->type == PHS_TYPE_CODES)
-            out->u.l.items = r->codes;
-        return;
-    }
-    switch (fd->type) {
-    case PHS_TYPE_ENUM:
-        out->u.s.p = fd->values[v->u.i];
-        out->u.s.n = (uint32_t)strlen(fd->values[v->u.i]);
-        return;
-    case PHS_TYPE_CODES:
-        out->u.l.items = r->codes + v->u.rl.first;
-        out->u.l.n = v->u.rl.count;
-        return;
-    default:
-        *out = *v;
-    }
 }
 
 static int check_field(const phs_record *r, int f, int type,
@@ -320,59 +296,6 @@ int phs_record_unset(phs_record *r, int f)
         return phs__error_set(PHS_EINVAL, "unset: no field with id %d", f);
     set_bit(r->present, (size_t)f, 0);
     return PHS_OK;
-}
-
-/* A decimal number: [+-]digits[.digits][(e|E)[+-]digits], nothing else (no
- * hex, inf, nan, spaces), read the same in every locale: the digits are
- * rewritten without a decimal point ("140.5" -> "1405e-1") for strtod. */
-int phs__parse_decimal(const char *s, size_t len, double *out)
-{
-    char buf[96];
-    size_t i = 0, n = 0, n0, ndigits = 0;
-    long exp = 0, e = 0;
-    int esign = 1;
-    if (i < len && (s[i] == '+' || s[i] == '-')) {
-        if (s[i] == '-')
-            buf[n++] = '-';
-        i++;
-    }
-    n0 = n;
-    for (int frac = 0; i < len; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            if (n == n0 && s[i] == '0') {
-                exp -= frac; /* leading zeros carry no digits */
-            } else if (n - n0 < 40) {
-                buf[n++] = s[i];
-                exp -= frac;
-            } else if (!frac) {
-                exp++; /* digits beyond 40 only scale the value */
-            }
-            ndigits++;
-        } else if (s[i] == '.' && !frac) {
-            frac = 1;
-        } else {
-            break;
-        }
-    }
-    if (ndigits == 0)
-        return 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            esign = s[i++] == '-' ? -1 : 1;
-        if (i == len)
-            return 0;
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-            if (e < 100000)
-                e = e * 10 + (s[i] - '0');
-    }
-    if (i != len)
-        return 0;
-    if (n == n0)
-        buf[n++] = '0';
-    snprintf(buf + n, sizeof buf - n, "e%ld", exp + esign * e);
-    *out = strtod(buf, NULL);
-    return 1;
 }
 
 static int word_is(const char *s, size_t len, const char *w)

@@ -1,5 +1,5 @@
 /*
- * reader.c — streaming readers of resident records (phs_reader_*).
+ * Streaming readers of resident records (phs_reader_*).
  *
  * Formats: NDJSON (one JSON object per line), ARRAY (a JSON or YAML
  * top-level sequence of mappings, streamed through libyaml's event API, one
@@ -21,8 +21,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
-#include "phs/phs.h"
-#include "phs_private.h"
+#include "../run/run.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "run.h"
 
 static int set_cell(phs_record *rec, const phs__field *fd, int f,
                     const void *col, size_t i)

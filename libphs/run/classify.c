@@ -3,7 +3,7 @@
  * the result has grown to the longest id it has seen. */
 #include <string.h>
 
-#include "expr.h"
+#include "run.h"
 
 /* One block holds every per-program array and the evaluation scratch, so a
  * result is contiguous in memory. */
@@ -131,30 +131,6 @@ static void classify_version(phs__eval *ev, const phs__program *p,
         else if (v < 0)
             o->undecided |= (uint64_t)1 << f;
     }
-}
-
-int phs__version_at(const phs__program *p, phs_date d, int *in_force)
-{
-    int v = -1;
-    if (in_force)
-        *in_force = 0;
-    if (p->nvers <= 1 || d == PHS_DATE_NONE) {
-        v = p->nvers ? (int)p->nvers - 1 : 0;
-    } else {
-        for (size_t i = p->nvers; i-- > 0;)
-            if (p->vers[i]->eff_from <= d) {
-                v = (int)i;
-                break;
-            }
-        if (v < 0)
-            v = 0;
-    }
-    if (in_force && p->nvers && d != PHS_DATE_NONE) {
-        const phs__program *x = p->vers[v];
-        *in_force = x->eff_from <= d &&
-                    (x->eff_to == PHS_DATE_NONE || d <= x->eff_to);
-    }
-    return v;
 }
 
 static void classify_program(phs_result *res, size_t pi, phs_date visit,

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "../expr/expr.h"
+#include "spec.h"
 
 typedef struct {
     phs_ruleset *rs;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "base.h"
 
 static int reserve(phs__buf *b, size_t extra)
 {

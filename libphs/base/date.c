@@ -1,5 +1,5 @@
 /* Civil dates as days since 1970-01-01 (proleptic Gregorian). */
-#include "phs_private.h"
+#include "base.h"
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 static phs_date date_from_ymd(int y, int m, int d)

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phs_private.h"
+#include "analysis.h"
 
 static int is_null(const phs__ynode *n)
 {

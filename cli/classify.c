@@ -1,0 +1,275 @@
+/* phs classify: residents in, one result per resident out. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char help_classify[] =
+    "NAME\n"
+    "    phs classify - classify residents\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs classify [--rules DIR] [--as-of YYYY-MM-DD]\n"
+    "                 [--format ndjson|csv|table]\n"
+    "                 [--param PROGRAM.NAME=VALUE]... FILE|-\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Reads residents from FILE (- for standard input) and classifies\n"
+    "    each under every program of the rule set.  The input format is\n"
+    "    recognised from its first non-blank character: '{' one JSON object\n"
+    "    per line (NDJSON); '[' or '-' a JSON or YAML sequence of mappings;\n"
+    "    anything else CSV with a header row of field names (list fields\n"
+    "    such as diagnoses are separated by ';'; an empty cell is absent).\n"
+    "\n"
+    "    A record that cannot be read or fails a consistency check gives an\n"
+    "    error naming the record and the field, and processing continues.\n"
+    "    A progress bar is drawn on standard error when it is a terminal\n"
+    "    and the input is larger than 1 MB.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --rules DIR\n"
+    "        the rule directory (default: the installed rules)\n"
+    "    --as-of YYYY-MM-DD\n"
+    "        the visit date of records that do not give visit_date\n"
+    "        (default: today's local date)\n"
+    "    --format ndjson|csv|table\n"
+    "        ndjson (default): one JSON object per resident, as\n"
+    "            {\"id\":..., \"rules_fingerprint\":..., \"programs\":{...},\n"
+    "             \"plan\":[...]}; a bad record gives\n"
+    "            {\"id\":..., \"error\":{\"field\":..., \"message\":...,"
+    " \"record\":N}}\n"
+    "        csv: one row per resident and program: id, program, enrolled,\n"
+    "            tier, level, next_due, referral, flags, missing (lists\n"
+    "            joined by ';'), error\n"
+    "        table: aligned columns for reading\n"
+    "    --param PROGRAM.NAME=VALUE\n"
+    "        override a policy parameter declared by a program spec, e.g.\n"
+    "        --param hypertension.bp_target_profile=guideline_2025;\n"
+    "        may be repeated\n"
+    "    --json\n"
+    "        the same as --format ndjson (the default).  Each program's\n"
+    "        object names the spec version used (\"spec_version\", chosen by\n"
+    "        visit_date among the loaded versions), its \"spec_fingerprint\",\n"
+    "        \"spec_effective\" range and \"spec_in_force\"\n"
+    "    -h, --help\n"
+    "        show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  every record was classified\n"
+    "    1  at least one record could not be read or classified, or the\n"
+    "       input could not be read to its end\n"
+    "    2  bad usage, rules that cannot be loaded, or an input that cannot\n"
+    "       be opened\n";
+
+/* ------------------------------------------------------------------ */
+/* classify                                                            */
+/* ------------------------------------------------------------------ */
+
+enum { FMT_NDJSON, FMT_CSV, FMT_TABLE };
+
+static void table_header(void)
+{
+    printf("%-12s %-13s %-8s %-18s %5s  %-10s  %-8s  %-24s %s\n", "ID",
+           "PROGRAM", "ENROLLED", "TIER", "LEVEL", "NEXT DUE", "REFERRAL",
+           "FLAGS", "MISSING");
+}
+
+static const char *yes_no(int v)
+{
+    return v < 0 ? "?" : v ? "yes" : "no";
+}
+
+static void print_result(int fmt, const job *j, text *t1, text *t2)
+{
+    const phs_result *res = j->res;
+    size_t p, np = phs_ruleset_program_count(j->rs);
+    const char *id = phs_result_id(res);
+    char due[11];
+
+    if (fmt == FMT_NDJSON) {
+        fputs(j->json ? j->json : "{}", stdout);
+        putchar('\n');
+        return;
+    }
+    for (p = 0; p < np; p++) {
+        const char *tier = phs_result_tier(res, p);
+        int enrolled = phs_result_enrolled(res, p);
+        fmt_date(phs_result_next_due(res, p), due);
+        if (fmt == FMT_CSV) {
+            csv_cell(stdout, id);
+            putchar(',');
+            csv_cell(stdout, phs_ruleset_program_id(j->rs, p));
+            printf(",%s,", enrolled < 0 ? "" : enrolled ? "true" : "false");
+            csv_cell(stdout, tier);
+            printf(",%d,%s,%s,", phs_result_level(res, p), due,
+                   phs_result_referral(res, p) ? "true" : "false");
+            csv_cell(stdout, join_list(t1, res, p, 0, ";"));
+            putchar(',');
+            csv_cell(stdout, join_list(t2, res, p, 1, ";"));
+            fputs(",\n", stdout);
+        } else {
+            const char *flags = join_list(t1, res, p, 0, ",");
+            const char *missing = join_list(t2, res, p, 1, ",");
+            char level[16];
+            if (tier && phs_result_outcome(res, p) == PHS_TIERED)
+                snprintf(level, sizeof level, "%d", phs_result_level(res, p));
+            else
+                snprintf(level, sizeof level, "-");
+            printf("%-12s %-13s %-8s %-18s %5s  %-10s  %-8s  %-24s %s\n",
+                   p == 0 ? (*id ? id : "-") : "",
+                   phs_ruleset_program_id(j->rs, p), yes_no(enrolled),
+                   tier ? tier : "-", level, *due ? due : "-",
+                   tier && phs_result_outcome(res, p) == PHS_TIERED
+                       ? yes_no(phs_result_referral(res, p))
+                       : "-",
+                   *flags ? flags : "-", *missing ? missing : "-");
+        }
+    }
+}
+
+/* Report a record that could not be read or classified. */
+static void print_record_error(int fmt, const char *id, size_t record)
+{
+    const phs_error *e = phs_error_last();
+    const char *field = phs_error_field(e);
+    const char *msg = last_message();
+
+    if (fmt == FMT_NDJSON) {
+        fputs("{\"id\":", stdout);
+        json_str(stdout, *id ? id : NULL);
+        fputs(",\"error\":{\"field\":", stdout);
+        json_str(stdout, field);
+        fputs(",\"message\":", stdout);
+        json_str(stdout, msg);
+        printf(",\"record\":%zu}}\n", record);
+        return;
+    }
+    if (fmt == FMT_CSV) {
+        csv_cell(stdout, id);
+        fputs(",,,,,,,,", stdout);
+        putchar(',');
+        {
+            char buf[1200];
+            snprintf(buf, sizeof buf, "record %zu%s%s%s: %s", record,
+                     field ? " (field " : "", field ? field : "",
+                     field ? ")" : "", msg);
+            csv_cell(stdout, buf);
+        }
+        putchar('\n');
+    } else {
+        printf("%-12s ERROR record %zu%s%s: %s\n", *id ? id : "-", record,
+               field ? ", field " : "", field ? field : "", msg);
+    }
+    fflush(stdout);
+    err("record %zu%s%s%s: %s", record, *id ? " (id " : "", id,
+        *id ? ")" : "", msg);
+}
+
+
+int cmd_classify(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *rs = NULL;
+    phs_reader *rd = NULL;
+    job j;
+    progress pg;
+    text t1 = {0}, t2 = {0};
+    int fmt = FMT_NDJSON, rc, status = 0, failed = 0;
+    size_t nrec = 0;
+
+    rc = parse_args(argc, argv, 2, "classify",
+                    OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM | OPT_JSON, 1,
+                    &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_classify, stdout);
+        free_args(&a);
+        return rc;
+    }
+    if (a.npos != 1) {
+        free_args(&a);
+        return usage_error("classify", "give one input FILE (or - for "
+                                       "standard input)");
+    }
+    if (a.json && a.format && strcmp(a.format, "ndjson") != 0) {
+        free_args(&a);
+        return usage_error("classify", "--json is --format ndjson");
+    }
+    if (a.format) {
+        if (strcmp(a.format, "ndjson") == 0)
+            fmt = FMT_NDJSON;
+        else if (strcmp(a.format, "csv") == 0)
+            fmt = FMT_CSV;
+        else if (strcmp(a.format, "table") == 0)
+            fmt = FMT_TABLE;
+        else {
+            free_args(&a);
+            return usage_error("classify", "--format '%s': expected ndjson, "
+                                           "csv or table",
+                               a.format);
+        }
+    }
+    rc = open_input("classify", &a, &rs, &rd, &j);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    if (fmt == FMT_CSV)
+        puts("id,program,enrolled,tier,level,next_due,referral,flags,missing,"
+             "error");
+    else if (fmt == FMT_TABLE)
+        table_header();
+    progress_start(&pg, rd);
+
+    for (;;) {
+        rc = phs_reader_next(rd, j.rec);
+        if (rc == PHS_EOF)
+            break;
+        nrec++;
+        if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM) {
+            print_record_error(fmt, phs_reader_record_id(rd),
+                               phs_reader_record_number(rd));
+            failed = 1;
+            continue;
+        }
+        if (rc < 0) {
+            /* The input cannot be read further. */
+            print_record_error(fmt, "", phs_reader_record_number(rd));
+            failed = 1;
+            break;
+        }
+        rc = classify_one(&j, fmt == FMT_NDJSON);
+        if (rc < 0) {
+            print_record_error(fmt, phs_record_id(j.rec),
+                               phs_reader_record_number(rd));
+            failed = 1;
+            continue;
+        }
+        print_result(fmt, &j, &t1, &t2);
+        progress_tick(&pg, rd, nrec);
+    }
+    progress_clear();
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        err("writing the output: %s", strerror(errno));
+        status = EXIT_USAGE;
+    } else if (failed) {
+        status = EXIT_RECORDS;
+    }
+    free(t1.p);
+    free(t2.p);
+    job_free(&j);
+    phs_reader_free(rd);
+    phs_ruleset_free(rs);
+    free_args(&a);
+    return status;
+}
+

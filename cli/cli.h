@@ -1,0 +1,128 @@
+/*
+ * The shared layer of the phs command: messages, argument parsing, loading
+ * rules, output helpers, dates, classifying one record and the progress
+ * bar.  Each command lives in a file of its own and uses only this and the
+ * public API.
+ */
+#ifndef PHS_CLI_H
+#define PHS_CLI_H
+
+#include <stdio.h>
+
+#include "phs/analysis.h"
+
+#define EXIT_RECORDS 1 /* some record failed; check found an error */
+#define EXIT_USAGE 2   /* bad usage, rules that do not load, no input */
+
+enum {
+    OPT_RULES = 1,
+    OPT_ASOF = 2,
+    OPT_FORMAT = 4,
+    OPT_PARAM = 8,
+    OPT_ID = 16,
+    OPT_VERBOSE = 32,
+    OPT_JSON = 64,
+    OPT_PROGRAM = 128,
+    OPT_CELLS = 256,     /* --max-cells, --seed */
+    OPT_POP = 512,       /* --population, --max-examples */
+    OPT_COVERAGE = 1024,
+    OPT_STRICT = 2048,
+    OPT_PARAM2 = 4096    /* --param-old, --param-new */
+};
+
+typedef struct args {
+    const char *rules, *asof, *format, *id;
+    const char **params;
+    size_t nparams;
+    const char **params_old, **params_new;
+    size_t nparams_old, nparams_new;
+    const char *pos[2];
+    size_t npos;
+    int verbose;
+    int help;
+    int json, coverage, strict;
+    const char *program, *max_cells, *seed, *population, *max_examples;
+} args;
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+} text;
+
+typedef struct job {
+    const phs_ruleset *rs;
+    phs_record *rec;
+    phs_result *res;
+    int f_visit;     /* visit_date field id, or -1 */
+    phs_date as_of;
+    char *json;      /* the result as JSON, when rendered */
+    int defaulted;   /* visit_date was taken from --as-of */
+} job;
+
+typedef struct progress {
+    int on;
+    double last;
+    size_t count;
+} progress;
+
+extern int progress_shown; /* a progress bar is on the terminal */
+
+/* Messages: errors go to stderr, prefixed "phs: " (clearing a progress
+* bar first); usage_error also names the command and returns EXIT_USAGE. */
+void progress_clear(void);
+void err(const char *fmt, ...);
+const char *last_message(void);
+int usage_error(const char *cmd, const char *fmt, ...);
+/* Arguments: the options `allowed` (OPT_* bits) and at most maxpos
+ * operands; --help sets a->help.  Returns 0 or an exit status. */
+int parse_args(int argc, char **argv, int first, const char *cmd,
+               unsigned allowed, size_t maxpos, args *a);
+void free_args(args *a);
+int rules_operand(const char *cmd, args *a);
+int load_rules(phs_ruleset **out, const char *dir, const args *a);
+/* Output helpers: JSON strings, CSV cells, a reusable text buffer, the
+ * result lists joined, dates (empty for PHS_DATE_NONE). */
+void json_str(FILE *f, const char *s);
+void csv_cell(FILE *f, const char *s);
+void text_reset(text *t);
+int text_add(text *t, const char *s);
+const char *text_str(const text *t);
+const char *join_list(text *t, const phs_result *res, size_t p,
+                      int which, const char *sep);
+void fmt_date(phs_date d, char buf[11]);
+/* Dates: today (local calendar) and the --as-of operand. */
+int today(phs_date *out);
+int as_of_date(const char *cmd, const char *text_in, phs_date *out);
+/* Classifying one record: visit_date defaults to the as-of date. */
+int classify_one(job *j, int want_json);
+int job_init(job *j, const phs_ruleset *rs, phs_date as_of);
+void job_free(job *j);
+/* A progress bar on stderr for long runs when it is a terminal. */
+void progress_start(progress *pg, const phs_reader *rd);
+void progress_tick(progress *pg, const phs_reader *rd, size_t nrec);
+
+/* Load the rules of dir with two lists of --param overrides. */
+int load_rules_lists(phs_ruleset **out, const char *dir,
+                     const char *const *l1, size_t n1,
+                     const char *const *l2, size_t n2);
+/* Load the rules and open the input operand of classify/explain, with a
+ * job ready to classify; on failure prints the message and returns the
+ * exit status. */
+int open_input(const char *cmd, const args *a, phs_ruleset **rs,
+               phs_reader **rd, job *j);
+/* Print a report as text or JSON; returns the exit status it implies. */
+int print_report(const phs_report *r, int json);
+
+/* The commands (one file each) and their --help texts. */
+extern const char help_classify[], help_explain[], help_check[], help_test[],
+    help_fingerprint[], help_version[], help_verify[], help_diff[];
+int cmd_classify(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_fingerprint(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+#endif

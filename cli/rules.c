@@ -1,0 +1,413 @@
+/* phs check, test, fingerprint and version: the rule set itself. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char help_check[] =
+    "NAME\n"
+    "    phs check - validate a rule directory\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs check [--strict] [--json] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Loads every *.yaml of RULES (default: the installed rules) and\n"
+    "    prints \"ok: N programs, fingerprint sha256:...\", or the first\n"
+    "    error as file:line:column: message.  Several spec files of one\n"
+    "    program are versions: their effective ranges must not overlap.\n"
+    "\n"
+    "    With --strict it also runs the checks a regulator runs before\n"
+    "    sign-off, and refuses (exit status 1):\n"
+    "      - a spec whose status is not production;\n"
+    "      - a provisional rule (one citing a clause of confidence R or\n"
+    "        UNCONFIRMED, or declared provisional), naming those clauses;\n"
+    "      - a citation of a rule, parameter, derived value or yearly\n"
+    "        requirement that does not resolve to a declared clause, and a\n"
+    "        clause whose source is not declared, or a source declared\n"
+    "        twice.\n"
+    "    Clauses and sources nothing cites are warnings.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --rules DIR       the same as giving RULES\n"
+    "    --strict          the sign-off checks above\n"
+    "    --param P.N=V     load with a parameter override; may be repeated\n"
+    "    --json            print the result as one JSON object: {\"ok\":...,\n"
+    "                      \"rules_fingerprint\", \"programs\" (with their\n"
+    "                      versions, effective ranges and fingerprints)} or\n"
+    "                      {\"ok\":false,\"error\":{\"message\",\"file\",\"line\",\n"
+    "                      \"column\"}}; with --strict the report's findings\n"
+    "    -h, --help        show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  the rules loaded (and, with --strict, passed)\n"
+    "    1  the rules have an error (or --strict refuses them)\n"
+    "    2  bad usage\n";
+
+const char help_test[] =
+    "NAME\n"
+    "    phs test - run the examples embedded in the rule files\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs test [--verbose] [--coverage] [--program ID] [--json]\n"
+    "             [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Loads RULES (default: the installed rules), runs every example of\n"
+    "    every program version (an example runs against the version it is\n"
+    "    written in), prints each failing example with what differed, and\n"
+    "    ends with a line \"N passed, M failed\".\n"
+    "\n"
+    "    With --coverage it then reports, per program version, what the\n"
+    "    examples exercise: how many reach each tier and raise each flag,\n"
+    "    how often each rule's condition is true, false or unknown, and for\n"
+    "    every threshold the rules compare a number (or derived value)\n"
+    "    with, how many examples lie below it, at it, above it, or lack the\n"
+    "    value.  A tier or flag no example reaches is an error; a condition\n"
+    "    never true (or never false) and a threshold side no example\n"
+    "    exercises are warnings.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --rules DIR       the same as giving RULES\n"
+    "    -v, --verbose     also list the examples that pass\n"
+    "    --coverage        report what the examples exercise (see above)\n"
+    "    --program ID      coverage of this program only\n"
+    "    --param P.N=V     load with a parameter override; may be repeated\n"
+    "    --json            print one JSON object: {\"examples\": [failing (all\n"
+    "                      with --verbose) examples], \"passed\", \"failed\",\n"
+    "                      \"coverage\": {...}, \"ok\"}\n"
+    "    -h, --help        show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  every example passed (and every tier and flag is covered)\n"
+    "    1  an example failed, or (--coverage) a tier or flag has no example\n"
+    "    2  bad usage, or rules that cannot be loaded or run\n";
+
+const char help_fingerprint[] =
+    "NAME\n"
+    "    phs fingerprint - print a rule set's fingerprint\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs fingerprint [--json] [--param PROGRAM.NAME=VALUE]... [RULES]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Prints \"sha256:\" and 64 hex digits computed over a canonical form\n"
+    "    of every loaded rule file (formatting, comments and key order do\n"
+    "    not change it; any value and any parameter override does).  Every\n"
+    "    classification result carries it.  Each program version also has\n"
+    "    a fingerprint of its own (the dictionary, its file and its\n"
+    "    parameter overrides), which results carry per program.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --rules DIR       the same as giving RULES\n"
+    "    --json            print {\"rules_fingerprint\", \"programs\": [{\"program\",\n"
+    "                      \"versions\": [{\"version\", \"fingerprint\",\n"
+    "                      \"effective\"}]}]}\n"
+    "    --param P.N=V     load with a parameter override; may be repeated\n"
+    "    -h, --help        show this help\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  success\n"
+    "    2  bad usage, or rules that cannot be loaded\n";
+
+const char help_version[] =
+    "NAME\n"
+    "    phs version - print versions\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    phs version [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Prints the version of phs and of the libphs library it runs with;\n"
+    "    with --json as {\"phs\": \"X.Y.Z\", \"libphs\": \"X.Y.Z\"}.\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  success\n";
+
+/* ------------------------------------------------------------------ */
+/* check, test, fingerprint, version                                   */
+/* ------------------------------------------------------------------ */
+
+
+/* A JSON array of the rule set's programs (for check --json). */
+static void json_programs(const phs_ruleset *rs)
+{
+    size_t p, v, np = phs_ruleset_program_count(rs);
+    char d[11];
+    fputs("[", stdout);
+    for (p = 0; p < np; p++) {
+        fputs(p ? ",{\"program\":" : "{\"program\":", stdout);
+        json_str(stdout, phs_ruleset_program_id(rs, p));
+        fputs(",\"status\":", stdout);
+        json_str(stdout, phs_ruleset_program_status(rs, p));
+        fputs(",\"versions\":[", stdout);
+        for (v = 0; v < phs_ruleset_version_count(rs, p); v++) {
+            phs_date from, to;
+            phs_ruleset_version_effective(rs, p, v, &from, &to);
+            fputs(v ? ",{\"version\":" : "{\"version\":", stdout);
+            json_str(stdout, phs_ruleset_version_name(rs, p, v));
+            fputs(",\"fingerprint\":", stdout);
+            json_str(stdout, phs_ruleset_version_fingerprint(rs, p, v));
+            phs_date_format(from, d);
+            printf(",\"effective\":{\"from\":\"%s\",\"to\":", d);
+            if (to == PHS_DATE_NONE) {
+                fputs("null", stdout);
+            } else {
+                phs_date_format(to, d);
+                printf("\"%s\"", d);
+            }
+            fputs("}}", stdout);
+        }
+        fputs("]}", stdout);
+    }
+    fputs("]", stdout);
+}
+
+/* Print a load failure as JSON (check --json). */
+static void json_error(void)
+{
+    const phs_error *e = phs_error_last();
+    fputs("{\"ok\":false,\"error\":{\"message\":", stdout);
+    json_str(stdout, last_message());
+    fputs(",\"file\":", stdout);
+    json_str(stdout, phs_error_file(e));
+    printf(",\"line\":%d,\"column\":%d}}\n", phs_error_line(e),
+           phs_error_column(e));
+}
+
+int cmd_check(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *rs = NULL;
+    phs_report *r = NULL;
+    int rc = parse_args(argc, argv, 2, "check",
+                        OPT_RULES | OPT_PARAM | OPT_JSON | OPT_STRICT, 1, &a);
+    size_t n;
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_check, stdout);
+        free_args(&a);
+        return rc;
+    }
+    rc = rules_operand("check", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    if (a.json) {
+        /* report the load error as JSON too */
+        phs_ruleset_options *opts = NULL;
+        if (a.nparams) {
+            if (load_rules(&rs, a.rules, &a) < 0) {
+                json_error();
+                free_args(&a);
+                return EXIT_RECORDS;
+            }
+        } else if (phs_ruleset_load_dir(&rs, a.rules ? a.rules
+                                                     : phs_rules_dir_default(),
+                                        opts) < 0) {
+            json_error();
+            free_args(&a);
+            return EXIT_RECORDS;
+        }
+    } else if (load_rules(&rs, a.rules, &a) < 0) {
+        free_args(&a);
+        return EXIT_RECORDS;
+    }
+    n = phs_ruleset_program_count(rs);
+    if (a.strict) {
+        if (phs_ruleset_check_strict(rs, &r) < 0) {
+            err("%s", last_message());
+            phs_ruleset_free(rs);
+            free_args(&a);
+            return EXIT_USAGE;
+        }
+        rc = print_report(r, a.json);
+        phs_report_free(r);
+    } else if (a.json) {
+        printf("{\"ok\":true,\"rules_fingerprint\":");
+        json_str(stdout, phs_ruleset_fingerprint(rs));
+        fputs(",\"programs\":", stdout);
+        json_programs(rs);
+        fputs("}\n", stdout);
+    } else {
+        printf("ok: %zu program%s, fingerprint %s\n", n, n == 1 ? "" : "s",
+               phs_ruleset_fingerprint(rs));
+    }
+    phs_ruleset_free(rs);
+    free_args(&a);
+    return rc;
+}
+
+typedef struct test_state {
+    int verbose, json, first;
+} test_state;
+
+static void on_example(void *payload, const char *program,
+                       const char *example_id, const char *failure)
+{
+    test_state *ts = payload;
+    if (ts->json) {
+        if (!failure && !ts->verbose)
+            return;
+        fputs(ts->first ? "{\"program\":" : ",{\"program\":", stdout);
+        ts->first = 0;
+        json_str(stdout, program);
+        fputs(",\"example\":", stdout);
+        json_str(stdout, example_id);
+        fputs(",\"ok\":", stdout);
+        fputs(failure ? "false" : "true", stdout);
+        fputs(",\"failure\":", stdout);
+        json_str(stdout, failure);
+        fputs("}", stdout);
+        return;
+    }
+    if (failure)
+        printf("FAIL %s/%s: %s\n", program ? program : "?",
+               example_id ? example_id : "?", failure);
+    else if (ts->verbose)
+        printf("ok   %s/%s\n", program ? program : "?",
+               example_id ? example_id : "?");
+}
+
+int cmd_test(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *rs = NULL;
+    phs_report *cov = NULL;
+    test_state ts;
+    size_t failed = 0, total = 0;
+    int rc = parse_args(argc, argv, 2, "test",
+                        OPT_RULES | OPT_PARAM | OPT_VERBOSE | OPT_JSON |
+                            OPT_COVERAGE | OPT_PROGRAM,
+                        1, &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_test, stdout);
+        free_args(&a);
+        return rc;
+    }
+    rc = rules_operand("test", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    if (load_rules(&rs, a.rules, &a) < 0) {
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    ts.verbose = a.verbose;
+    ts.json = a.json;
+    ts.first = 1;
+    if (a.json)
+        fputs("{\"examples\":[", stdout);
+    rc = phs_ruleset_test(rs, on_example, &ts, &failed, &total);
+    if (rc < 0) {
+        if (a.json)
+            fputs("]}\n", stdout);
+        fflush(stdout);
+        err("%s", last_message());
+        phs_ruleset_free(rs);
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    if (a.coverage) {
+        phs_analysis_options o;
+        memset(&o, 0, sizeof o);
+        o.program = a.program;
+        if (phs_ruleset_coverage(rs, &o, &cov) < 0) {
+            if (a.json)
+                fputs("]}\n", stdout);
+            fflush(stdout);
+            err("%s", last_message());
+            phs_ruleset_free(rs);
+            free_args(&a);
+            return EXIT_USAGE;
+        }
+    }
+    if (a.json) {
+        printf("],\"passed\":%zu,\"failed\":%zu", total - failed, failed);
+        if (cov)
+            printf(",\"coverage\":%s", phs_report_json(cov));
+        printf(",\"ok\":%s}\n",
+               failed || (cov && phs_report_errors(cov)) ? "false" : "true");
+    } else {
+        printf("%zu passed, %zu failed\n", total - failed, failed);
+        if (cov)
+            fputs(phs_report_text(cov), stdout);
+    }
+    rc = failed || (cov && phs_report_errors(cov)) ? EXIT_RECORDS : 0;
+    phs_report_free(cov);
+    phs_ruleset_free(rs);
+    free_args(&a);
+    if (fflush(stdout) != 0)
+        return EXIT_USAGE;
+    return rc;
+}
+
+int cmd_fingerprint(int argc, char **argv)
+{
+    args a;
+    phs_ruleset *rs = NULL;
+    int rc = parse_args(argc, argv, 2, "fingerprint",
+                        OPT_RULES | OPT_PARAM | OPT_JSON, 1, &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_fingerprint, stdout);
+        free_args(&a);
+        return rc;
+    }
+    rc = rules_operand("fingerprint", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    if (load_rules(&rs, a.rules, &a) < 0) {
+        free_args(&a);
+        return EXIT_USAGE;
+    }
+    if (a.json) {
+        fputs("{\"rules_fingerprint\":", stdout);
+        json_str(stdout, phs_ruleset_fingerprint(rs));
+        fputs(",\"programs\":", stdout);
+        json_programs(rs);
+        fputs("}\n", stdout);
+    } else {
+        printf("%s\n", phs_ruleset_fingerprint(rs));
+    }
+    phs_ruleset_free(rs);
+    free_args(&a);
+    return 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, 2, "version", OPT_JSON, 0, &a);
+    if (rc || a.help) {
+        if (!rc)
+            fputs(help_version, stdout);
+        free_args(&a);
+        return rc;
+    }
+    if (a.json)
+        printf("{\"phs\":\"%s\",\"libphs\":\"%s\"}\n", PHS_VERSION,
+               phs_version());
+    else
+        printf("phs %s (libphs %s)\n", PHS_VERSION, phs_version());
+    free_args(&a);
+    if (phs_version_number() != PHS_VERSION_NUMBER)
+        err("warning: built with libphs %s headers but running with %s",
+            PHS_VERSION, phs_version());
+    return 0;
+}
+

@@ -1,0 +1,77 @@
+/*
+ * The base layer every stage uses: the allocator hook, arenas, the thread's
+ * last error, text buffers, SHA-256 and locale-independent numbers.  It
+ * knows nothing of rules.  Internal cross-file functions are named
+ * phs__<noun>_<verb>; nothing here is exported.
+ */
+#ifndef PHS__BASE_H
+#define PHS__BASE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "phs/phs.h"
+
+#if defined(__GNUC__)
+#define PHS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PHS_PRINTF(f, a)
+#endif
+
+/* ---- alloc.c: every allocation goes through the allocator hook ---- */
+void *phs__malloc(size_t n);
+void *phs__calloc(size_t n, size_t size);
+void *phs__realloc(void *p, size_t n);
+void phs__free(void *p);
+char *phs__strndup(const char *s, size_t n);
+char *phs__strdup(const char *s);
+
+/* An arena: many small allocations freed together.  Used for everything a
+ * ruleset owns and for the YAML tree of a load. */
+typedef struct phs__arena {
+    struct phs__arena_block *head;
+} phs__arena;
+void *phs__arena_alloc(phs__arena *a, size_t n); /* zeroed, 8-aligned */
+char *phs__arena_strndup(phs__arena *a, const char *s, size_t n);
+void phs__arena_free(phs__arena *a);
+
+/* ---- error.c: the thread's last error ---- */
+int phs__error_set(int code, const char *fmt, ...) PHS_PRINTF(2, 3);
+/* A specification error at file:line:column (message prefixed with it). */
+int phs__error_at(int code, const char *file, int line, int col,
+                  const char *fmt, ...) PHS_PRINTF(5, 6);
+/* A record error naming the field and (when > 0) the record number. */
+int phs__error_record(int code, const char *field, size_t record,
+                      const char *fmt, ...) PHS_PRINTF(4, 5);
+int phs__error_vset(int code, const char *file, int line, int col,
+                    const char *field, const char *fmt, va_list ap);
+
+/* ---- strbuf.c: growable text buffer; oom is sticky ---- */
+typedef struct phs__buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} phs__buf;
+void phs__buf_putn(phs__buf *b, const char *s, size_t n);
+void phs__buf_puts(phs__buf *b, const char *s);
+void phs__buf_putc(phs__buf *b, char c);
+void phs__buf_printf(phs__buf *b, const char *fmt, ...) PHS_PRINTF(2, 3);
+void phs__buf_json_str(phs__buf *b, const char *s, size_t n); /* quoted */
+void phs__buf_free(phs__buf *b);
+
+/* ---- sha256.c ---- */
+typedef struct phs__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char blk[64];
+    size_t nblk;
+} phs__sha256;
+void phs__sha256_init(phs__sha256 *s);
+void phs__sha256_update(phs__sha256 *s, const void *data, size_t n);
+void phs__sha256_final(phs__sha256 *s, unsigned char out[32]);
+
+/* ---- decimal.c: locale-independent decimal numbers ---- */
+int phs__parse_decimal(const char *s, size_t len, double *out);
+
+#endif

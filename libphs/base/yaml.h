@@ -1,0 +1,34 @@
+/*
+ * A bounded YAML tree: libyaml events -> nodes in an arena, with size,
+ * depth and node-count limits; anchors, aliases, tags and duplicate keys
+ * refused.  The canonical form (keys sorted, numbers normalised) is what
+ * rule-set fingerprints hash.
+ */
+#ifndef PHS__YAML_H
+#define PHS__YAML_H
+
+#include "base.h"
+
+/* Limits a load enforces (phs_limit). */
+typedef struct phs__limits {
+    long file_bytes, yaml_depth, yaml_nodes, expr_depth, regex_match;
+} phs__limits;
+
+typedef enum { PHS__Y_SCALAR, PHS__Y_MAP, PHS__Y_SEQ } phs__ykind;
+typedef struct phs__ynode {
+    phs__ykind kind;
+    int line, col;      /* 1-based */
+    int plain;          /* scalar written without quotes */
+    const char *str;    /* scalar text (NUL-terminated), else NULL */
+    size_t len;
+    struct phs__ynode **kids; /* seq: items; map: key0, val0, key1, ... */
+    size_t n;                 /* number of entries in kids */
+} phs__ynode;
+int phs__yaml_parse(phs__ynode **out, phs__arena *arena, const char *file,
+                    const char *text, size_t len, const phs__limits *lim);
+/* Canonical form for the fingerprint: keys sorted, numbers normalised. */
+void phs__yaml_canon(phs__buf *b, const phs__ynode *n);
+/* Map lookup by key; NULL if absent. */
+const phs__ynode *phs__ymap_get(const phs__ynode *map, const char *key);
+
+#endif
