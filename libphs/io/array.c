@@ -1,0 +1,458 @@
+/* ARRAY: a JSON or YAML sequence of mappings, streamed through libyaml
+ * events, one record in memory at a time (io.h). */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io.h"
+
+/* ------------------------------------------------------------------ */
+/* ARRAY: a JSON or YAML sequence of mappings, via libyaml events      */
+/* ------------------------------------------------------------------ */
+
+static int rd_yaml_read(void *data, unsigned char *buffer, size_t size,
+                        size_t *size_read)
+{
+    phs_reader *rd = data;
+    size_t n;
+    if (rd->pos == rd->len) {
+        int r = phs__rd_fill(rd);
+        if (r < 0) {
+            rd->ioerr = 1;
+            return 0;
+        }
+    }
+    n = rd->len - rd->pos;
+    if (n > size)
+        n = size;
+    if (n)
+        memcpy(buffer, rd->buf + rd->pos, n);
+    rd->pos += n;
+    *size_read = n;
+    return 1;
+}
+
+static size_t rd_yline(const phs_reader *rd, yaml_mark_t m)
+{
+    return rd->yline0 + m.line + 1;
+}
+
+/* Get the next event; on failure report the fatal error. */
+static int rd_yev(phs_reader *rd, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&rd->yp, ev))
+        return 0;
+    memset(ev, 0, sizeof *ev);
+    if (rd->ioerr)
+        return phs__rd_err(rd, PHS_EIO, NULL, 0, 0, "read error");
+    if (rd->yp.error == YAML_MEMORY_ERROR)
+        return phs__rd_nomem();
+    return phs__rd_err(rd, PHS_ESPEC, NULL, rd_yline(rd, rd->yp.problem_mark),
+                  rd->yp.problem_mark.column + 1, "%s%s%s",
+                  rd->yp.problem ? rd->yp.problem : "YAML syntax error",
+                  rd->yp.context ? " " : "",
+                  rd->yp.context ? rd->yp.context : "");
+}
+
+/* Anchor or tag on a node event, if any ("anchor", "tag" or NULL). */
+static const char *rd_ydecor(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.anchor)
+            return "anchors";
+        if (ev->data.scalar.tag)
+            return "tags";
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        if (ev->data.sequence_start.anchor)
+            return "anchors";
+        if (ev->data.sequence_start.tag)
+            return "tags";
+        break;
+    case YAML_MAPPING_START_EVENT:
+        if (ev->data.mapping_start.anchor)
+            return "anchors";
+        if (ev->data.mapping_start.tag)
+            return "tags";
+        break;
+    case YAML_ALIAS_EVENT:
+        return "aliases";
+    default:
+        break;
+    }
+    return NULL;
+}
+
+/* Consume the rest of a node whose start event was `type`, at nesting
+ * depth `depth` (of the node itself). */
+static int rd_yskip(phs_reader *rd, yaml_event_type_t type, int depth)
+{
+    int level;
+    if (type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
+        return 0;
+    level = 1;
+    while (level > 0) {
+        yaml_event_t ev;
+        int r = rd_yev(rd, &ev);
+        if (r < 0)
+            return r;
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            level++;
+            if (depth + level - 1 > RD_MAX_DEPTH) {
+                size_t line = rd_yline(rd, ev.start_mark);
+                size_t col = ev.start_mark.column + 1;
+                yaml_event_delete(&ev);
+                rd->finished = 1; /* the parser is lost inside the node */
+                return phs__rd_err(rd, PHS_ELIMIT, NULL, line, col,
+                              "nesting deeper than %d", RD_MAX_DEPTH);
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            level--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            level = 0; /* cannot happen inside a node */
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    return 0;
+}
+
+static int rd_yplain_null(const yaml_event_t *ev)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+    size_t n = ev->data.scalar.length;
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    return n == 0 || (n == 1 && v[0] == '~') ||
+           (n == 4 && (memcmp(v, "null", 4) == 0 ||
+                       memcmp(v, "Null", 4) == 0 ||
+                       memcmp(v, "NULL", 4) == 0));
+}
+
+/* State of one mapping being collected. */
+typedef struct rd_ymap {
+    int code;        /* first record error, 0 when none */
+    size_t line, col;
+} rd_ymap;
+
+/* Note a record error (the first one wins); keeps consuming.  The message
+ * is a followed by b. */
+static void rd_yrecerr(const phs_reader *rd, rd_ymap *st, int code,
+                       const char *field, yaml_mark_t mark, const char *a,
+                       const char *b)
+{
+    if (st->code)
+        return;
+    st->code = phs__rd_err(rd, code, field, rd_yline(rd, mark), mark.column + 1,
+                      "%s%s", a, b);
+}
+
+/* The name of the member being collected (recomputed: the scratch text
+ * may move). */
+static const char *rd_mkey(const phs_reader *rd, const rd_member *m)
+{
+    return m ? phs__rd_txt(rd, m->key) : NULL;
+}
+
+static int rd_ymapping(phs_reader *rd, rd_ymap *st)
+{
+    for (;;) {
+        yaml_event_t kev, vev;
+        rd_member *m = NULL;
+        const char *dec;
+        int r = rd_yev(rd, &kev);
+        if (r < 0)
+            return r;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            return 0;
+        }
+        if (kev.type != YAML_SCALAR_EVENT) {
+            yaml_event_type_t t = kev.type;
+            yaml_mark_t line = kev.start_mark;
+            yaml_event_delete(&kev);
+            rd_yrecerr(rd, st, PHS_ERECORD, NULL, line,
+                       "a field name must be a plain string", "");
+            r = rd_yskip(rd, t, 3);
+            if (r < 0)
+                return r;
+        } else {
+            yaml_mark_t line = kev.start_mark;
+            dec = rd_ydecor(&kev);
+            if (!st->code && rd->tlen + kev.data.scalar.length > RD_MAX_RECORD)
+                rd_yrecerr(rd, st, PHS_ELIMIT, NULL, line,
+                           "record larger than 1 MiB", "");
+            if (!st->code) {
+                m = phs__rd_new_member(rd);
+                if (!m ||
+                    phs__rd_add_string(rd, (const char *)kev.data.scalar.value,
+                                  kev.data.scalar.length, &m->key) < 0) {
+                    yaml_event_delete(&kev);
+                    return phs__rd_nomem();
+                }
+                m->line = rd_yline(rd, line);
+                m->col = line.column + 1;
+                if (dec)
+                    rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
+                               dec, " are not allowed");
+            }
+            yaml_event_delete(&kev);
+        }
+
+        /* the value */
+        r = rd_yev(rd, &vev);
+        if (r < 0)
+            return r;
+        {
+            yaml_mark_t line = vev.start_mark;
+            dec = rd_ydecor(&vev);
+            if (dec) {
+                yaml_event_type_t t = vev.type;
+                yaml_event_delete(&vev);
+                rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
+                           dec, " are not allowed");
+                r = rd_yskip(rd, t, 3);
+                if (r < 0)
+                    return r;
+                continue;
+            }
+            switch (vev.type) {
+            case YAML_SCALAR_EVENT:
+                if (!st->code &&
+                    rd->tlen + vev.data.scalar.length > RD_MAX_RECORD)
+                    rd_yrecerr(rd, st, PHS_ELIMIT, rd_mkey(rd, m), line,
+                               "record larger than 1 MiB", "");
+                if (!st->code && m) {
+                    if (rd_yplain_null(&vev)) {
+                        m->kind = VK_NULL;
+                    } else {
+                        m->kind = vev.data.scalar.style ==
+                                          YAML_PLAIN_SCALAR_STYLE
+                                      ? VK_PLAIN
+                                      : VK_STR;
+                        if (phs__rd_add_string(
+                                rd, (const char *)vev.data.scalar.value,
+                                vev.data.scalar.length, &m->val) < 0) {
+                            yaml_event_delete(&vev);
+                            return phs__rd_nomem();
+                        }
+                    }
+                }
+                yaml_event_delete(&vev);
+                break;
+            case YAML_SEQUENCE_START_EVENT:
+                yaml_event_delete(&vev);
+                if (m) {
+                    m->kind = VK_LIST;
+                    m->item0 = rd->nitems;
+                }
+                for (;;) {
+                    yaml_event_t iev;
+                    yaml_mark_t iline;
+                    r = rd_yev(rd, &iev);
+                    if (r < 0)
+                        return r;
+                    if (iev.type == YAML_SEQUENCE_END_EVENT) {
+                        yaml_event_delete(&iev);
+                        break;
+                    }
+                    iline = iev.start_mark;
+                    dec = rd_ydecor(&iev);
+                    if (dec) {
+                        yaml_event_type_t t = iev.type;
+                        yaml_event_delete(&iev);
+                        rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
+                                   dec, " are not allowed");
+                        r = rd_yskip(rd, t, 4);
+                        if (r < 0)
+                            return r;
+                        continue;
+                    }
+                    if (iev.type != YAML_SCALAR_EVENT || rd_yplain_null(&iev)) {
+                        yaml_event_type_t t = iev.type;
+                        yaml_event_delete(&iev);
+                        rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
+                                   "a list may only hold strings and "
+                                   "numbers", "");
+                        r = rd_yskip(rd, t, 4);
+                        if (r < 0)
+                            return r;
+                        continue;
+                    }
+                    if (!st->code &&
+                        rd->tlen + iev.data.scalar.length > RD_MAX_RECORD)
+                        rd_yrecerr(rd, st, PHS_ELIMIT, rd_mkey(rd, m), iline,
+                                   "record larger than 1 MiB", "");
+                    if (!st->code && m) {
+                        rd_span it;
+                        if (phs__rd_add_string(rd,
+                                          (const char *)iev.data.scalar.value,
+                                          iev.data.scalar.length, &it) < 0 ||
+                            phs__rd_new_item(rd, it) < 0) {
+                            yaml_event_delete(&iev);
+                            return phs__rd_nomem();
+                        }
+                        m->nitems++;
+                    }
+                    yaml_event_delete(&iev);
+                }
+                break;
+            case YAML_MAPPING_START_EVENT:
+                yaml_event_delete(&vev);
+                rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
+                           "nested objects are not allowed", "");
+                r = rd_yskip(rd, YAML_MAPPING_START_EVENT, 3);
+                if (r < 0)
+                    return r;
+                break;
+            default:
+                yaml_event_delete(&vev);
+                break;
+            }
+        }
+    }
+}
+
+/* Start the stream: up to and including the top-level SEQUENCE_START.
+ * Returns 0, PHS_EOF for an empty stream, or a fatal status. */
+static int rd_ystart(phs_reader *rd)
+{
+    yaml_event_t ev;
+    int r;
+
+    if (!yaml_parser_initialize(&rd->yp))
+        return phs__rd_nomem();
+    rd->yp_init = 1;
+    rd->yline0 = rd->line;
+    yaml_parser_set_input(&rd->yp, rd_yaml_read, rd);
+
+    r = rd_yev(rd, &ev); /* STREAM_START */
+    if (r < 0)
+        return r;
+    yaml_event_delete(&ev);
+    r = rd_yev(rd, &ev);
+    if (r < 0)
+        return r;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        return PHS_EOF;
+    }
+    yaml_event_delete(&ev); /* DOCUMENT_START */
+    r = rd_yev(rd, &ev);
+    if (r < 0)
+        return r;
+    if (ev.type == YAML_SEQUENCE_START_EVENT && !rd_ydecor(&ev)) {
+        yaml_event_delete(&ev);
+        rd->ystate = 1;
+        return 0;
+    }
+    if (ev.type == YAML_SCALAR_EVENT && !rd_ydecor(&ev) &&
+        rd_yplain_null(&ev)) {
+        yaml_event_delete(&ev); /* an empty document */
+        return PHS_EOF;
+    }
+    {
+        size_t line = rd_yline(rd, ev.start_mark);
+        size_t col = ev.start_mark.column + 1;
+        const char *dec = rd_ydecor(&ev);
+        yaml_event_delete(&ev);
+        if (dec)
+            return phs__rd_err(rd, PHS_ESPEC, NULL, line, col, "%s are not allowed",
+                          dec);
+        return phs__rd_err(rd, PHS_ESPEC, NULL, line, col,
+                      "the input must be a sequence of mappings");
+    }
+}
+
+/* After the top-level sequence: the document end, then the stream end. */
+static int rd_yfinish(phs_reader *rd)
+{
+    yaml_event_t ev;
+    int r = rd_yev(rd, &ev); /* DOCUMENT_END */
+    if (r < 0)
+        return r;
+    yaml_event_delete(&ev);
+    r = rd_yev(rd, &ev);
+    if (r < 0)
+        return r;
+    if (ev.type != YAML_STREAM_END_EVENT) {
+        size_t line = rd_yline(rd, ev.start_mark);
+        size_t col = ev.start_mark.column + 1;
+        yaml_event_delete(&ev);
+        return phs__rd_err(rd, PHS_ESPEC, NULL, line, col,
+                      "only one document (one sequence of mappings) is read");
+    }
+    yaml_event_delete(&ev);
+    return PHS_EOF;
+}
+
+int phs__rd_next_array(phs_reader *rd, phs_record *rec)
+{
+    yaml_event_t ev;
+    int r;
+    rd_ymap st;
+
+    if (rd->ystate == 0) {
+        r = rd_ystart(rd);
+        if (r < 0)
+            return r;
+    }
+    r = rd_yev(rd, &ev);
+    if (r < 0)
+        return r;
+    if (ev.type == YAML_SEQUENCE_END_EVENT) {
+        yaml_event_delete(&ev);
+        return rd_yfinish(rd);
+    }
+    rd->recno++;
+    phs__rd_scratch_reset(rd);
+    memset(&st, 0, sizeof st);
+    st.line = rd_yline(rd, ev.start_mark);
+    st.col = ev.start_mark.column + 1;
+    if (ev.type != YAML_MAPPING_START_EVENT) {
+        yaml_event_type_t t = ev.type;
+        const char *dec = rd_ydecor(&ev);
+        yaml_event_delete(&ev);
+        r = rd_yskip(rd, t, 2);
+        if (r < 0)
+            return r;
+        if (dec)
+            return phs__rd_err(rd, PHS_ERECORD, NULL, st.line, st.col,
+                          "%s are not allowed", dec);
+        return phs__rd_err(rd, PHS_ERECORD, NULL, st.line, st.col,
+                      "record %zu is not a mapping", rd->recno);
+    }
+    {
+        yaml_mark_t mark = ev.start_mark;
+        const char *dec = rd_ydecor(&ev);
+        yaml_event_delete(&ev);
+        if (dec)
+            rd_yrecerr(rd, &st, PHS_ERECORD, NULL, mark, dec,
+                       " are not allowed");
+    }
+    r = rd_ymapping(rd, &st);
+    if (r < 0)
+        return r;
+    if (phs__rd_note_id(rd) < 0)
+        return phs__rd_nomem();
+    if (st.code) {
+        /* The error was set when noted; nothing since has touched it. */
+        return st.code;
+    }
+    return phs__rd_apply(rd, rec);
+}
