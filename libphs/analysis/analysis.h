@@ -78,6 +78,11 @@ void phs__report_text(phs_report *r, const char *fmt, ...) PHS_PRINTF(2, 3);
  * or PHS_ENOMEM when any of its buffers ran out of memory. */
 int phs__report_finish(phs_report *r, int rc, phs_report **out);
 
+/* ---- shared by the files of the input-space analysis ---- */
+#define MAXFIN 48          /* values of a piecewise-constant expression */
+#define SEARCH_CAP 1000000 /* candidate assignments per witness search */
+#define MAXKEY 12          /* components of a bundle's key */
+
 /* ---- space.c ---- */
 
 typedef struct an_set {
@@ -171,6 +176,28 @@ typedef struct an_space {
     int oom;
     int err;             /* a library error (status) */
 } an_space;
+
+/* Internal helpers of space.c, exprtext.c, cells.c and witness.c. */
+char *an_sdup(an_space *sp, const char *s);
+const phs__node *an_nd(const an_space *sp, int rsi, int32_t i);
+int an_base_field(const an_space *sp, int rsi, int f);
+void an_num_or_date(phs__buf *b, double v, int date);
+int an_grow(an_space *sp, void *pp, size_t *cap, size_t n, size_t size);
+const char *an_cmp_op(int sub);
+uint64_t an_h_mix(uint64_t h, const void *p, size_t n);
+void an_plain_dim(an_space *sp, an_var *v, an_dim *d);
+int an_cell_of(const an_var *v, double x, int known);
+uint32_t an_push_sets(an_space *sp, const an_set *s, size_t n);
+int an_pick(double a, int ain, double b, int bin, int integer, int which,
+            double *out);
+an_val *an_add_val(an_space *sp, an_dim *d, size_t *cap);
+char *an_label_dup(an_space *sp, phs__buf *b);
+void an_cell_label(phs__buf *b, const an_var *v, int cell);
+int an_is_date_var(const an_var *v);
+an_set an_set_absent(int f);
+an_set an_set_num(int f, double x, int date);
+void an_begin_record(an_space *sp);
+void an_apply_set(an_space *sp, const an_set *s);
 
 int an_space_init(an_space *sp, const phs_ruleset *base,
                   const phs_ruleset *other, phs_date visit);
