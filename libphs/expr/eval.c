@@ -10,7 +10,91 @@
 
 #include "expr.h"
 
-#define eval phs__eval_leaf
+static inline int cmp_result(int sub, int c)
+{
+    switch (sub) {
+    case CMP_EQ: return c == 0;
+    case CMP_NE: return c != 0;
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static inline int num_cmp(double a, double b) { return (a > b) - (a < b); }
+
+/* Mark field f as missing from the current evaluation. */
+static inline int miss(phs__eval *ev, int32_t f)
+{
+    ev->miss[f / 64] |= (uint64_t)1 << (f % 64);
+    return 0;
+}
+
+/* Leaves (constants, fields, field and derived comparisons) are evaluated
+ * inline by their parent; only interior nodes call phs__expr_eval. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
+{
+    const phs__node *n = &ev->rs->nodes[i];
+    const phs_record *rec = ev->rec;
+    switch ((phs__op)n->op) {
+    case OP_CONST:
+        *out = n->k;
+        return 1;
+    case OP_CMPF:
+        if (!phs__record_has(rec, n->a))
+            return miss(ev, n->a);
+        out->u.i = cmp_result(n->sub, num_cmp(rec->vals[n->a].u.n, n->k.u.n));
+        return 1;
+    case OP_CMPE:
+        if (!phs__record_has(rec, n->a))
+            return miss(ev, n->a);
+        out->u.i = (rec->vals[n->a].u.i == n->k.u.i) == (n->sub == CMP_EQ);
+        return 1;
+    case OP_CMPD:
+        if (ev->dstate[n->a] == 1) {
+            out->u.i = cmp_result(n->sub, num_cmp(ev->dval[n->a].u.n, n->k.u.n));
+            return 1;
+        }
+        return phs__expr_eval(ev, i, out);
+    case OP_DERIVED:
+        if (ev->dstate[n->a] == 1) {
+            *out = ev->dval[n->a];
+            return 1;
+        }
+        return phs__expr_eval(ev, i, out);
+    case OP_FIELD:
+        if (phs__record_has(rec, n->a)) {
+            if (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
+                n->type == PHS__T_DATE) {
+                *out = rec->vals[n->a];
+                return 1;
+            }
+        } else if (n->type == PHS__T_BOOL &&
+                   ev->rs->fields[n->a].absent_default) { /* not observed */
+            out->u.i = 0;
+            return 1;
+        }
+        return phs__expr_eval(ev, i, out);
+    default:
+        return phs__expr_eval(ev, i, out);
+    }
+}
+
+int phs__expr_test(phs__eval *ev, const phs__expr *e)
+{
+    phs__val v;
+    if (e->root < 0)
+        return 1;
+    if (!eval_leaf(ev, e->root, &v))
+        return -1;
+    return v.u.i != 0;
+}
+
+#define eval eval_leaf
 
 static int str_cmp(phs__str a, phs__str b)
 {
@@ -126,7 +210,7 @@ static ALWAYS_INLINE int eval_node(phs__eval *ev, const phs__node *n,
     case OP_FIELD:
         if (!phs__record_has(ev->rec, n->a) &&
             !ev->rs->fields[n->a].absent_default)
-            return phs__miss(ev, n->a);
+            return miss(ev, n->a);
         phs__record_field(ev->rec, n->a, out);
         return 1;
     case OP_DERIVED:
@@ -186,9 +270,9 @@ static ALWAYS_INLINE int eval_node(phs__eval *ev, const phs__node *n,
     case OP_CMPFF:
         if (!phs__record_has(ev->rec, n->a) || !phs__record_has(ev->rec, n->b)) {
             if (!phs__record_has(ev->rec, n->a))
-                phs__miss(ev, n->a);
+                miss(ev, n->a);
             if (!phs__record_has(ev->rec, n->b))
-                phs__miss(ev, n->b);
+                miss(ev, n->b);
             return 0;
         }
         out->u.i = cmp_result(n->sub, num_cmp(ev->rec->vals[n->a].u.n,
@@ -196,7 +280,7 @@ static ALWAYS_INLINE int eval_node(phs__eval *ev, const phs__node *n,
         return 1;
     case OP_INE:
         if (!phs__record_has(ev->rec, n->a))
-            return phs__miss(ev, n->a);
+            return miss(ev, n->a);
         out->u.i = (n->c >> ev->rec->vals[n->a].u.i) & 1;
         return 1;
     case OP_IF:

@@ -10,8 +10,6 @@
 #ifndef PHS__EXPR_H
 #define PHS__EXPR_H
 
-#include <string.h>
-
 #include "../base/yaml.h"
 #include "../model/model.h"
 
@@ -66,7 +64,9 @@ typedef struct phs__eval {
 
 /* Evaluate; returns 1 known (value in *out), 0 unknown. */
 int phs__expr_eval(phs__eval *ev, int32_t node, phs__val *out);
-/* phs__expr_test (expr.h): evaluate a boolean: 1 true, 0 false, -1 unknown. */
+/* Evaluate a condition: 1 true, 0 false, -1 unknown (an absent
+ * condition is true). */
+int phs__expr_test(phs__eval *ev, const phs__expr *e);
 
 /* Compilation scope: resolves names while compiling one expression:
  * loop variables, then the program's parameters and derived values, then
@@ -79,91 +79,5 @@ typedef struct phs__scope {
 int phs__expr_compile(phs_ruleset *rs, const phs__scope *scope,
                       const char *file, const phs__ynode *src,
                       phs__expr *out);
-
-/* ---- inline evaluation of leaves (eval.c has the rest) ---- */
-
-static inline int cmp_result(int sub, int c)
-{
-    switch (sub) {
-    case CMP_EQ: return c == 0;
-    case CMP_NE: return c != 0;
-    case CMP_LT: return c < 0;
-    case CMP_LE: return c <= 0;
-    case CMP_GT: return c > 0;
-    default: return c >= 0;
-    }
-}
-
-static inline int num_cmp(double a, double b) { return (a > b) - (a < b); }
-
-/* Mark field f as missing from the current evaluation. */
-static inline int phs__miss(phs__eval *ev, int32_t f)
-{
-    ev->miss[f / 64] |= (uint64_t)1 << (f % 64);
-    return 0;
-}
-
-/* Leaves (constants, fields, field and derived comparisons) are evaluated
- * inline by their parent; only interior nodes call phs__expr_eval. */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline int phs__eval_leaf(phs__eval *ev, int32_t i, phs__val *out)
-{
-    const phs__node *n = &ev->rs->nodes[i];
-    const phs_record *rec = ev->rec;
-    switch ((phs__op)n->op) {
-    case OP_CONST:
-        *out = n->k;
-        return 1;
-    case OP_CMPF:
-        if (!phs__record_has(rec, n->a))
-            return phs__miss(ev, n->a);
-        out->u.i = cmp_result(n->sub, num_cmp(rec->vals[n->a].u.n, n->k.u.n));
-        return 1;
-    case OP_CMPE:
-        if (!phs__record_has(rec, n->a))
-            return phs__miss(ev, n->a);
-        out->u.i = (rec->vals[n->a].u.i == n->k.u.i) == (n->sub == CMP_EQ);
-        return 1;
-    case OP_CMPD:
-        if (ev->dstate[n->a] == 1) {
-            out->u.i = cmp_result(n->sub, num_cmp(ev->dval[n->a].u.n, n->k.u.n));
-            return 1;
-        }
-        return phs__expr_eval(ev, i, out);
-    case OP_DERIVED:
-        if (ev->dstate[n->a] == 1) {
-            *out = ev->dval[n->a];
-            return 1;
-        }
-        return phs__expr_eval(ev, i, out);
-    case OP_FIELD:
-        if (phs__record_has(rec, n->a)) {
-            if (n->type == PHS__T_NUM || n->type == PHS__T_BOOL ||
-                n->type == PHS__T_DATE) {
-                *out = rec->vals[n->a];
-                return 1;
-            }
-        } else if (n->type == PHS__T_BOOL &&
-                   ev->rs->fields[n->a].absent_default) { /* not observed */
-            out->u.i = 0;
-            return 1;
-        }
-        return phs__expr_eval(ev, i, out);
-    default:
-        return phs__expr_eval(ev, i, out);
-    }
-}
-
-static inline int phs__expr_test(phs__eval *ev, const phs__expr *e)
-{
-    phs__val v;
-    if (e->root < 0)
-        return 1;
-    if (!phs__eval_leaf(ev, e->root, &v))
-        return -1;
-    return v.u.i != 0;
-}
 
 #endif

@@ -5,8 +5,9 @@
  * top-level sequence of mappings, streamed through libyaml's event API, one
  * record in memory at a time, array.c), CSV (RFC 4180 with a header row of
  * field names, csv.c) and AUTO (guessed from the first non-blank byte).
- * reader.c holds the byte source, the record framing, the applying of
- * parsed members to a record and the public API.
+ * source.c holds what the formats share (the byte source, the record
+ * framing, applying parsed members to a record); reader.c the public API,
+ * which detects the format and dispatches.
  *
  * The reader uses only the public API to fill records, plus the private
  * allocation and error helpers.  Input is read in chunks: NDJSON and CSV
@@ -118,7 +119,7 @@ struct phs_reader {
     size_t yline0;    /* lines consumed before libyaml started */
 };
 
-/* reader.c */
+/* source.c */
 /* The message a parser returns for an allocation failure (compared by
  * address). */
 extern const char phs__rd_nomem_msg[];
@@ -147,6 +148,7 @@ int phs__rd_field_of(const phs_reader *rd, const char *key, size_t klen);
 int phs__rd_setter_error(const phs_reader *rd, int rc, const char *field,
                          size_t line, size_t col);
 int phs__rd_fill(phs_reader *rd);
+void phs__rd_advance(phs_reader *rd, size_t k);
 size_t phs__rd_str_begin(phs_reader *rd);
 
 /* json.c */
