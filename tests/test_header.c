@@ -3,6 +3,7 @@
  * the header's version against the linked library's. */
 #include "phs/phs.h"
 #include "phs/analysis.h"
+#include "phs/population.h"
 
 #include <stdio.h>
 #include <string.h>

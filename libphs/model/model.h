@@ -210,6 +210,24 @@ typedef struct phs__program {
     char fingerprint[72];       /* dictionary + this file + its overrides */
 } phs__program;
 
+/* A performance indicator (an indicator file's `indicators:` entry, see
+ * docs/spec-format.md "Indicators"); population/ computes it. */
+typedef struct phs__indicator {
+    const char *id, *title_zh, *title_en, *file;
+    int program;          /* public program index, -1: not per program */
+    int all_residents;    /* denominator: 1 every resident, 0 enrolled */
+    phs__expr where;      /* on the resident's latest record (root -1: none) */
+    uint64_t reached;     /* tiers (latest version) one visit must reach; 0 */
+    phs__expr visit_where;/* numerator: visits counted (root -1: every one) */
+    int visit_min;        /* -1: no visit count */
+    int due_dates_met;    /* numerator: every due date in the period met */
+    phs__expr latest;     /* numerator: on the latest record (root -1) */
+    int date_field;       /* numerator: a date field inside the period, -1 */
+    double target;        /* NaN: none */
+    const phs__clause **cites;
+    size_t ncites;
+} phs__indicator;
+
 struct phs_ruleset {
     phs__arena arena;
     phs__limits lim;
@@ -236,6 +254,8 @@ struct phs_ruleset {
     size_t *src_lens, nsrc;
     char **overrides;      /* "program.name=value" strings, as given */
     size_t noverrides;
+    phs__indicator *indicators; /* from the indicator files, in load order */
+    size_t nindicators;
 };
 
 struct phs_ruleset_options {

@@ -126,6 +126,12 @@ static int cmp_parsed(const void *a, const void *b)
     return strcmp(((const parsed *)a)->base, ((const parsed *)b)->base);
 }
 
+static int is_indicator_file(const parsed *f)
+{
+    return f->root->kind == PHS__Y_MAP &&
+           phs__ymap_get(f->root, "indicator_set") != NULL;
+}
+
 static int keep_sources(phs_ruleset *rs, const char *const *names,
                         const char *const *texts, const size_t *lens,
                         size_t count, char *const *ov, size_t nov)
@@ -334,12 +340,16 @@ static int build(phs_ruleset *rs, const char *const *names,
         if (!rs->allvers)
             rc = phs__error_set(PHS_ENOMEM, "out of memory");
     }
+    /* indicator files (`indicator_set:`) read programs: they come last */
     for (size_t i = 0; i < count && rc == PHS_OK; i++)
-        if ((int)i != dict)
+        if ((int)i != dict && !is_indicator_file(&files[i]))
             rc = phs__spec_load_program(rs, files[i].name, files[i].root,
                                         rs->overrides, rs->noverrides, used);
     if (rc == PHS_OK)
         rc = group_versions(rs);
+    for (size_t i = 0; i < count && rc == PHS_OK; i++)
+        if ((int)i != dict && is_indicator_file(&files[i]))
+            rc = phs__spec_load_indicators(rs, files[i].name, files[i].root);
     if (rc == PHS_OK)
         rc = version_fingerprints(rs, &files[dict]);
     for (size_t i = 0; i < nov && rc == PHS_OK; i++)

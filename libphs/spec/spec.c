@@ -15,6 +15,10 @@ typedef struct {
     const char *file;
     phs__program *prog; /* NULL while loading the dictionary */
     int pindex;
+    /* the clauses citations resolve to: the program's, or an indicator
+     * file's */
+    phs__clause **clauses;
+    size_t *nclauses;
 } L;
 
 #define TRY(x)                                                                 \
@@ -322,7 +326,7 @@ int phs__spec_load_fields(phs_ruleset *rs, const char *file,
 {
     static const char *const keys[] = {"dictionary", "version", "fields",
                                        "checks", "derived", "note", NULL};
-    L l = {rs, file, NULL, -1};
+    L l = {rs, file, NULL, -1, NULL, NULL};
     const char *marker;
     const phs__ynode *fields;
     TRY(check_keys(&l, root, "the field dictionary", keys));
@@ -442,17 +446,17 @@ static int cites(L *l, const phs__ynode *m, int required,
                                                (n ? n : 1) * sizeof *arr);
     if (!arr)
         return oom();
+    const phs__clause *cl = *l->clauses;
     for (size_t i = 0; i < n; i++) {
-        const phs__program *p = l->prog;
         size_t j;
-        for (j = 0; j < p->nclauses; j++)
-            if (!strcmp(p->clauses[j].id, ids[i]))
+        for (j = 0; j < *l->nclauses; j++)
+            if (!strcmp(cl[j].id, ids[i]))
                 break;
-        if (j == p->nclauses)
+        if (j == *l->nclauses)
             return err(l, c->kids[i], "unknown clause '%s' (declare it under "
                                       "'clauses')", ids[i]);
-        arr[i] = &p->clauses[j];
-        if (provisional && p->clauses[j].provisional)
+        arr[i] = &cl[j];
+        if (provisional && cl[j].provisional)
             *provisional = 1;
     }
     *out = arr;
@@ -505,7 +509,6 @@ static int load_clauses(L *l, const phs__ynode *root)
     static const char *const tags[] = {"NAT", "GL", "LOC", "INF", NULL};
     static const char *const conf[] = {"C2", "C1", "R", "UNCONFIRMED", NULL};
     const phs__ynode *src, *cl;
-    phs__program *p = l->prog;
     TRY(req(l, root, "sources", &src));
     TRY(seq(l, src, "sources"));
     for (size_t i = 0; i < src->n; i++) {
@@ -516,14 +519,15 @@ static int load_clauses(L *l, const phs__ynode *root)
     }
     TRY(req(l, root, "clauses", &cl));
     TRY(seq(l, cl, "clauses"));
-    p->nclauses = cl->n;
-    p->clauses = phs__arena_alloc(&l->rs->arena,
-                                  (cl->n ? cl->n : 1) * sizeof *p->clauses);
-    if (!p->clauses)
+    phs__clause *all = phs__arena_alloc(&l->rs->arena,
+                                        (cl->n ? cl->n : 1) * sizeof *all);
+    if (!all)
         return oom();
+    *l->clauses = all;
+    *l->nclauses = cl->n;
     for (size_t i = 0; i < cl->n; i++) {
         const phs__ynode *m = cl->kids[i];
-        phs__clause *c = &p->clauses[i];
+        phs__clause *c = &all[i];
         int declared = 0;
         TRY(check_keys(l, m, "a clause", ckeys));
         TRY(req_str(l, m, "id", &c->id));
@@ -557,7 +561,7 @@ static int load_clauses(L *l, const phs__ynode *root)
             TRY(to_bool(l, pv, "provisional", &declared));
         c->provisional = j >= 2 || declared;
         for (j = 0; j < i; j++)
-            if (!strcmp(p->clauses[j].id, c->id))
+            if (!strcmp(all[j].id, c->id))
                 return err(l, m, "clause '%s' is declared twice", c->id);
     }
     return PHS_OK;
@@ -847,7 +851,7 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
     static const char *const statuses[] = {"draft", "provisional",
                                            "production", NULL};
     phs__program *p = &rs->allvers[rs->nallvers];
-    L l = {rs, file, p, (int)rs->nallvers};
+    L l = {rs, file, p, (int)rs->nallvers, &p->clauses, &p->nclauses};
     const phs__ynode *n;
     memset(p, 0, sizeof *p);
     p->file = file;
@@ -955,5 +959,174 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
     if ((n = phs__ymap_get(root, "examples")) != NULL)
         LIST_OF(examples, nexamples, n, "examples", load_example, 100000);
     rs->nallvers++;
+    return PHS_OK;
+}
+
+/* ---- indicator files ---- */
+
+static int yearly_of(L *l, const phs__program *p, const phs__ynode *n,
+                     const phs__yearly **out)
+{
+    const char *id;
+    TRY(scalar(l, n, "a yearly requirement id", &id));
+    for (size_t y = 0; p && y < p->nyearly; y++)
+        if (!strcmp(p->yearly[y].id, id)) {
+            *out = &p->yearly[y];
+            return PHS_OK;
+        }
+    return err(l, n, "'%s' is not a yearly requirement of %s", id,
+               p ? p->id : "any program (give the indicator a program)");
+}
+
+/* A visit count's minimum: a number, or yearly requirement ids whose
+ * minimums add up (the rules' own numbers). */
+static int visit_min(L *l, const phs__program *p, const phs__ynode *n,
+                     int *out)
+{
+    if (n->kind == PHS__Y_SCALAR)
+        return to_int(l, n, "visits.min", 0, 366, out);
+    TRY(seq(l, n, "visits.min"));
+    *out = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const phs__yearly *y;
+        TRY(yearly_of(l, p, n->kids[i], &y));
+        *out += y->min;
+    }
+    return PHS_OK;
+}
+
+static int load_indicator(L *l, const phs__ynode *m, phs__indicator *ind)
+{
+    static const char *const keys[] = {"id", "program", "title", "denominator",
+                                       "numerator", "target", "cite", "note",
+                                       NULL};
+    static const char *const tkeys[] = {"zh", "en", NULL};
+    static const char *const dkeys[] = {"residents", "where", "reached",
+                                        "note", NULL};
+    static const char *const nkeys[] = {"visits", "due_dates_met", "latest",
+                                        "date_in_period", "note", NULL};
+    static const char *const vkeys[] = {"where", "min", NULL};
+    const phs__ynode *n, *d, *nu;
+    const char *s;
+    phs_ruleset *rs = l->rs;
+    TRY(check_keys(l, m, "an indicator", keys));
+    TRY(ident(l, m, "id", &ind->id));
+    ind->file = l->file;
+    ind->program = -1;
+    ind->date_field = -1;
+    ind->visit_min = -1;
+    ind->target = NAN;
+    ind->where.root = ind->visit_where.root = ind->latest.root = -1;
+    l->prog = NULL;
+    l->pindex = -1;
+    if ((n = phs__ymap_get(m, "program")) != NULL) {
+        TRY(scalar(l, n, "program", &s));
+        size_t p;
+        for (p = 0; p < rs->nprograms && strcmp(rs->programs[p].id, s); p++)
+            ;
+        if (p == rs->nprograms)
+            return err(l, n, "unknown program '%s'", s);
+        ind->program = (int)p;
+        /* expressions see the latest version's parameters and derived
+         * values */
+        l->prog = rs->programs[p].vers[rs->programs[p].nvers - 1];
+        l->pindex = (int)(l->prog - rs->allvers);
+    }
+    TRY(req(l, m, "title", &n));
+    TRY(check_keys(l, n, "title", tkeys));
+    TRY(req_str(l, n, "zh", &ind->title_zh));
+    TRY(req_str(l, n, "en", &ind->title_en));
+
+    TRY(req(l, m, "denominator", &d));
+    TRY(check_keys(l, d, "denominator", dkeys));
+    TRY(req_str(l, d, "residents", &s));
+    if (!strcmp(s, "all"))
+        ind->all_residents = 1;
+    else if (strcmp(s, "enrolled") != 0)
+        return err(l, phs__ymap_get(d, "residents"),
+                   "denominator.residents must be enrolled or all, not '%s'",
+                   s);
+    if (!ind->all_residents && ind->program < 0)
+        return err(l, d, "residents: enrolled needs the indicator's program");
+    if ((n = phs__ymap_get(d, "where")) != NULL)
+        TRY(expr(l, n, PHS__T_BOOL, "where", &ind->where));
+    if ((n = phs__ymap_get(d, "reached")) != NULL) {
+        const phs__yearly *y;
+        TRY(yearly_of(l, l->prog, n, &y));
+        if (!y->tiers)
+            return err(l, n, "yearly requirement '%s' names no tiers", y->id);
+        ind->reached = y->tiers;
+    }
+
+    TRY(req(l, m, "numerator", &nu));
+    TRY(check_keys(l, nu, "numerator", nkeys));
+    if (nu->n == 0)
+        return err(l, nu, "the numerator needs at least one condition");
+    if ((n = phs__ymap_get(nu, "visits")) != NULL) {
+        const phs__ynode *w, *mn;
+        TRY(check_keys(l, n, "numerator.visits", vkeys));
+        TRY(req(l, n, "min", &mn));
+        TRY(visit_min(l, l->prog, mn, &ind->visit_min));
+        if ((w = phs__ymap_get(n, "where")) != NULL)
+            TRY(expr(l, w, PHS__T_BOOL, "where", &ind->visit_where));
+    }
+    if ((n = phs__ymap_get(nu, "due_dates_met")) != NULL) {
+        TRY(to_bool(l, n, "due_dates_met", &ind->due_dates_met));
+        if (ind->due_dates_met && ind->program < 0)
+            return err(l, n, "due_dates_met needs the indicator's program");
+    }
+    if ((n = phs__ymap_get(nu, "latest")) != NULL)
+        TRY(expr(l, n, PHS__T_BOOL, "latest", &ind->latest));
+    if ((n = phs__ymap_get(nu, "date_in_period")) != NULL) {
+        TRY(scalar(l, n, "date_in_period", &s));
+        ind->date_field = phs_ruleset_field_id(rs, s);
+        phs_error_clear();
+        if (ind->date_field < 0 ||
+            rs->fields[ind->date_field].type != PHS_TYPE_DATE)
+            return err(l, n, "date_in_period must name a date field, not "
+                             "'%s'", s);
+    }
+    if ((n = phs__ymap_get(m, "target")) != NULL) {
+        TRY(to_number(l, n, "target", &ind->target));
+        if (ind->target < 0 || ind->target > 1)
+            return err(l, n, "target is a rate from 0 to 1 (0.4 for 40 %%)");
+    }
+    return cites(l, m, 1, &ind->cites, &ind->ncites, NULL);
+}
+
+int phs__spec_load_indicators(phs_ruleset *rs, const char *file,
+                              const phs__ynode *root)
+{
+    static const char *const keys[] = {"indicator_set", "version", "sources",
+                                       "clauses", "indicators", "note", NULL};
+    phs__clause *clauses = NULL;
+    size_t nclauses = 0;
+    L l = {rs, file, NULL, -1, &clauses, &nclauses};
+    const phs__ynode *n;
+    const char *s;
+    TRY(check_keys(&l, root, "an indicator file", keys));
+    TRY(ident(&l, root, "indicator_set", &s));
+    TRY(req_str(&l, root, "version", &s));
+    TRY(load_clauses(&l, root));
+    TRY(req(&l, root, "indicators", &n));
+    TRY(seq(&l, n, "indicators"));
+    if (n->n > 1024)
+        return err(&l, n, "at most 1024 indicators in one file");
+    phs__indicator *all = phs__arena_alloc(
+        &rs->arena, (rs->nindicators + n->n + 1) * sizeof *all);
+    if (!all)
+        return oom();
+    if (rs->nindicators)
+        memcpy(all, rs->indicators, rs->nindicators * sizeof *all);
+    for (size_t i = 0; i < n->n; i++) {
+        phs__indicator *ind = &all[rs->nindicators + i];
+        TRY(load_indicator(&l, n->kids[i], ind));
+        for (size_t j = 0; j < rs->nindicators + i; j++)
+            if (!strcmp(all[j].id, ind->id))
+                return err(&l, n->kids[i], "indicator '%s' is already "
+                           "declared in %s", ind->id, all[j].file);
+    }
+    rs->indicators = all;
+    rs->nindicators += n->n;
     return PHS_OK;
 }

@@ -14,6 +14,9 @@ int phs__spec_load_fields(phs_ruleset *rs, const char *file,
 int phs__spec_load_program(phs_ruleset *rs, const char *file,
                            const phs__ynode *root, char **overrides,
                            size_t noverrides, uint8_t *override_used);
+/* An indicator file (`indicator_set:`), loaded after every program. */
+int phs__spec_load_indicators(phs_ruleset *rs, const char *file,
+                              const phs__ynode *root);
 
 /* Build a ruleset from texts with explicit overrides (used by examples). */
 int phs__ruleset_build(phs_ruleset **out, const char *const *names,
