@@ -66,6 +66,7 @@ typedef struct phs__sha256 {
     uint64_t len;
     unsigned char blk[64];
     size_t nblk;
+    int accel; /* init sets 1 when the CPU has SHA-NI; 0 = portable code */
 } phs__sha256;
 void phs__sha256_init(phs__sha256 *s);
 void phs__sha256_update(phs__sha256 *s, const void *data, size_t n);

@@ -157,42 +157,88 @@ static int keep_sources(phs_ruleset *rs, const char *const *names,
     return PHS_OK;
 }
 
-static int fingerprint(phs_ruleset *rs, parsed *files, size_t count)
+static void hex_digest(phs__sha256 *h, char out[72])
 {
-    phs__sha256 h;
-    phs__buf b = {0};
     unsigned char dig[32];
-    phs__sha256_init(&h);
-    for (size_t i = 0; i < count; i++) {
-        b.len = 0;
-        phs__buf_puts(&b, files[i].base);
-        phs__buf_putc(&b, '\n');
+    phs__sha256_final(h, dig);
+    memcpy(out, "sha256:", 7);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 7 + 2 * i, 3, "%02x", dig[i]);
+}
+
+/* The fingerprints, from one canonical form of each file:
+ *  - the rule set's: every file (name, canonical form) in name order, then
+ *    the overrides in sorted order (their order on the command line does
+ *    not matter);
+ *  - each program version's: the dictionary, the version's file and the
+ *    overrides addressed to its program, so that a past decision can be
+ *    matched to (and replayed with) exactly that version. */
+static int fingerprints(phs_ruleset *rs, const parsed *files, size_t count,
+                        size_t dict)
+{
+    phs__buf b = {0};
+    size_t *at = phs__calloc(count + 1, sizeof *at);
+    char **ov = phs__calloc(rs->noverrides ? rs->noverrides : 1, sizeof *ov);
+    int rc = PHS_OK;
+    if (!at || !ov)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count && rc == PHS_OK; i++) {
+        at[i] = b.len;
         phs__yaml_canon(&b, files[i].root);
-        phs__buf_putc(&b, '\n');
-        if (b.oom) {
-            phs__buf_free(&b);
-            return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
+    if (rc == PHS_OK && b.oom)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+    if (rc == PHS_OK) {
+        at[count] = b.len;
+        memcpy(ov, rs->overrides, rs->noverrides * sizeof *ov);
+        qsort(ov, rs->noverrides, sizeof *ov, cmp_str);
+
+        phs__sha256 h;
+        phs__sha256_init(&h);
+        for (size_t i = 0; i < count; i++) {
+            phs__sha256_update(&h, files[i].base, strlen(files[i].base));
+            phs__sha256_update(&h, "\n", 1);
+            phs__sha256_update(&h, b.p + at[i], at[i + 1] - at[i]);
+            phs__sha256_update(&h, "\n", 1);
         }
-        phs__sha256_update(&h, b.p, b.len);
+        for (size_t i = 0; i < rs->noverrides; i++) {
+            phs__sha256_update(&h, "param ", 6);
+            phs__sha256_update(&h, ov[i], strlen(ov[i]) + 1);
+        }
+        hex_digest(&h, rs->fingerprint);
+
+        /* the dictionary part is common to every version: hash it once */
+        phs__sha256 hd;
+        phs__sha256_init(&hd);
+        phs__sha256_update(&hd, "fields.yaml\n", 12);
+        phs__sha256_update(&hd, b.p + at[dict], at[dict + 1] - at[dict]);
+        phs__sha256_update(&hd, "\nprogram\n", 9);
+        for (size_t i = 0; i < rs->nallvers; i++) {
+            phs__program *v = &rs->allvers[i];
+            size_t f = 0, plen = strlen(v->id);
+            while (files[f].root != v->root)
+                f++;
+            h = hd;
+            phs__sha256_update(&h, b.p + at[f], at[f + 1] - at[f]);
+            phs__sha256_update(&h, "\n", 1);
+            for (size_t k = 0; k < rs->noverrides; k++)
+                if (!strncmp(ov[k], v->id, plen) && ov[k][plen] == '.') {
+                    phs__sha256_update(&h, "param ", 6);
+                    phs__sha256_update(&h, ov[k], strlen(ov[k]));
+                    phs__sha256_update(&h, "\n", 1);
+                }
+            hex_digest(&h, v->fingerprint);
+        }
+        /* the public entries are copies: refresh them */
+        for (size_t p = 0; p < rs->nprograms; p++)
+            memcpy(rs->programs[p].fingerprint,
+                   rs->programs[p].vers[rs->programs[p].nvers - 1]->fingerprint,
+                   sizeof rs->programs[p].fingerprint);
     }
     phs__buf_free(&b);
-    /* overrides in sorted order, so their order on the command line does
-     * not matter */
-    char **ov = phs__calloc(rs->noverrides ? rs->noverrides : 1, sizeof *ov);
-    if (!ov)
-        return phs__error_set(PHS_ENOMEM, "out of memory");
-    memcpy(ov, rs->overrides, rs->noverrides * sizeof *ov);
-    qsort(ov, rs->noverrides, sizeof *ov, cmp_str);
-    for (size_t i = 0; i < rs->noverrides; i++) {
-        phs__sha256_update(&h, "param ", 6);
-        phs__sha256_update(&h, ov[i], strlen(ov[i]) + 1);
-    }
+    phs__free(at);
     phs__free(ov);
-    phs__sha256_final(&h, dig);
-    memcpy(rs->fingerprint, "sha256:", 7);
-    for (int i = 0; i < 32; i++)
-        snprintf(rs->fingerprint + 7 + 2 * i, 3, "%02x", dig[i]);
-    return PHS_OK;
+    return rc;
 }
 
 /* One public program per id, in the order of first appearance (file name
@@ -238,58 +284,6 @@ static int group_versions(phs_ruleset *rs)
             rs->nprograms++;
         }
     }
-    return PHS_OK;
-}
-
-/* A fingerprint per program version: the dictionary, the version's file
- * and the parameter overrides addressed to its program, so that a past
- * decision can be matched to (and replayed with) exactly that version. */
-static int version_fingerprints(phs_ruleset *rs, const parsed *dict)
-{
-    phs__buf b = {0};
-    for (size_t i = 0; i < rs->nallvers; i++) {
-        phs__program *v = &rs->allvers[i];
-        phs__sha256 h;
-        unsigned char dig[32];
-        size_t plen = strlen(v->id);
-        b.len = 0;
-        phs__buf_puts(&b, "fields.yaml\n");
-        phs__yaml_canon(&b, dict->root);
-        phs__buf_puts(&b, "\nprogram\n");
-        phs__yaml_canon(&b, v->root);
-        phs__buf_putc(&b, '\n');
-        char **ov = phs__calloc(rs->noverrides ? rs->noverrides : 1,
-                                sizeof *ov);
-        if (!ov) {
-            phs__buf_free(&b);
-            return phs__error_set(PHS_ENOMEM, "out of memory");
-        }
-        memcpy(ov, rs->overrides, rs->noverrides * sizeof *ov);
-        qsort(ov, rs->noverrides, sizeof *ov, cmp_str);
-        for (size_t k = 0; k < rs->noverrides; k++)
-            if (!strncmp(ov[k], v->id, plen) && ov[k][plen] == '.') {
-                phs__buf_puts(&b, "param ");
-                phs__buf_puts(&b, ov[k]);
-                phs__buf_putc(&b, '\n');
-            }
-        phs__free(ov);
-        if (b.oom) {
-            phs__buf_free(&b);
-            return phs__error_set(PHS_ENOMEM, "out of memory");
-        }
-        phs__sha256_init(&h);
-        phs__sha256_update(&h, b.p, b.len);
-        phs__sha256_final(&h, dig);
-        memcpy(v->fingerprint, "sha256:", 7);
-        for (int k = 0; k < 32; k++)
-            snprintf(v->fingerprint + 7 + 2 * k, 3, "%02x", dig[k]);
-    }
-    phs__buf_free(&b);
-    /* the public entries are copies: refresh them */
-    for (size_t p = 0; p < rs->nprograms; p++)
-        memcpy(rs->programs[p].fingerprint,
-               rs->programs[p].vers[rs->programs[p].nvers - 1]->fingerprint,
-               sizeof rs->programs[p].fingerprint);
     return PHS_OK;
 }
 
@@ -350,14 +344,12 @@ static int build(phs_ruleset *rs, const char *const *names,
     for (size_t i = 0; i < count && rc == PHS_OK; i++)
         if ((int)i != dict && is_indicator_file(&files[i]))
             rc = phs__spec_load_indicators(rs, files[i].name, files[i].root);
-    if (rc == PHS_OK)
-        rc = version_fingerprints(rs, &files[dict]);
     for (size_t i = 0; i < nov && rc == PHS_OK; i++)
         if (!used[i])
             rc = phs__error_set(PHS_ENOTFOUND, "no parameter matches the "
                                 "override '%s'", rs->overrides[i]);
     if (rc == PHS_OK)
-        rc = fingerprint(rs, files, count);
+        rc = fingerprints(rs, files, count, (size_t)dict);
     if (rc == PHS_OK) {
         rs->mctx = pcre2_match_context_create(NULL);
         if (!rs->mctx)
