@@ -52,7 +52,7 @@ const char help_verify[] =
     "    --rules DIR       the same as giving RULES\n"
     "    --program ID      verify this program only\n"
     "    --as-of DATE      visit date of the checked cells, moved into each\n"
-    "                      version's effective range (default 2024-06-01)\n"
+    "                      version's effective range (default: today)\n"
     "    --max-cells N     cells checked exhaustively per analysis before\n"
     "                      sampling (default 2000000)\n"
     "    --seed S          seed of the sample (default 1)\n"
@@ -105,7 +105,7 @@ const char help_diff[] =
     "    --population FILE  residents to compare (CSV, NDJSON, JSON/YAML)\n"
     "    --program ID       compare this program only\n"
     "    --as-of DATE       visit date of residents without one, and of the\n"
-    "                       compared cells (default 2024-06-01)\n"
+    "                       compared cells (default: today)\n"
     "    --max-examples N   example ids per changed cell (default 5)\n"
     "    --max-cells N      cells compared before sampling (default 2000000)\n"
     "    --seed S           seed of the sample (default 1)\n"
@@ -129,11 +129,12 @@ static int analysis_opts(const char *cmd, const args *a,
                          phs_analysis_options *o)
 {
     char *end;
-    memset(o, 0, sizeof *o);
+    phs_analysis_options d = PHS_ANALYSIS_OPTIONS_INIT;
+    *o = d;
     o->program = a->program;
-    if (a->asof && phs_date_parse(&o->as_of, a->asof, strlen(a->asof)) < 0)
-        return usage_error(cmd, "--as-of '%s': expected a date YYYY-MM-DD",
-                           a->asof);
+    int rc = as_of_date(cmd, a->asof, &o->as_of);
+    if (rc)
+        return rc;
     if (a->max_cells) {
         errno = 0;
         unsigned long long v = strtoull(a->max_cells, &end, 10);
@@ -239,7 +240,7 @@ int cmd_diff(int argc, char **argv)
         return EXIT_USAGE;
     }
     rc = print_report(r, a.json);
-    if (rc == 0 && strstr(phs_report_json(r), "\"differ\":true"))
+    if (rc == 0 && phs_report_total(r, PHS_TOTAL_CHANGED) > 0)
         rc = EXIT_RECORDS;
     phs_report_free(r);
     phs_ruleset_free(ro);

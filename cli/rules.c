@@ -80,7 +80,7 @@ const char help_test[] =
     "    --rules DIR       the same as giving RULES\n"
     "    -v, --verbose     also list the examples that pass\n"
     "    --coverage        report what the examples exercise (see above)\n"
-    "    --program ID      coverage of this program only\n"
+    "    --program ID      test (and cover) this program only\n"
     "    --param P.N=V     load with a parameter override; may be repeated\n"
     "    --json            print one JSON object: {\"examples\": [failing (all\n"
     "                      with --verbose) examples], \"passed\", \"failed\",\n"
@@ -248,44 +248,45 @@ int cmd_check(int argc, char **argv)
     return rc;
 }
 
-typedef struct test_state {
-    int verbose, json, first;
-} test_state;
-
-static void on_example(void *payload, const char *program,
-                       const char *example_id, const char *failure)
+/* Print the examples of a test report (failing ones, or all with
+ * verbose) as text lines or JSON array elements. */
+static void print_examples(const phs_report *tr, int verbose, int json)
 {
-    test_state *ts = payload;
-    if (ts->json) {
-        if (!failure && !ts->verbose)
-            return;
-        fputs(ts->first ? "{\"program\":" : ",{\"program\":", stdout);
-        ts->first = 0;
+    int first = 1;
+    for (size_t i = 0; i < phs_report_count(tr); i++) {
+        int failed = phs_report_kind(tr, i) == PHS_FINDING_EXAMPLE_FAILED;
+        const char *program = phs_report_program(tr, i);
+        const char *id = phs_report_example_id(tr, i);
+        if (!failed && !verbose)
+            continue;
+        if (!json) {
+            if (failed)
+                printf("FAIL %s/%s: %s\n", program, id ? id : "?",
+                       phs_report_message(tr, i));
+            else
+                printf("ok   %s/%s\n", program, id ? id : "?");
+            continue;
+        }
+        fputs(first ? "{\"program\":" : ",{\"program\":", stdout);
+        first = 0;
         json_str(stdout, program);
+        fputs(",\"version\":", stdout);
+        json_str(stdout, phs_report_version(tr, i));
         fputs(",\"example\":", stdout);
-        json_str(stdout, example_id);
-        fputs(",\"ok\":", stdout);
-        fputs(failure ? "false" : "true", stdout);
-        fputs(",\"failure\":", stdout);
-        json_str(stdout, failure);
+        json_str(stdout, id);
+        fputs(failed ? ",\"ok\":false,\"failure\":" : ",\"ok\":true,\"failure\":",
+              stdout);
+        json_str(stdout, failed ? phs_report_message(tr, i) : NULL);
         fputs("}", stdout);
-        return;
     }
-    if (failure)
-        printf("FAIL %s/%s: %s\n", program ? program : "?",
-               example_id ? example_id : "?", failure);
-    else if (ts->verbose)
-        printf("ok   %s/%s\n", program ? program : "?",
-               example_id ? example_id : "?");
 }
 
 int cmd_test(int argc, char **argv)
 {
     args a;
     phs_ruleset *rs = NULL;
-    phs_report *cov = NULL;
-    test_state ts;
-    size_t failed = 0, total = 0;
+    phs_report *tr = NULL, *cov = NULL;
+    phs_analysis_options o = PHS_ANALYSIS_OPTIONS_INIT;
     int rc = parse_args(argc, argv, 2, "test",
                         OPT_RULES | OPT_PARAM | OPT_VERBOSE | OPT_JSON |
                             OPT_COVERAGE | OPT_PROGRAM,
@@ -305,48 +306,34 @@ int cmd_test(int argc, char **argv)
         free_args(&a);
         return EXIT_USAGE;
     }
-    ts.verbose = a.verbose;
-    ts.json = a.json;
-    ts.first = 1;
-    if (a.json)
-        fputs("{\"examples\":[", stdout);
-    rc = phs_ruleset_test(rs, on_example, &ts, &failed, &total);
-    if (rc < 0) {
-        if (a.json)
-            fputs("]}\n", stdout);
-        fflush(stdout);
+    o.program = a.program;
+    if (phs_ruleset_test_report(rs, &o, &tr) < 0 ||
+        (a.coverage && phs_ruleset_coverage(rs, &o, &cov) < 0)) {
         err("%s", last_message());
+        phs_report_free(tr);
         phs_ruleset_free(rs);
         free_args(&a);
         return EXIT_USAGE;
     }
-    if (a.coverage) {
-        phs_analysis_options o;
-        memset(&o, 0, sizeof o);
-        o.program = a.program;
-        if (phs_ruleset_coverage(rs, &o, &cov) < 0) {
-            if (a.json)
-                fputs("]}\n", stdout);
-            fflush(stdout);
-            err("%s", last_message());
-            phs_ruleset_free(rs);
-            free_args(&a);
-            return EXIT_USAGE;
-        }
-    }
+    double passed = phs_report_total(tr, PHS_TOTAL_PASSED);
+    double failed = phs_report_total(tr, PHS_TOTAL_FAILED);
+    int ok = failed == 0 && !(cov && phs_report_errors(cov));
     if (a.json) {
-        printf("],\"passed\":%zu,\"failed\":%zu", total - failed, failed);
+        fputs("{\"examples\":[", stdout);
+        print_examples(tr, a.verbose, 1);
+        printf("],\"passed\":%.0f,\"failed\":%.0f", passed, failed);
         if (cov)
             printf(",\"coverage\":%s", phs_report_json(cov));
-        printf(",\"ok\":%s}\n",
-               failed || (cov && phs_report_errors(cov)) ? "false" : "true");
+        printf(",\"ok\":%s}\n", ok ? "true" : "false");
     } else {
-        printf("%zu passed, %zu failed\n", total - failed, failed);
+        print_examples(tr, a.verbose, 0);
+        printf("%.0f passed, %.0f failed\n", passed, failed);
         if (cov)
             fputs(phs_report_text(cov), stdout);
     }
-    rc = failed || (cov && phs_report_errors(cov)) ? EXIT_RECORDS : 0;
+    rc = ok ? 0 : EXIT_RECORDS;
     phs_report_free(cov);
+    phs_report_free(tr);
     phs_ruleset_free(rs);
     free_args(&a);
     if (fflush(stdout) != 0)

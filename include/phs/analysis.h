@@ -17,13 +17,35 @@ extern "C" {
 /* Regulator tooling: verification, diffs, coverage, strict checks     */
 /* ------------------------------------------------------------------ */
 
-/* Each analysis returns a report: a list of findings (kind, severity,
- * program, rule, message and, where there is one, a counterexample
- * resident as a JSON object that `phs explain` reads), a human-readable
- * rendering and a JSON rendering.  docs/regulator.md describes them. */
+/* Each analysis returns a report: data, not text.  A report holds
+ *  - totals (phs_report_total): cells, residents, examples passed ...;
+ *  - sections (one per program version analysed; for diffs one per
+ *    program), each with its own totals and, for diffs, the transition
+ *    matrix (old outcome x new outcome counts, example resident ids per
+ *    cell) and the histogram of next-due-date shifts;
+ *  - findings: kind, severity, program, version, rule ("tier.controlled",
+ *    "flag.x"), message and, where there is one, an example resident: its
+ *    id and its field/value pairs (a counterexample for verify and diff,
+ *    the embedded example's input for test).
+ * phs_report_text and phs_report_json are renderings kept for callers of
+ * 0.2.0-pre; `phs` renders text and JSON from the accessors.
+ * docs/regulator.md describes the data and the renderings.
+ *
+ * Thread safety: a report is immutable once returned; any number of
+ * threads may read one report.  Strings returned by the accessors are
+ * borrowed from the report and live until phs_report_free. */
 
 /** A report of findings.  Free with phs_report_free. */
 typedef struct phs_report phs_report;
+
+/** The analysis a report comes from (phs_report_analysis). */
+typedef enum phs_analysis {
+    PHS_ANALYSIS_VERIFY = 1,   /**< phs_ruleset_verify */
+    PHS_ANALYSIS_DIFF = 2,     /**< phs_ruleset_diff */
+    PHS_ANALYSIS_COVERAGE = 3, /**< phs_ruleset_coverage */
+    PHS_ANALYSIS_TEST = 4,     /**< phs_ruleset_test_report */
+    PHS_ANALYSIS_STRICT = 5    /**< phs_ruleset_check_strict */
+} phs_analysis;
 
 /** Kinds of findings. */
 typedef enum phs_finding_kind {
@@ -45,7 +67,12 @@ typedef enum phs_finding_kind {
     PHS_FINDING_NOTE = 16,      /**< anything else worth saying */
     PHS_FINDING_UNCOVERED_CONDITION = 17, /**< a threshold side no example
                                                exercises */
-    PHS_FINDING_EXAMPLE_FAILED = 18 /**< an embedded example fails */
+    PHS_FINDING_EXAMPLE_FAILED = 18, /**< an embedded example fails */
+    PHS_FINDING_EXAMPLE_PASSED = 19, /**< an embedded example passes */
+    PHS_FINDING_RULE_CHANGED = 20,   /**< diff: a rule added, removed or
+                                          changed (message: what changed) */
+    PHS_FINDING_PARAM_CHANGED = 21   /**< diff: a parameter whose value
+                                          differs (message: "old -> new") */
 } phs_finding_kind;
 
 /** Severities: info (0), warning (1), error (2).  A report with errors
@@ -56,41 +83,174 @@ typedef enum phs_severity {
     PHS_SEVERITY_ERROR = 2
 } phs_severity;
 
+/** Totals of a report or of one section (phs_report_total,
+ *  phs_report_section_total).  A total an analysis does not count is 0. */
+typedef enum phs_total {
+    PHS_TOTAL_CELLS = 0,        /**< verify, diff: cells of the input spaces */
+    PHS_TOTAL_CHECKED = 1,      /**< verify, diff: cells classified (fewer
+                                     than CELLS when sampled) */
+    PHS_TOTAL_SAMPLED = 2,      /**< verify, diff: analyses decided on a
+                                     sample (0: every cell checked) */
+    PHS_TOTAL_NOT_ENROLLED = 3, /**< verify: cells not enrolled */
+    PHS_TOTAL_UNCLASSIFIED = 4, /**< verify: eligible cells no tier decides */
+    PHS_TOTAL_INSUFFICIENT = 5, /**< verify: cells decided insufficient_data */
+    PHS_TOTAL_REFUSED = 6,      /**< cells, residents or examples a record
+                                     check refuses */
+    PHS_TOTAL_RESIDENTS = 7,    /**< diff with a population: residents read
+                                     (per section: residents compared) */
+    PHS_TOTAL_UNREADABLE = 8,   /**< diff: population records not readable */
+    PHS_TOTAL_CHANGED = 9,      /**< diff: residents (or cells) whose
+                                     outcome changes */
+    PHS_TOTAL_DUE_SAME = 10,    /**< diff: next due date unchanged */
+    PHS_TOTAL_DUE_EARLIER = 11, /**< diff: next due date earlier */
+    PHS_TOTAL_DUE_LATER = 12,   /**< diff: next due date later */
+    PHS_TOTAL_DUE_APPEARED = 13, /**< diff: a next due date only in new */
+    PHS_TOTAL_DUE_GONE = 14,    /**< diff: a next due date only in old */
+    PHS_TOTAL_EXAMPLES = 15,    /**< test, coverage: embedded examples run */
+    PHS_TOTAL_PASSED = 16,      /**< test: examples that pass */
+    PHS_TOTAL_FAILED = 17,      /**< test, coverage: examples that fail */
+    PHS_TOTAL_COUNT = 18        /**< number of totals (not a total) */
+} phs_total;
+
 /** Free a report.  NULL is a no-op. */
 PHS_EXTERN(void) phs_report_free(phs_report *r);
-/** Number of findings, and finding i's kind, severity, program id, rule
- *  ("tier.controlled", "flag.x", or NULL), message, and counterexample
- *  resident (one JSON object, or NULL).  Strings are the report's. */
+/** The analysis the report comes from (phs_analysis), or PHS_EINVAL for
+ *  NULL. */
+PHS_EXTERN(int) phs_report_analysis(const phs_report *r);
+/** A total of the whole report (phs_total); 0 for an unknown `which`.
+ *  Counts are whole numbers; cell counts above 2^53 are approximate. */
+PHS_EXTERN(double) phs_report_total(const phs_report *r, int which);
+
+/** Number of findings, and finding i's kind, severity, program id, program
+ *  version (NULL when the finding is not about one version), rule
+ *  ("tier.controlled", "flag.x", or NULL) and message.  Out of range:
+ *  PHS_EINVAL or NULL. */
 PHS_EXTERN(size_t) phs_report_count(const phs_report *r);
 PHS_EXTERN(int) phs_report_kind(const phs_report *r, size_t i);
 PHS_EXTERN(int) phs_report_severity(const phs_report *r, size_t i);
 PHS_EXTERN(const char *) phs_report_program(const phs_report *r, size_t i);
+PHS_EXTERN(const char *) phs_report_version(const phs_report *r, size_t i);
 PHS_EXTERN(const char *) phs_report_rule(const phs_report *r, size_t i);
 PHS_EXTERN(const char *) phs_report_message(const phs_report *r, size_t i);
+/** Finding i's example resident as one JSON object (an NDJSON line that
+ *  `phs explain` reads), or NULL when it has none. */
 PHS_EXTERN(const char *) phs_report_example(const phs_report *r, size_t i);
+/** Finding i's example resident: its id (NULL when it has none), and its
+ *  field/value pairs in field-dictionary order (fields the resident does
+ *  not have are left out): count, field name, value as text (numbers in
+ *  the shortest form that reads back the same, in every locale; dates
+ *  YYYY-MM-DD; booleans true/false; code lists joined by ';' as in a CSV
+ *  cell) and field type (phs_type, or PHS_EINVAL out of range). */
+PHS_EXTERN(const char *) phs_report_example_id(const phs_report *r, size_t i);
+PHS_EXTERN(size_t) phs_report_example_count(const phs_report *r, size_t i);
+PHS_EXTERN(const char *) phs_report_example_field(const phs_report *r,
+                                                  size_t i, size_t k);
+PHS_EXTERN(const char *) phs_report_example_value(const phs_report *r,
+                                                  size_t i, size_t k);
+PHS_EXTERN(int) phs_report_example_type(const phs_report *r, size_t i,
+                                        size_t k);
 /** Number of findings of severity error, and of severity warning. */
 PHS_EXTERN(size_t) phs_report_errors(const phs_report *r);
 PHS_EXTERN(size_t) phs_report_warnings(const phs_report *r);
+
+/** Sections: one per program version analysed (verify, coverage, test)
+ *  or per program compared (diff).  Count; program id; version (diff: the
+ *  old version); new version (diff only, else NULL); a total of the
+ *  section (phs_total). */
+PHS_EXTERN(size_t) phs_report_section_count(const phs_report *r);
+PHS_EXTERN(const char *) phs_report_section_program(const phs_report *r,
+                                                    size_t s);
+PHS_EXTERN(const char *) phs_report_section_version(const phs_report *r,
+                                                    size_t s);
+PHS_EXTERN(const char *) phs_report_section_new_version(const phs_report *r,
+                                                        size_t s);
+PHS_EXTERN(double) phs_report_section_total(const phs_report *r, size_t s,
+                                            int which);
+/** Finding i's section, or -1 when it belongs to none (PHS_EINVAL out of
+ *  range). */
+PHS_EXTERN(int) phs_report_finding_section(const phs_report *r, size_t i);
+
+/** The transition matrix of diff section s: rows are old outcomes,
+ *  columns new outcomes (tier ids, not_enrolled, insufficient_data,
+ *  unclassified; outcomes nobody has are left out), in tier order.
+ *  Number of rows and columns (0 outside diffs); row and column labels;
+ *  the residents (or cells) in a cell; how many example resident ids a
+ *  changed cell keeps (at most max_examples; population diffs only) and
+ *  the k-th of them. */
+PHS_EXTERN(size_t) phs_report_matrix_rows(const phs_report *r, size_t s);
+PHS_EXTERN(size_t) phs_report_matrix_cols(const phs_report *r, size_t s);
+PHS_EXTERN(const char *) phs_report_matrix_row(const phs_report *r, size_t s,
+                                               size_t row);
+PHS_EXTERN(const char *) phs_report_matrix_col(const phs_report *r, size_t s,
+                                               size_t col);
+PHS_EXTERN(double) phs_report_matrix_cell(const phs_report *r, size_t s,
+                                          size_t row, size_t col);
+PHS_EXTERN(size_t) phs_report_matrix_example_count(const phs_report *r,
+                                                   size_t s, size_t row,
+                                                   size_t col);
+PHS_EXTERN(const char *) phs_report_matrix_example_id(const phs_report *r,
+                                                      size_t s, size_t row,
+                                                      size_t col, size_t k);
+/** The shift of next due dates in diff section s (population diffs):
+ *  number of distinct non-zero shifts, and the k-th (ascending days, new
+ *  minus old) with how many residents shift by it. */
+PHS_EXTERN(size_t) phs_report_shift_count(const phs_report *r, size_t s);
+PHS_EXTERN(long) phs_report_shift_days(const phs_report *r, size_t s,
+                                       size_t k);
+PHS_EXTERN(double) phs_report_shift_residents(const phs_report *r, size_t s,
+                                              size_t k);
+
 /** The human-readable rendering (lines ending in '\n'), and the JSON
  *  rendering (one object); borrowed from the report. */
 PHS_EXTERN(const char *) phs_report_text(const phs_report *r);
 PHS_EXTERN(const char *) phs_report_json(const phs_report *r);
 /** The name of a finding kind ("gap", "dead_tier", ...); static string. */
 PHS_EXTERN(const char *) phs_finding_kind_name(int kind);
+/** The name of a severity ("info", "warning", "error"); static string. */
+PHS_EXTERN(const char *) phs_severity_name(int severity);
+/** The name of a total ("cells", "residents", "passed", ...), the key the
+ *  JSON renderings use; static string ("unknown" out of range). */
+PHS_EXTERN(const char *) phs_total_name(int which);
 
-/** Analysis options.  Zero-initialise, then set what differs from the
- *  defaults. */
+/** The version of phs_analysis_options this header describes.  A program
+ *  built against a later header passes a later version; the library
+ *  refuses versions it does not know (PHS_EINVAL). */
+#define PHS_ANALYSIS_OPTIONS_VERSION 1
+
+/** Analysis options (libgit2-style versioned struct).  Initialise with
+ *  PHS_ANALYSIS_OPTIONS_INIT or phs_analysis_options_init, then set what
+ *  differs.  The caller owns the struct and its strings; the analyses only
+ *  read them during the call. */
 typedef struct phs_analysis_options {
+    unsigned int version; /**< PHS_ANALYSIS_OPTIONS_VERSION */
     const char *program;  /**< only this program (NULL: every program) */
-    phs_date as_of;       /**< the visit date of the checked cells, moved
-                               into each version's effective range (0 or
-                               PHS_DATE_NONE: 2024-06-01); for diffs, the
-                               visit date of residents without one */
+    phs_date as_of;       /**< PHS_DATE_NONE: not given.  verify and diff
+                               without a population need it (the visit date
+                               of the checked cells, moved into each
+                               version's effective range) and fail with
+                               PHS_EINVAL without it; diff with a population
+                               gives it to residents without a visit date
+                               (without it, such a resident is an error);
+                               coverage places visit-relative thresholds at
+                               it (else at the first example's visit date,
+                               else at the version's effective-from date);
+                               test ignores it. */
     size_t max_cells;     /**< cells checked exhaustively per analysis
                                before sampling (0: 2,000,000) */
     uint64_t seed;        /**< seed of the sample (0: 1) */
     size_t max_examples;  /**< example ids per changed cell (0: 5) */
 } phs_analysis_options;
+
+/** Static initialiser: version set, as_of not given, the rest defaults. */
+#define PHS_ANALYSIS_OPTIONS_INIT \
+    { PHS_ANALYSIS_OPTIONS_VERSION, NULL, PHS_DATE_NONE, 0, 0, 0 }
+
+/** Initialise `opts` as PHS_ANALYSIS_OPTIONS_INIT does, for the struct
+ *  version the caller was built with.
+ *  @return PHS_OK, or PHS_EINVAL (NULL opts, or a version this library
+ *  does not know). */
+PHS_EXTERN(int) phs_analysis_options_init(phs_analysis_options *opts,
+                                          unsigned int version);
 
 /** Verify every program (version) of a rule set over the typed input space
  *  of the fields its conditions read: completeness (every eligible
@@ -100,9 +260,10 @@ typedef struct phs_analysis_options {
  *  comparing fields and derived values with constants (see
  *  docs/regulator.md for the fragment and the derived-value approximation);
  *  other conditions are named in "outside_fragment" findings.
- *  @param opts  options, or NULL for the defaults.
+ *  @param opts  options (as_of is required).
  *  @return PHS_OK (the report may hold errors), PHS_ENOTFOUND (unknown
- *  program), PHS_ENOMEM. */
+ *  program), PHS_EINVAL (NULL argument, unknown options version, as_of
+ *  not given), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_ruleset_verify(const phs_ruleset *rs,
                                    const phs_analysis_options *opts,
                                    phs_report **out);
@@ -114,8 +275,12 @@ PHS_EXTERN(int) phs_ruleset_verify(const phs_ruleset *rs,
  *  per changed cell, the rules whose condition changed value for those
  *  residents with the clauses they cite, and the shift of next due dates.
  *  Without a population (NULL): the regions of the input space whose
- *  outcome changes, from the cell decomposition of phs_ruleset_verify.
- *  @return PHS_OK, PHS_EIO (population unreadable), PHS_ENOMEM. */
+ *  outcome changes, from the cell decomposition of phs_ruleset_verify
+ *  (as_of required).  The versions compared are those in force on as_of,
+ *  or (population, no as_of) on the latest visit date of the population.
+ *  @return PHS_OK, PHS_EIO (population unreadable), PHS_EINVAL (NULL
+ *  argument, unknown options version, as_of missing where a date is
+ *  needed), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_ruleset_diff(const phs_ruleset *old_rs,
                                  const phs_ruleset *new_rs,
                                  const char *population,
@@ -131,6 +296,20 @@ PHS_EXTERN(int) phs_ruleset_diff(const phs_ruleset *old_rs,
 PHS_EXTERN(int) phs_ruleset_coverage(const phs_ruleset *rs,
                                      const phs_analysis_options *opts,
                                      phs_report **out);
+
+/** Run every embedded example of every program version (of
+ *  opts->program only, when set) into a report: one finding per example
+ *  (PHS_FINDING_EXAMPLE_PASSED, info, or PHS_FINDING_EXAMPLE_FAILED,
+ *  error, with what differed as the message), the example's id and input
+ *  as its example resident, one section per program version, totals
+ *  EXAMPLES, PASSED, FAILED and REFUSED (examples a record check refuses;
+ *  they fail).  phs_ruleset_test is the callback form of the same run.
+ *  @return PHS_OK (the report may hold failures), PHS_ENOTFOUND (unknown
+ *  program), PHS_EINVAL (bad options), PHS_ESPEC (an example that cannot
+ *  be read), PHS_ENOMEM. */
+PHS_EXTERN(int) phs_ruleset_test_report(const phs_ruleset *rs,
+                                        const phs_analysis_options *opts,
+                                        phs_report **out);
 
 /** The checks a regulator runs before sign-off: every spec's status is
  *  production, no rule is provisional, every citation (of rules,

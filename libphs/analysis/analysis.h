@@ -38,8 +38,10 @@ typedef struct phs__exrun {
     int refused;             /* a record check refused the input */
     int failed;              /* the result differs from the expectation */
 } phs__exrun;
+/* Run one example; what differs from its expectation (or why its input is
+ * refused) is appended to msg. */
 int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
-                     const phs__example *ex, phs__exrun *out);
+                     const phs__example *ex, phs__exrun *out, phs__buf *msg);
 void phs__example_done(phs__exrun *r);
 
 
@@ -49,12 +51,39 @@ void phs__example_done(phs__exrun *r);
 
 enum { AN_INFO = 0, AN_WARNING = 1, AN_ERROR = 2 };
 
+typedef struct phs__pair {  /* a field of an example resident */
+    char *field, *value;
+    int type;
+} phs__pair;
+
 typedef struct phs__finding {
     int kind, severity;
-    char *program, *rule, *message, *example;
+    int section;            /* index, or -1 */
+    char *program, *rule, *message;
+    char *example, *example_id; /* JSON resident and its id, or NULL */
+    phs__pair *pairs;
+    size_t npairs;
 } phs__finding;
 
+typedef struct phs__section {
+    char *program, *version, *new_version;
+    double total[PHS_TOTAL_COUNT];
+    size_t nrows, ncols;    /* diff: transition matrix */
+    char **rows, **cols;
+    double *m;              /* nrows x ncols */
+    char ***ids;            /* nrows x ncols: example ids, or NULL */
+    size_t *nids;
+    long *shift_days;       /* diff: due-date shift histogram */
+    double *shift_n;
+    size_t nshift, capshift;
+} phs__section;
+
 struct phs_report {
+    int analysis;    /* phs_analysis */
+    double total[PHS_TOTAL_COUNT];
+    phs__section *s;
+    size_t ns, caps;
+    int cur;         /* current section (-1 none) */
     phs__buf text;   /* human-readable rendering */
     phs__buf json;   /* JSON rendering (one object) */
     phs__finding *f;
@@ -63,13 +92,32 @@ struct phs_report {
     int oom;
 };
 
-int phs__report_new(phs_report **out);
-/* Record a finding (strings copied; example is a JSON resident or NULL). */
+int phs__report_new(phs_report **out, int analysis);
+/* Record a finding (strings copied) in the current section; `ex` (may be
+ * NULL) is its example resident, recorded with id ex_id as JSON and as
+ * field/value pairs. */
 void phs__report_add(phs_report *r, int kind, int severity,
                      const char *program, const char *rule,
-                     const char *example, const char *fmt, ...)
-    PHS_PRINTF(7, 8);
-const char *phs__severity_name(int s);
+                     const phs_record *ex, const char *ex_id,
+                     const char *fmt, ...) PHS_PRINTF(8, 9);
+/* The JSON example resident of the last finding, or "" */
+const char *phs__report_last_example(const phs_report *r);
+/* Start a section (it becomes the current one). */
+void phs__report_section(phs_report *r, const char *program,
+                         const char *version, const char *new_version);
+/* Add v to a total of the report and of the current section. */
+void phs__report_tally(phs_report *r, int which, double v);
+/* Add v to a total of the current section only. */
+void phs__report_section_add(phs_report *r, int which, double v);
+/* Add v to a total of the report only. */
+void phs__report_total_add(phs_report *r, int which, double v);
+/* The current section's transition matrix: labels (copied), then cells. */
+void phs__report_matrix(phs_report *r, size_t nrows, const char *const *rows,
+                        size_t ncols, const char *const *cols);
+void phs__report_matrix_set(phs_report *r, size_t row, size_t col, double n,
+                            char *const *ids, size_t nids);
+/* One bar of the current section's due-date shift histogram. */
+void phs__report_shift(phs_report *r, long days, double n);
 void phs__report_findings_json(phs__buf *b, const phs_report *r,
                                const char *program);
 /* text: printf to the text rendering */
@@ -77,6 +125,10 @@ void phs__report_text(phs_report *r, const char *fmt, ...) PHS_PRINTF(2, 3);
 /* Hand a finished report out (*out), or free it and return the error: rc,
  * or PHS_ENOMEM when any of its buffers ran out of memory. */
 int phs__report_finish(phs_report *r, int rc, phs_report **out);
+/* Copy the caller's options (NULL: defaults) into *o with the defaults
+ * filled in; PHS_EINVAL for an unknown version. */
+int phs__options(const char *what, const phs_analysis_options *in,
+                 phs_analysis_options *o);
 
 /* ---- shared by the files of the input-space analysis ---- */
 #define MAXFIN 48          /* values of a piecewise-constant expression */

@@ -41,8 +41,25 @@ static int eval_rule(phs_result *res, const phs_record *rec, const phs__expr *e)
     return phs__expr_test(ev, e);
 }
 
+/* Where visit-relative thresholds are placed: as_of, else the first
+ * example's visit date, else the version's effective-from date. */
+static phs_date threshold_day(const phs__program *pr, phs_date as_of)
+{
+    if (as_of != PHS_DATE_NONE)
+        return as_of;
+    for (size_t e = 0; e < pr->nexamples; e++) {
+        const phs__ynode *in = phs__ymap_get(pr->examples[e].node, "input");
+        const phs__ynode *vd = in ? phs__ymap_get(in, "visit_date") : NULL;
+        phs_date d;
+        if (vd && vd->kind == PHS__Y_SCALAR &&
+            phs_date_parse(&d, vd->str, vd->len) == PHS_OK)
+            return d;
+    }
+    return pr->eff_from;
+}
+
 static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
-                            size_t v, int first_json)
+                            size_t v, phs_date as_of, int first_json)
 {
     const phs__program *pr = rs->programs[p].vers[v];
     size_t nrules = 1 + pr->ntiers + pr->nflags;
@@ -51,9 +68,8 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     tfu *cond = phs__calloc(nrules, sizeof *cond);
     double notenr = 0, insuf = 0, uncl = 0, refused = 0, failed = 0;
     an_space sp;
-    phs_date day;
-    phs_date_make(&day, 2024, 6, 1); /* constants compared with visit_date */
-    int rc = an_space_init(&sp, rs, NULL, day);
+    int rc = an_space_init(&sp, rs, NULL, threshold_day(pr, as_of));
+    phs__report_section(r, pr->id, pr->version, NULL);
     if (!tier || !flag || !cond)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc == PHS_OK) {
@@ -75,7 +91,9 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     for (size_t e = 0; e < pr->nexamples && rc == PHS_OK; e++) {
         phs__exrun x;
-        rc = phs__example_run(rs, p, v, &pr->examples[e], &x);
+        phs__buf msg = {0};
+        rc = phs__example_run(rs, p, v, &pr->examples[e], &x, &msg);
+        phs__buf_free(&msg);
         if (rc < 0)
             break;
         if (x.refused) {
@@ -135,6 +153,9 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     }
     if (rc < 0)
         goto done;
+    phs__report_tally(r, PHS_TOTAL_EXAMPLES, (double)pr->nexamples);
+    phs__report_tally(r, PHS_TOTAL_FAILED, failed);
+    phs__report_tally(r, PHS_TOTAL_REFUSED, refused);
     /* render */
     phs__buf *j = &r->json;
     phs__report_text(r, "\n%s %s: %zu example%s (%.0f refused by a record check, "
@@ -159,7 +180,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         phs__buf_printf(j, ":%.0f", tier[t]);
         if (tier[t] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_TIER, AN_ERROR, pr->id,
-                            pr->tiers[t].r.id, NULL,
+                            pr->tiers[t].r.id, NULL, NULL,
                             "%s %s: no example reaches tier %s", pr->id,
                             pr->version, pr->tiers[t].name);
     }
@@ -178,7 +199,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         phs__buf_printf(j, ":%.0f", flag[f]);
         if (flag[f] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_FLAG, AN_ERROR, pr->id,
-                            pr->flags[f].r.id, NULL,
+                            pr->flags[f].r.id, NULL, NULL,
                             "%s %s: no example raises flag %s", pr->id,
                             pr->version, pr->flags[f].name);
     }
@@ -200,7 +221,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
                         cond[i].t, cond[i].f, cond[i].u);
         if (i > 0 && (cond[i].t == 0 || cond[i].f == 0))
             phs__report_add(r, PHS_FINDING_UNCOVERED_CONDITION, AN_WARNING, pr->id,
-                            ru->id, NULL, "%s %s: no example where %s's "
+                            ru->id, NULL, NULL, "%s %s: no example where %s's "
                                           "condition is %s",
                             pr->id, pr->version, ru->id,
                             cond[i].t == 0 ? "true" : "false");
@@ -236,7 +257,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
                                                   : NULL;
             if (miss)
                 phs__report_add(r, PHS_FINDING_UNCOVERED_CONDITION, AN_WARNING,
-                                pr->id, NULL, NULL,
+                                pr->id, NULL, NULL, NULL,
                                 "%s %s: no example %s %s %s", pr->id, pr->version,
                                 !strcmp(miss, "at") ? "exactly at" : miss,
                                 var->name, t);
@@ -252,16 +273,20 @@ done:
     return rc;
 }
 
-int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *o,
+int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
                          phs_report **out)
 {
     phs_report *r = NULL;
+    phs_analysis_options o;
     if (!rs || !out)
         return phs__error_set(PHS_EINVAL, "coverage: NULL argument");
     *out = NULL;
-    if (o && o->program && phs_ruleset_program_index(rs, o->program) < 0)
+    int rc = phs__options("coverage", in, &o);
+    if (rc < 0)
+        return rc;
+    if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
         return PHS_ENOTFOUND;
-    int rc = phs__report_new(&r);
+    rc = phs__report_new(&r, PHS_ANALYSIS_COVERAGE);
     if (rc < 0)
         return rc;
     phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
@@ -270,10 +295,10 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *o,
     phs__buf_puts(&r->json, ",\"programs\":[");
     int first = 1;
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
-        if (o && o->program && strcmp(o->program, rs->programs[p].id))
+        if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;
         for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++) {
-            rc = coverage_version(r, rs, p, v, first);
+            rc = coverage_version(r, rs, p, v, o.as_of, first);
             first = 0;
         }
     }
@@ -326,7 +351,7 @@ static void strict_rule(phs_report *r, const phs__program *p, const phs__rule *r
             phs__buf_printf(&why, "%s%s (%s, %s)", why.len ? ", " : "",
                             ru->cites[i]->id, ru->cites[i]->tag,
                             ru->cites[i]->confidence);
-    phs__report_add(r, PHS_FINDING_PROVISIONAL, AN_ERROR, p->id, ru->id, NULL,
+    phs__report_add(r, PHS_FINDING_PROVISIONAL, AN_ERROR, p->id, ru->id, NULL, NULL,
                     "%s %s: rule %s is provisional%s%s", p->id, p->version,
                     ru->id, why.len ? "; it cites " : " (declared provisional)",
                     why.len ? why.p : "");
@@ -346,7 +371,7 @@ static void strict_yaml_cites(phs_report *r, const phs__program *p,
         const phs__ynode *c = phs__ymap_get(m, "cite");
         const char *nm = name && name->str ? name->str : "?";
         if (!c) {
-            phs__report_add(r, PHS_FINDING_CITATION, AN_WARNING, p->id, nm, NULL,
+            phs__report_add(r, PHS_FINDING_CITATION, AN_WARNING, p->id, nm, NULL, NULL,
                             "%s:%d: %s %s cites no clause", p->file, m->line,
                             key, nm);
             continue;
@@ -355,7 +380,7 @@ static void strict_yaml_cites(phs_report *r, const phs__program *p,
             const char *id = c->kids[k]->str ? c->kids[k]->str : "";
             const phs__clause *cl = clause_by_id(p, id);
             if (!cl)
-                phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, nm, NULL,
+                phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, nm, NULL, NULL,
                                 "%s:%d:%d: %s %s cites '%s', which is not a "
                                 "declared clause",
                                 p->file, c->kids[k]->line, c->kids[k]->col, key,
@@ -368,6 +393,7 @@ static void strict_yaml_cites(phs_report *r, const phs__program *p,
 
 static void strict_version(phs_report *r, const phs__program *p)
 {
+    phs__report_section(r, p->id, p->version, NULL);
     uint8_t *used = phs__calloc(p->nclauses + 1, 1);
     if (!used) {
         r->oom = 1;
@@ -375,7 +401,7 @@ static void strict_version(phs_report *r, const phs__program *p)
     }
     size_t e0 = r->nf;
     if (strcmp(p->status, "production"))
-        phs__report_add(r, PHS_FINDING_STATUS, AN_ERROR, p->id, NULL, NULL,
+        phs__report_add(r, PHS_FINDING_STATUS, AN_ERROR, p->id, NULL, NULL, NULL,
                         "%s %s: spec status is %s, not production", p->id,
                         p->version, p->status);
     strict_rule(r, p, &p->elig, used);
@@ -397,7 +423,7 @@ static void strict_version(phs_report *r, const phs__program *p)
             const phs__ynode *o = phs__ymap_get(src->kids[k], "id");
             if (o && o->str && id->str && !strcmp(o->str, id->str))
                 phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, NULL,
-                                NULL, "%s:%d: source '%s' is declared twice",
+                                NULL, NULL, "%s:%d: source '%s' is declared twice",
                                 p->file, src->kids[i]->line, id->str);
         }
     }
@@ -410,20 +436,20 @@ static void strict_version(phs_report *r, const phs__program *p)
                 break;
         }
         if (k == nsrc)
-            phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, cl->id, NULL,
+            phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, cl->id, NULL, NULL,
                             "%s %s: clause %s names source '%s', which is not "
                             "declared", p->id, p->version, cl->id, cl->source);
         else if (src_used && used[c])
             src_used[k] = 1;
         if (!used[c])
-            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, cl->id, NULL,
+            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, cl->id, NULL, NULL,
                             "%s %s: clause %s is declared but nothing cites it",
                             p->id, p->version, cl->id);
     }
     for (size_t k = 0; src_used && k < nsrc; k++)
         if (!src_used[k]) {
             const phs__ynode *id = phs__ymap_get(src->kids[k], "id");
-            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, NULL, NULL,
+            phs__report_add(r, PHS_FINDING_UNCITED, AN_WARNING, p->id, NULL, NULL, NULL,
                             "%s %s: source %s is declared but no cited clause "
                             "uses it", p->id, p->version,
                             id && id->str ? id->str : "?");
@@ -437,7 +463,7 @@ static void strict_version(phs_report *r, const phs__program *p)
                      p->version, p->status, errs, errs == 1 ? "" : "s", warns,
                      warns == 1 ? "" : "s");
     for (size_t i = e0; i < r->nf; i++)
-        phs__report_text(r, "  %-7s %s\n", phs__severity_name(r->f[i].severity),
+        phs__report_text(r, "  %-7s %s\n", phs_severity_name(r->f[i].severity),
                          r->f[i].message);
     phs__free(src_used);
     phs__free(used);
@@ -449,7 +475,7 @@ int phs_ruleset_check_strict(const phs_ruleset *rs, phs_report **out)
     if (!rs || !out)
         return phs__error_set(PHS_EINVAL, "check_strict: NULL argument");
     *out = NULL;
-    int rc = phs__report_new(&r);
+    int rc = phs__report_new(&r, PHS_ANALYSIS_STRICT);
     if (rc < 0)
         return rc;
     phs__report_text(r, "phs check --strict: rules %s\n", rs->fingerprint);

@@ -64,21 +64,6 @@ static int lab(const char **set, size_t *n, const char *l)
     return (int)(*n)++;
 }
 
-static void opts_default(phs_analysis_options *o, const phs_analysis_options *in)
-{
-    memset(o, 0, sizeof *o);
-    if (in)
-        *o = *in;
-    if (!o->max_cells)
-        o->max_cells = 2000000;
-    if (!o->seed)
-        o->seed = 1;
-    if (!o->max_examples)
-        o->max_examples = 5;
-    if (o->as_of == 0 || o->as_of == PHS_DATE_NONE)
-        phs_date_make(&o->as_of, 2024, 6, 1);
-}
-
 static void progdiff_free(progdiff *d)
 {
     if (d->info)
@@ -254,6 +239,9 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
                 phs__report_text(r, "  parameter %s: %s -> %s\n",
                                  po->params[i].name, po->params[i].text,
                                  pn->params[k].text);
+                phs__report_add(r, PHS_FINDING_PARAM_CHANGED, AN_INFO, po->id,
+                                po->params[i].name, NULL, NULL, "%s -> %s",
+                                po->params[i].text, pn->params[k].text);
                 if (!first)
                     phs__buf_putc(j, ',');
                 first = 0;
@@ -305,6 +293,8 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
         if (!what)
             continue;
         phs__buf_printf(&line, "%s%s (%s)", first ? "" : ", ", a->id, what);
+        phs__report_add(r, PHS_FINDING_RULE_CHANGED, AN_INFO, po->id, a->id,
+                        NULL, NULL, "%s", what);
         if (!first)
             phs__buf_putc(j, ',');
         first = 0;
@@ -327,6 +317,8 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
         if (found)
             continue;
         phs__buf_printf(&line, "%s%s (added)", first ? "" : ", ", x->id);
+        phs__report_add(r, PHS_FINDING_RULE_CHANGED, AN_INFO, pn->id, x->id,
+                        NULL, NULL, "added");
         if (!first)
             phs__buf_putc(j, ',');
         first = 0;
@@ -372,6 +364,32 @@ static void order_labels(const char **set, size_t n, const phs__program *a,
     for (size_t i = 0; i < n; i++)
         if (!used[i])
             order[k++] = i;
+}
+
+/* The matrix of the current section: non-empty rows and columns in order. */
+static void record_matrix(phs_report *r, const progdiff *d, const size_t *ro,
+                          const size_t *co, const double *rs, const double *cs)
+{
+    const char *rows[MAXLAB], *cols[MAXLAB];
+    size_t ri[MAXLAB], ci[MAXLAB], nr = 0, nc = 0;
+    for (size_t y = 0; y < d->nrows; y++)
+        if (rs[ro[y]] > 0) {
+            ri[nr] = ro[y];
+            rows[nr++] = d->rows[ro[y]];
+        }
+    for (size_t x = 0; x < d->ncols; x++)
+        if (cs[co[x]] > 0) {
+            ci[nc] = co[x];
+            cols[nc++] = d->cols[co[x]];
+        }
+    phs__report_matrix(r, nr, rows, nc, cols);
+    for (size_t y = 0; y < nr; y++)
+        for (size_t x = 0; x < nc; x++) {
+            size_t c = ri[y] * MAXLAB + ci[x];
+            const cellinfo *info = d->info[c];
+            phs__report_matrix_set(r, y, x, d->m[c], info ? info->ids : NULL,
+                                   info ? info->nids : 0);
+        }
 }
 
 static void render(phs_report *r, phs__buf *j, progdiff *d,
@@ -430,6 +448,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
         phs__buf_free(&r->text);
         r->text = save;
     }
+    record_matrix(r, d, ro, co, rs, cs);
     phs__buf_puts(j, "\"matrix\":{\"rows\":[");
     int first = 1;
     for (size_t y = 0; y < d->nrows; y++)
@@ -531,6 +550,13 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
     if (population) {
         if (d->nshifts)
             qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
+        for (size_t k = 0; k < d->nshifts; k++)
+            phs__report_shift(r, d->shifts[k].days, d->shifts[k].count);
+        phs__report_tally(r, PHS_TOTAL_DUE_SAME, d->due_same);
+        phs__report_tally(r, PHS_TOTAL_DUE_EARLIER, d->due_earlier);
+        phs__report_tally(r, PHS_TOTAL_DUE_LATER, d->due_later);
+        phs__report_tally(r, PHS_TOTAL_DUE_APPEARED, d->due_appeared);
+        phs__report_tally(r, PHS_TOTAL_DUE_GONE, d->due_gone);
         if (!quiet)
             phs__report_text(r, "  next due date: %.0f unchanged, %.0f earlier, "
                                 "%.0f later, %.0f newly due, %.0f no longer "
@@ -648,10 +674,12 @@ static void tally_due(progdiff *d, phs_date a, phs_date b)
     d->shifts[k].count++;
 }
 
+/* Classify the population under both; *latest is the latest visit date
+ * seen (PHS_DATE_NONE when none). */
 static int diff_population(phs_report *r, const phs_ruleset *ro,
                            const phs_ruleset *rn, const char *path,
                            const phs_analysis_options *o, progdiff *pd,
-                           size_t npd)
+                           size_t npd, phs_date *latest)
 {
     phs_reader *rd = NULL;
     phs_record *reco = NULL, *recn = NULL;
@@ -679,8 +707,25 @@ static int diff_population(phs_report *r, const phs_ruleset *ro,
             break;
         }
         nrec++;
-        if (ro->f_visit_date >= 0 && !phs__record_has(reco, ro->f_visit_date))
+        if (ro->f_visit_date >= 0 && !phs__record_has(reco, ro->f_visit_date)) {
+            if (o->as_of == PHS_DATE_NONE) {
+                rc = phs__error_set(PHS_EINVAL, "diff: %s record %zu (%s) has "
+                                                "no visit_date and no as_of "
+                                                "was given (phs diff --as-of "
+                                                "YYYY-MM-DD)",
+                                    path, phs_reader_record_number(rd),
+                                    *phs_record_id(reco) ? phs_record_id(reco)
+                                                         : "no id");
+                break;
+            }
             phs_record_set_date(reco, ro->f_visit_date, o->as_of);
+        }
+        if (ro->f_visit_date >= 0) {
+            phs__val vd;
+            phs__record_field(reco, ro->f_visit_date, &vd);
+            if (*latest == PHS_DATE_NONE || vd.u.i > *latest)
+                *latest = vd.u.i;
+        }
         if (an_copy_record(recn, reco) < 0 || phs_classify(ro, reco, reso) < 0 ||
             phs_classify(rn, recn, resn) < 0) {
             refused++;
@@ -725,6 +770,9 @@ static int diff_population(phs_report *r, const phs_ruleset *ro,
     phs__report_text(r, "population %s: %.0f residents read, %.0f unreadable, "
                         "%.0f refused by a record check\n",
                      path, nrec, unreadable, refused);
+    phs__report_total_add(r, PHS_TOTAL_RESIDENTS, nrec);
+    phs__report_total_add(r, PHS_TOTAL_UNREADABLE, unreadable);
+    phs__report_total_add(r, PHS_TOTAL_REFUSED, refused);
     phs__buf_puts(&r->json, "\"population\":");
     an_jstr(&r->json, path);
     phs__buf_printf(&r->json, ",\"residents\":%.0f,\"unreadable\":%.0f,"
@@ -816,6 +864,9 @@ static int diff_space(phs_report *r, const phs_ruleset *ro,
                          sp.ndims, total, sampled ? "sampled" : "all compared");
         phs__buf_printf(j, "\"cells\":%.0f,\"sampled\":%s,", total,
                         sampled ? "true" : "false");
+        phs__report_tally(r, PHS_TOTAL_CELLS, total);
+        phs__report_tally(r, PHS_TOTAL_CHECKED, d->total);
+        phs__report_tally(r, PHS_TOTAL_SAMPLED, sampled);
         render(r, j, d, po, pn, 0, 0);
         an_regions_merge(&rg);
         phs__report_text(r, "  regions whose outcome changes:\n");
@@ -830,14 +881,14 @@ static int diff_space(phs_report *r, const phs_ruleset *ro,
             an_space_fill_checked(&sp, val);
             char id[64];
             snprintf(id, sizeof id, "diff-%s-%zu", po->id, i + 1);
-            if (ro->f_id >= 0)
-                phs_record_set_string(sp.rec[0], ro->f_id, id, strlen(id));
-            phs__buf ex = {0};
-            an_record_json(&ex, sp.rec[0], id);
+            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
+                            sp.rec[0], id, "%s: %s -> %s", t.p ? t.p : "",
+                            d->rows[a], d->cols[b]);
+            const char *ex = phs__report_last_example(r);
             if (shown < 40) {
                 phs__report_text(r, "    %s: %s -> %s (%.0f cells)\n      e.g. %s\n",
                                  t.p ? t.p : "", d->rows[a], d->cols[b],
-                                 rg.r[i].cells, ex.p ? ex.p : "");
+                                 rg.r[i].cells, ex);
                 shown++;
             }
             if (!first)
@@ -850,11 +901,7 @@ static int diff_space(phs_report *r, const phs_ruleset *ro,
             phs__buf_puts(j, ",\"to\":");
             an_jstr(j, d->cols[b]);
             phs__buf_printf(j, ",\"cells\":%.0f,\"example\":%s}", rg.r[i].cells,
-                            ex.p ? ex.p : "null");
-            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
-                            ex.p, "%s: %s -> %s", t.p ? t.p : "", d->rows[a],
-                            d->cols[b]);
-            phs__buf_free(&ex);
+                            *ex ? ex : "null");
             phs__buf_free(&t);
         }
         if (rg.n > shown)
@@ -886,8 +933,14 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     if (!ro || !rn || !out)
         return phs__error_set(PHS_EINVAL, "diff: NULL argument");
     *out = NULL;
-    opts_default(&o, in);
-    int rc = phs__report_new(&r);
+    int rc = phs__options("diff", in, &o);
+    if (rc < 0)
+        return rc;
+    if (!population && o.as_of == PHS_DATE_NONE)
+        return phs__error_set(PHS_EINVAL, "diff: no as_of date: give the "
+                                          "visit date of the compared cells "
+                                          "(phs diff --as-of YYYY-MM-DD)");
+    rc = phs__report_new(&r, PHS_ANALYSIS_DIFF);
     if (rc < 0)
         return rc;
     progdiff pd[PHS__MAX_PROGRAMS];
@@ -910,7 +963,7 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
                 q = (int)k;
         if (q < 0) {
             phs__report_add(r, PHS_FINDING_NOTE, AN_WARNING, ro->programs[p].id,
-                            NULL, NULL, "program %s is only in the old rules",
+                            NULL, NULL, NULL, "program %s is only in the old rules",
                             ro->programs[p].id);
             continue;
         }
@@ -921,19 +974,23 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
         if (phs_ruleset_program_index(ro, rn->programs[k].id) < 0 &&
             (!o.program || !strcmp(o.program, rn->programs[k].id)))
             phs__report_add(r, PHS_FINDING_NOTE, AN_WARNING, rn->programs[k].id,
-                            NULL, NULL, "program %s is only in the new rules",
+                            NULL, NULL, NULL, "program %s is only in the new rules",
                             rn->programs[k].id);
     phs_error_clear();
+    phs_date day = o.as_of; /* the versions compared are in force on it */
     if (rc == PHS_OK && population)
-        rc = diff_population(r, ro, rn, population, &o, pd, npd);
+        rc = diff_population(r, ro, rn, population, &o, pd, npd, &day);
     phs__buf_puts(&r->json, "\"programs\":[");
     for (size_t i = 0; i < npd && rc == PHS_OK; i++) {
         progdiff *d = &pd[i];
-        size_t vo = (size_t)phs__version_at(&ro->programs[d->po], o.as_of, NULL);
-        size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], o.as_of, NULL);
+        size_t vo = (size_t)phs__version_at(&ro->programs[d->po], day, NULL);
+        size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], day, NULL);
         const phs__program *po = ro->programs[d->po].vers[vo];
         const phs__program *pn = rn->programs[d->pn].vers[vn];
         phs__buf *j = &r->json;
+        phs__report_section(r, po->id, po->version, pn->version);
+        if (population)
+            phs__report_section_add(r, PHS_TOTAL_RESIDENTS, d->total);
         phs__report_text(r, "\n%s: %s %s -> %s %s\n", po->id, po->version,
                          po->fingerprint, pn->version, pn->fingerprint);
         if (i)
@@ -954,8 +1011,10 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
             render(r, j, d, po, pn, 1, 0);
         else
             rc = diff_space(r, ro, rn, &o, d, j);
+        phs__report_tally(r, PHS_TOTAL_CHANGED, d->changed);
         if (d->changed > 0)
-            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL, NULL,
+            phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
+                            NULL, NULL,
                             "%.0f of %.0f %s change outcome", d->changed,
                             d->total, population ? "residents" : "cells");
         phs__buf_printf(j, "\"changed_total\":%.0f}", d->changed);

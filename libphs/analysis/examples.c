@@ -154,80 +154,10 @@ static int variant(const phs_ruleset *rs, const phs__program *pr,
     return rc;
 }
 
-static int run_one(const phs_ruleset *base, size_t p, size_t v,
-                   const phs__example *ex, phs__buf *msg)
-{
-    const phs__ynode *params = phs__ymap_get(ex->node, "params");
-    phs_ruleset *var = NULL;
-    const phs_ruleset *rs = base;
-    phs_record *rec = NULL;
-    phs_result *res = NULL;
-    int rc = PHS_OK;
-    if (params && params->n) {
-        rc = variant(base, &base->programs[p], params, &var);
-        rs = var;
-    }
-    if (rc == PHS_OK)
-        rc = phs_record_new(&rec, rs);
-    if (rc == PHS_OK)
-        rc = phs_result_new(&res, rs);
-    if (rc == PHS_OK) {
-        rc = fill(rs, rec, phs__ymap_get(ex->node, "input"));
-        /* an example belongs to its version, whatever its visit date */
-        res->force_prog = (int)p;
-        res->force_ver = (int)v;
-        if (rc == PHS_OK)
-            rc = phs_classify(rs, rec, res);
-        if (rc == PHS_ERECORD) { /* the record itself is refused */
-            phs__buf_printf(msg, "input refused: %s",
-                            phs_error_message(phs_error_last()));
-            rc = PHS_OK;
-        } else if (rc == PHS_OK) {
-            check(msg, res, p, phs__ymap_get(ex->node, "expect"));
-        }
-    }
-    phs_result_free(res);
-    phs_record_free(rec);
-    phs_ruleset_free(var);
-    return rc;
-}
-
-int phs_ruleset_test(const phs_ruleset *rs, phs_example_fn fn, void *payload,
-                     size_t *failed, size_t *total)
-{
-    size_t nfail = 0, n = 0;
-    phs__buf msg = {0};
-    if (!rs)
-        return phs__error_set(PHS_EINVAL, "test: NULL ruleset");
-    for (size_t p = 0; p < rs->nprograms; p++)
-    for (size_t v = 0; v < rs->programs[p].nvers; v++) {
-        const phs__program *pr = rs->programs[p].vers[v];
-        for (size_t e = 0; e < pr->nexamples; e++) {
-            msg.len = 0;
-            int rc = run_one(rs, p, v, &pr->examples[e], &msg);
-            if (rc < 0 || msg.oom) {
-                phs__buf_free(&msg);
-                return rc < 0 ? rc : phs__error_set(PHS_ENOMEM, "out of memory");
-            }
-            n++;
-            if (msg.len)
-                nfail++;
-            if (fn)
-                fn(payload, pr->id, pr->examples[e].id, msg.len ? msg.p : NULL);
-        }
-    }
-    phs__buf_free(&msg);
-    if (failed)
-        *failed = nfail;
-    if (total)
-        *total = n;
-    return PHS_OK;
-}
-
-/* ---- for coverage.c: run one example and keep its record and result ---- */
+/* ---- run one example and keep its record and result ---- */
 
 int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
-                     const phs__example *ex, phs__exrun *out)
+                     const phs__example *ex, phs__exrun *out, phs__buf *msg)
 {
     const phs__ynode *params = phs__ymap_get(ex->node, "params");
     int rc = PHS_OK;
@@ -243,20 +173,24 @@ int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
         rc = phs_result_new(&out->res, out->rs);
     if (rc == PHS_OK) {
         rc = fill(out->rs, out->rec, phs__ymap_get(ex->node, "input"));
+        /* an example belongs to its version, whatever its visit date */
         out->res->force_prog = (int)p;
         out->res->force_ver = (int)v;
         if (rc == PHS_OK)
             rc = phs_classify(out->rs, out->rec, out->res);
-        if (rc == PHS_ERECORD) {
+        if (rc == PHS_ERECORD) { /* the record itself is refused */
             out->refused = 1;
+            phs__buf_printf(msg, "input refused: %s",
+                            phs_error_message(phs_error_last()));
             rc = PHS_OK;
         } else if (rc == PHS_OK) {
-            phs__buf msg = {0};
-            check(&msg, out->res, p, phs__ymap_get(ex->node, "expect"));
-            out->failed = msg.len > 0;
-            phs__buf_free(&msg);
+            size_t len0 = msg->len;
+            check(msg, out->res, p, phs__ymap_get(ex->node, "expect"));
+            out->failed = msg->len > len0;
         }
     }
+    if (rc == PHS_OK && msg->oom)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc < 0)
         phs__example_done(out);
     return rc;
@@ -268,4 +202,78 @@ void phs__example_done(phs__exrun *r)
     phs_record_free(r->rec);
     phs_ruleset_free(r->var);
     memset(r, 0, sizeof *r);
+}
+
+static int test_version(phs_report *r, const phs_ruleset *rs, size_t p,
+                        size_t v)
+{
+    const phs__program *pr = rs->programs[p].vers[v];
+    phs__buf msg = {0};
+    int rc = PHS_OK;
+    phs__report_section(r, pr->id, pr->version, NULL);
+    for (size_t e = 0; e < pr->nexamples && rc == PHS_OK; e++) {
+        const phs__example *ex = &pr->examples[e];
+        phs__exrun x;
+        msg.len = 0;
+        rc = phs__example_run(rs, p, v, ex, &x, &msg);
+        if (rc < 0)
+            break;
+        int failed = x.refused || x.failed;
+        phs__report_tally(r, PHS_TOTAL_EXAMPLES, 1);
+        phs__report_tally(r, failed ? PHS_TOTAL_FAILED : PHS_TOTAL_PASSED, 1);
+        phs__report_tally(r, PHS_TOTAL_REFUSED, x.refused);
+        phs__report_add(r, failed ? PHS_FINDING_EXAMPLE_FAILED
+                                  : PHS_FINDING_EXAMPLE_PASSED,
+                        failed ? AN_ERROR : AN_INFO, pr->id, NULL, x.rec,
+                        ex->id, "%s", failed ? msg.p : "passed");
+        phs__example_done(&x);
+    }
+    phs__buf_free(&msg);
+    return rc;
+}
+
+int phs_ruleset_test_report(const phs_ruleset *rs,
+                            const phs_analysis_options *in, phs_report **out)
+{
+    phs_analysis_options o;
+    phs_report *r = NULL;
+    if (!rs || !out)
+        return phs__error_set(PHS_EINVAL, "test: NULL argument");
+    *out = NULL;
+    int rc = phs__options("test", in, &o);
+    if (rc < 0)
+        return rc;
+    if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
+        return phs__error_set(PHS_ENOTFOUND, "test: no program '%s'",
+                              o.program);
+    rc = phs__report_new(&r, PHS_ANALYSIS_TEST);
+    if (rc < 0)
+        return rc;
+    for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
+        if (o.program && strcmp(o.program, rs->programs[p].id))
+            continue;
+        for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++)
+            rc = test_version(r, rs, p, v);
+    }
+    return phs__report_finish(r, rc, out);
+}
+
+int phs_ruleset_test(const phs_ruleset *rs, phs_example_fn fn, void *payload,
+                     size_t *failed, size_t *total)
+{
+    phs_report *r = NULL;
+    int rc = phs_ruleset_test_report(rs, NULL, &r);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; fn && i < r->nf; i++) {
+        const phs__finding *f = &r->f[i];
+        fn(payload, f->program, f->example_id,
+           f->kind == PHS_FINDING_EXAMPLE_FAILED ? f->message : NULL);
+    }
+    if (failed)
+        *failed = (size_t)r->total[PHS_TOTAL_FAILED];
+    if (total)
+        *total = (size_t)r->total[PHS_TOTAL_EXAMPLES];
+    phs_report_free(r);
+    return PHS_OK;
 }

@@ -5,11 +5,48 @@
 
 #include "analysis.h"
 
-int phs__report_new(phs_report **out)
+int phs__report_new(phs_report **out, int analysis)
 {
     *out = phs__calloc(1, sizeof **out);
     if (!*out)
         return phs__error_set(PHS_ENOMEM, "out of memory");
+    (*out)->analysis = analysis;
+    (*out)->cur = -1;
+    return PHS_OK;
+}
+
+int phs_analysis_options_init(phs_analysis_options *opts, unsigned int version)
+{
+    if (!opts)
+        return phs__error_set(PHS_EINVAL, "analysis options: NULL");
+    if (version != PHS_ANALYSIS_OPTIONS_VERSION)
+        return phs__error_set(PHS_EINVAL, "analysis options: version %u is "
+                                          "not known to libphs %s (it knows "
+                                          "version %d)",
+                              version, phs_version(),
+                              PHS_ANALYSIS_OPTIONS_VERSION);
+    phs_analysis_options d = PHS_ANALYSIS_OPTIONS_INIT;
+    *opts = d;
+    return PHS_OK;
+}
+
+int phs__options(const char *what, const phs_analysis_options *in,
+                 phs_analysis_options *o)
+{
+    phs_analysis_options d = PHS_ANALYSIS_OPTIONS_INIT;
+    if (in && in->version != PHS_ANALYSIS_OPTIONS_VERSION)
+        return phs__error_set(PHS_EINVAL, "%s: options version %u is not "
+                                          "known (initialise them with "
+                                          "PHS_ANALYSIS_OPTIONS_INIT or "
+                                          "phs_analysis_options_init)",
+                              what, in->version);
+    *o = in ? *in : d;
+    if (!o->max_cells)
+        o->max_cells = 2000000;
+    if (!o->seed)
+        o->seed = 1;
+    if (!o->max_examples)
+        o->max_examples = 5;
     return PHS_OK;
 }
 
@@ -23,9 +60,69 @@ static char *dup_or_null(phs_report *r, const char *s)
     return c;
 }
 
+/* The value of field f of a record as text (see phs_report_example_value). */
+static void value_text(phs__buf *b, const phs_record *rec, int f, int type)
+{
+    phs__val v;
+    char t[40];
+    phs__record_field(rec, f, &v);
+    switch (type) {
+    case PHS_TYPE_NUMBER:
+        an_num_text(t, sizeof t, v.u.n);
+        phs__buf_puts(b, t);
+        break;
+    case PHS_TYPE_BOOL: phs__buf_puts(b, v.u.i ? "true" : "false"); break;
+    case PHS_TYPE_DATE:
+        phs_date_format(v.u.i, t);
+        phs__buf_puts(b, t);
+        break;
+    case PHS_TYPE_CODES:
+        for (uint32_t k = 0; k < v.u.l.n; k++) {
+            if (k)
+                phs__buf_putc(b, ';');
+            phs__buf_putn(b, v.u.l.items[k].p, v.u.l.items[k].n);
+        }
+        break;
+    default: phs__buf_putn(b, v.u.s.p, v.u.s.n);
+    }
+}
+
+static void attach_example(phs_report *r, phs__finding *f,
+                           const phs_record *ex, const char *id)
+{
+    const phs_ruleset *rs = ex->rs;
+    phs__buf b = {0};
+    an_record_json(&b, ex, id);
+    f->example = b.p;
+    f->example_id = dup_or_null(r, id);
+    if (b.oom || !f->example)
+        r->oom = 1;
+    size_t n = 0;
+    for (size_t k = 0; k < rs->nfields; k++)
+        n += (int)k != rs->f_id && phs__record_has(ex, (int)k);
+    f->pairs = n ? phs__calloc(n, sizeof *f->pairs) : NULL;
+    if (n && !f->pairs) {
+        r->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < rs->nfields; k++) {
+        if ((int)k == rs->f_id || !phs__record_has(ex, (int)k))
+            continue;
+        phs__pair *pr = &f->pairs[f->npairs++];
+        phs__buf t = {0};
+        pr->type = (int)rs->fields[k].type;
+        pr->field = dup_or_null(r, rs->fields[k].name);
+        value_text(&t, ex, (int)k, pr->type);
+        pr->value = t.p ? t.p : dup_or_null(r, "");
+        if (t.oom)
+            r->oom = 1;
+    }
+}
+
 void phs__report_add(phs_report *r, int kind, int severity,
                      const char *program, const char *rule,
-                     const char *example, const char *fmt, ...)
+                     const phs_record *ex, const char *ex_id,
+                     const char *fmt, ...)
 {
     char msg[2048];
     va_list ap;
@@ -43,16 +140,135 @@ void phs__report_add(phs_report *r, int kind, int severity,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     phs__finding *f = &r->f[r->nf++];
+    memset(f, 0, sizeof *f);
     f->kind = kind;
     f->severity = severity;
+    f->section = r->cur;
     f->program = dup_or_null(r, program);
     f->rule = dup_or_null(r, rule);
     f->message = dup_or_null(r, msg);
-    f->example = dup_or_null(r, example);
+    if (ex)
+        attach_example(r, f, ex, ex_id);
     if (severity == AN_ERROR)
         r->errors++;
     else if (severity == AN_WARNING)
         r->warnings++;
+}
+
+const char *phs__report_last_example(const phs_report *r)
+{
+    return r->nf && r->f[r->nf - 1].example ? r->f[r->nf - 1].example : "";
+}
+
+void phs__report_section(phs_report *r, const char *program,
+                         const char *version, const char *new_version)
+{
+    if (r->ns == r->caps) {
+        size_t c = r->caps ? r->caps * 2 : 8;
+        phs__section *s = phs__realloc(r->s, c * sizeof *s);
+        if (!s) {
+            r->oom = 1;
+            return;
+        }
+        r->s = s;
+        r->caps = c;
+    }
+    phs__section *s = &r->s[r->ns];
+    memset(s, 0, sizeof *s);
+    s->program = dup_or_null(r, program);
+    s->version = dup_or_null(r, version);
+    s->new_version = dup_or_null(r, new_version);
+    r->cur = (int)r->ns++;
+}
+
+static phs__section *cur(phs_report *r)
+{
+    return r->cur >= 0 ? &r->s[r->cur] : NULL;
+}
+
+void phs__report_total_add(phs_report *r, int which, double v)
+{
+    if (which >= 0 && which < PHS_TOTAL_COUNT)
+        r->total[which] += v;
+}
+
+void phs__report_section_add(phs_report *r, int which, double v)
+{
+    if (cur(r) && which >= 0 && which < PHS_TOTAL_COUNT)
+        cur(r)->total[which] += v;
+}
+
+void phs__report_tally(phs_report *r, int which, double v)
+{
+    phs__report_total_add(r, which, v);
+    phs__report_section_add(r, which, v);
+}
+
+void phs__report_matrix(phs_report *r, size_t nrows, const char *const *rows,
+                        size_t ncols, const char *const *cols)
+{
+    phs__section *s = cur(r);
+    if (!s)
+        return;
+    size_t n = nrows * ncols;
+    s->rows = phs__calloc(nrows + 1, sizeof *s->rows);
+    s->cols = phs__calloc(ncols + 1, sizeof *s->cols);
+    s->m = phs__calloc(n + 1, sizeof *s->m);
+    s->ids = phs__calloc(n + 1, sizeof *s->ids);
+    s->nids = phs__calloc(n + 1, sizeof *s->nids);
+    if (!s->rows || !s->cols || !s->m || !s->ids || !s->nids) {
+        r->oom = 1;
+        return;
+    }
+    s->nrows = nrows;
+    s->ncols = ncols;
+    for (size_t i = 0; i < nrows; i++)
+        s->rows[i] = dup_or_null(r, rows[i]);
+    for (size_t j = 0; j < ncols; j++)
+        s->cols[j] = dup_or_null(r, cols[j]);
+}
+
+void phs__report_matrix_set(phs_report *r, size_t row, size_t col, double n,
+                            char *const *ids, size_t nids)
+{
+    phs__section *s = cur(r);
+    if (!s || row >= s->nrows || col >= s->ncols)
+        return;
+    size_t c = row * s->ncols + col;
+    s->m[c] = n;
+    if (!nids)
+        return;
+    s->ids[c] = phs__calloc(nids, sizeof *s->ids[c]);
+    if (!s->ids[c]) {
+        r->oom = 1;
+        return;
+    }
+    s->nids[c] = nids;
+    for (size_t k = 0; k < nids; k++)
+        s->ids[c][k] = dup_or_null(r, ids[k]);
+}
+
+void phs__report_shift(phs_report *r, long days, double n)
+{
+    phs__section *s = cur(r);
+    if (!s)
+        return;
+    if (s->nshift == s->capshift) {
+        size_t c = s->capshift ? s->capshift * 2 : 16;
+        long *d = phs__realloc(s->shift_days, c * sizeof *d);
+        if (d)
+            s->shift_days = d;
+        double *m = phs__realloc(s->shift_n, c * sizeof *m);
+        if (m)
+            s->shift_n = m;
+        if (!d || !m) {
+            r->oom = 1;
+            return;
+        }
+        s->capshift = c;
+    }
+    s->shift_days[s->nshift] = days;
+    s->shift_n[s->nshift++] = n;
 }
 
 void phs__report_text(phs_report *r, const char *fmt, ...)
@@ -78,20 +294,64 @@ void phs__report_text(phs_report *r, const char *fmt, ...)
     phs__buf_puts(&r->text, buf);
 }
 
+static void section_free(phs__section *s)
+{
+    size_t n = s->nrows * s->ncols;
+    for (size_t c = 0; s->ids && c < n; c++) {
+        for (size_t k = 0; k < s->nids[c]; k++)
+            phs__free(s->ids[c][k]);
+        phs__free(s->ids[c]);
+    }
+    for (size_t i = 0; s->rows && i < s->nrows; i++)
+        phs__free(s->rows[i]);
+    for (size_t j = 0; s->cols && j < s->ncols; j++)
+        phs__free(s->cols[j]);
+    phs__free(s->rows);
+    phs__free(s->cols);
+    phs__free(s->m);
+    phs__free(s->ids);
+    phs__free(s->nids);
+    phs__free(s->shift_days);
+    phs__free(s->shift_n);
+    phs__free(s->program);
+    phs__free(s->version);
+    phs__free(s->new_version);
+}
+
 void phs_report_free(phs_report *r)
 {
     if (!r)
         return;
     for (size_t i = 0; i < r->nf; i++) {
-        phs__free(r->f[i].program);
-        phs__free(r->f[i].rule);
-        phs__free(r->f[i].message);
-        phs__free(r->f[i].example);
+        phs__finding *f = &r->f[i];
+        for (size_t k = 0; k < f->npairs; k++) {
+            phs__free(f->pairs[k].field);
+            phs__free(f->pairs[k].value);
+        }
+        phs__free(f->pairs);
+        phs__free(f->program);
+        phs__free(f->rule);
+        phs__free(f->message);
+        phs__free(f->example);
+        phs__free(f->example_id);
     }
+    for (size_t s = 0; s < r->ns; s++)
+        section_free(&r->s[s]);
+    phs__free(r->s);
     phs__free(r->f);
     phs__buf_free(&r->text);
     phs__buf_free(&r->json);
     phs__free(r);
+}
+
+int phs_report_analysis(const phs_report *r)
+{
+    return r ? r->analysis : PHS_EINVAL;
+}
+
+double phs_report_total(const phs_report *r, int which)
+{
+    return r && which >= 0 && which < PHS_TOTAL_COUNT ? r->total[which] : 0;
 }
 
 size_t phs_report_count(const phs_report *r) { return r ? r->nf : 0; }
@@ -129,6 +389,143 @@ const char *phs_report_message(const phs_report *r, size_t i)
 const char *phs_report_example(const phs_report *r, size_t i)
 {
     return fi(r, i) ? fi(r, i)->example : NULL;
+}
+
+const char *phs_report_version(const phs_report *r, size_t i)
+{
+    const phs__finding *f = fi(r, i);
+    return f && f->section >= 0 ? r->s[f->section].version : NULL;
+}
+
+int phs_report_finding_section(const phs_report *r, size_t i)
+{
+    return fi(r, i) ? fi(r, i)->section : PHS_EINVAL;
+}
+
+const char *phs_report_example_id(const phs_report *r, size_t i)
+{
+    return fi(r, i) ? fi(r, i)->example_id : NULL;
+}
+
+size_t phs_report_example_count(const phs_report *r, size_t i)
+{
+    return fi(r, i) ? fi(r, i)->npairs : 0;
+}
+
+static const phs__pair *pair(const phs_report *r, size_t i, size_t k)
+{
+    const phs__finding *f = fi(r, i);
+    return f && k < f->npairs ? &f->pairs[k] : NULL;
+}
+
+const char *phs_report_example_field(const phs_report *r, size_t i, size_t k)
+{
+    return pair(r, i, k) ? pair(r, i, k)->field : NULL;
+}
+
+const char *phs_report_example_value(const phs_report *r, size_t i, size_t k)
+{
+    return pair(r, i, k) ? pair(r, i, k)->value : NULL;
+}
+
+int phs_report_example_type(const phs_report *r, size_t i, size_t k)
+{
+    return pair(r, i, k) ? pair(r, i, k)->type : PHS_EINVAL;
+}
+
+size_t phs_report_section_count(const phs_report *r) { return r ? r->ns : 0; }
+
+static const phs__section *sec(const phs_report *r, size_t s)
+{
+    return r && s < r->ns ? &r->s[s] : NULL;
+}
+
+const char *phs_report_section_program(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->program : NULL;
+}
+
+const char *phs_report_section_version(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->version : NULL;
+}
+
+const char *phs_report_section_new_version(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->new_version : NULL;
+}
+
+double phs_report_section_total(const phs_report *r, size_t s, int which)
+{
+    return sec(r, s) && which >= 0 && which < PHS_TOTAL_COUNT
+               ? sec(r, s)->total[which]
+               : 0;
+}
+
+size_t phs_report_matrix_rows(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->nrows : 0;
+}
+
+size_t phs_report_matrix_cols(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->ncols : 0;
+}
+
+const char *phs_report_matrix_row(const phs_report *r, size_t s, size_t row)
+{
+    return row < phs_report_matrix_rows(r, s) ? sec(r, s)->rows[row] : NULL;
+}
+
+const char *phs_report_matrix_col(const phs_report *r, size_t s, size_t col)
+{
+    return col < phs_report_matrix_cols(r, s) ? sec(r, s)->cols[col] : NULL;
+}
+
+/* The index of a matrix cell, or SIZE_MAX out of range. */
+static size_t cell(const phs_report *r, size_t s, size_t row, size_t col)
+{
+    if (row >= phs_report_matrix_rows(r, s) ||
+        col >= phs_report_matrix_cols(r, s))
+        return SIZE_MAX;
+    return row * sec(r, s)->ncols + col;
+}
+
+double phs_report_matrix_cell(const phs_report *r, size_t s, size_t row,
+                              size_t col)
+{
+    size_t c = cell(r, s, row, col);
+    return c == SIZE_MAX ? 0 : sec(r, s)->m[c];
+}
+
+size_t phs_report_matrix_example_count(const phs_report *r, size_t s,
+                                       size_t row, size_t col)
+{
+    size_t c = cell(r, s, row, col);
+    return c == SIZE_MAX ? 0 : sec(r, s)->nids[c];
+}
+
+const char *phs_report_matrix_example_id(const phs_report *r, size_t s,
+                                         size_t row, size_t col, size_t k)
+{
+    size_t c = cell(r, s, row, col);
+    return c == SIZE_MAX || k >= sec(r, s)->nids[c] ? NULL
+                                                    : sec(r, s)->ids[c][k];
+}
+
+size_t phs_report_shift_count(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->nshift : 0;
+}
+
+long phs_report_shift_days(const phs_report *r, size_t s, size_t k)
+{
+    return k < phs_report_shift_count(r, s) ? sec(r, s)->shift_days[k] : 0;
+}
+
+double phs_report_shift_residents(const phs_report *r, size_t s, size_t k)
+{
+    return k < phs_report_shift_count(r, s) ? sec(r, s)->shift_n[k] : 0;
 }
 
 size_t phs_report_errors(const phs_report *r) { return r ? (size_t)r->errors : 0; }
@@ -169,6 +566,9 @@ const char *phs_finding_kind_name(int kind)
         [PHS_FINDING_NOTE] = "note",
         [PHS_FINDING_UNCOVERED_CONDITION] = "uncovered_condition",
         [PHS_FINDING_EXAMPLE_FAILED] = "example_failed",
+        [PHS_FINDING_EXAMPLE_PASSED] = "example_passed",
+        [PHS_FINDING_RULE_CHANGED] = "rule_changed",
+        [PHS_FINDING_PARAM_CHANGED] = "parameter_changed",
     };
     if (kind <= 0 || (size_t)kind >= sizeof names / sizeof names[0] ||
         !names[kind])
@@ -176,9 +576,34 @@ const char *phs_finding_kind_name(int kind)
     return names[kind];
 }
 
-const char *phs__severity_name(int s)
+const char *phs_severity_name(int s)
 {
     return s == AN_ERROR ? "error" : s == AN_WARNING ? "warning" : "info";
+}
+
+const char *phs_total_name(int which)
+{
+    static const char *const names[PHS_TOTAL_COUNT] = {
+        [PHS_TOTAL_CELLS] = "cells",
+        [PHS_TOTAL_CHECKED] = "checked",
+        [PHS_TOTAL_SAMPLED] = "sampled",
+        [PHS_TOTAL_NOT_ENROLLED] = "not_enrolled",
+        [PHS_TOTAL_UNCLASSIFIED] = "unclassified",
+        [PHS_TOTAL_INSUFFICIENT] = "insufficient_data",
+        [PHS_TOTAL_REFUSED] = "refused",
+        [PHS_TOTAL_RESIDENTS] = "residents",
+        [PHS_TOTAL_UNREADABLE] = "unreadable",
+        [PHS_TOTAL_CHANGED] = "changed",
+        [PHS_TOTAL_DUE_SAME] = "due_same",
+        [PHS_TOTAL_DUE_EARLIER] = "due_earlier",
+        [PHS_TOTAL_DUE_LATER] = "due_later",
+        [PHS_TOTAL_DUE_APPEARED] = "due_appeared",
+        [PHS_TOTAL_DUE_GONE] = "due_gone",
+        [PHS_TOTAL_EXAMPLES] = "examples",
+        [PHS_TOTAL_PASSED] = "passed",
+        [PHS_TOTAL_FAILED] = "failed",
+    };
+    return which >= 0 && which < PHS_TOTAL_COUNT ? names[which] : "unknown";
 }
 
 /* The findings as a JSON array (for the analyses' JSON renderings). */
@@ -197,7 +622,7 @@ void phs__report_findings_json(phs__buf *b, const phs_report *r,
         phs__buf_puts(b, "{\"kind\":");
         an_jstr(b, phs_finding_kind_name(f->kind));
         phs__buf_puts(b, ",\"severity\":");
-        an_jstr(b, phs__severity_name(f->severity));
+        an_jstr(b, phs_severity_name(f->severity));
         phs__buf_puts(b, ",\"program\":");
         an_jstr(b, f->program);
         phs__buf_puts(b, ",\"rule\":");

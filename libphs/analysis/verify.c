@@ -8,7 +8,6 @@
 
 #include "analysis.h"
 
-#define DEFAULT_CELLS 2000000
 #define MAX_REGIONS 12
 
 typedef struct {
@@ -22,21 +21,6 @@ typedef struct {
     phs__buf *json;    /* this version's JSON object (findings added later) */
     char label[200];   /* "hypertension 2017.1" */
 } vctx;
-
-static void opts_default(phs_analysis_options *o, const phs_analysis_options *in)
-{
-    memset(o, 0, sizeof *o);
-    if (in)
-        *o = *in;
-    if (!o->max_cells)
-        o->max_cells = DEFAULT_CELLS;
-    if (!o->seed)
-        o->seed = 1;
-    if (!o->max_examples)
-        o->max_examples = 5;
-    if (o->as_of == 0 || o->as_of == PHS_DATE_NONE)
-        phs_date_make(&o->as_of, 2024, 6, 1);
-}
 
 /* The visit date of a version's cells: as_of moved into its range. */
 static phs_date version_date(const phs__program *x, phs_date as_of)
@@ -74,17 +58,6 @@ static double product(const an_space *sp, size_t from, size_t to)
     for (size_t d = from; d < to; d++)
         n *= (double)(sp->dims[d].nvals ? sp->dims[d].nvals : 1);
     return n;
-}
-
-/* The JSON resident of the cell currently in the records. */
-static char *example_json(an_space *sp, int rsi, const char *id)
-{
-    phs__buf b = {0};
-    const phs_ruleset *rs = sp->rs[rsi];
-    if (rs->f_id >= 0)
-        phs_record_set_string(sp->rec[rsi], rs->f_id, id, strlen(id));
-    an_record_json(&b, sp->rec[rsi], id);
-    return b.p; /* NULL on OOM */
 }
 
 /* Describe the dimensions of a space (text and JSON). */
@@ -138,7 +111,7 @@ static void notes(vctx *c, const an_space *sp)
             msg = colon + 2;
         }
         phs__report_add(c->r, PHS_FINDING_OUTSIDE, AN_WARNING, c->pr->id, rule,
-                        NULL, "outside the exact fragment: %s", msg);
+                        NULL, NULL, "outside the exact fragment: %s", msg);
         phs__report_text(c->r, "  NOTE %s: outside the exact fragment: %s\n",
                          rule, msg);
         s = e ? e + 1 : NULL;
@@ -219,18 +192,20 @@ static void report_regions(vctx *c, an_space *sp, an_regions *rg, int kind,
         phs__classify_program(sp->res[0], sp->rec[0], c->p, c->v);
         snprintf(id, sizeof id, "verify-%s-%s-%zu", c->pr->id,
                  kind == PHS_FINDING_GAP ? "gap" : "insufficient", i + 1);
-        char *ex = example_json(sp, 0, id);
         const char *lab = an_outcome_label(sp->res[0], c->p);
         if (kind == PHS_FINDING_GAP) {
-            phs__report_add(c->r, kind, severity, c->pr->id, "tiers", ex,
+            phs__report_add(c->r, kind, severity, c->pr->id, "tiers",
+                            sp->rec[0], id,
                             "%s %s: %s (%.0f cells); no tier's condition holds",
                             c->label, what, b.p ? b.p : "", rg->r[i].cells);
             phs__report_text(c->r, "  GAP  %s (%.0f cells): no tier decides\n"
                                    "       e.g. %s\n",
-                             b.p ? b.p : "", rg->r[i].cells, ex ? ex : "");
+                             b.p ? b.p : "", rg->r[i].cells,
+                             phs__report_last_example(c->r));
         } else {
             phs__report_add(c->r, kind, severity, c->pr->id,
-                            rg->r[i].label ? "eligibility" : "tiers", ex,
+                            rg->r[i].label ? "eligibility" : "tiers",
+                            sp->rec[0], id,
                             "%s %s: %s (%.0f cells) -> %s%s", c->label, what,
                             b.p ? b.p : "", rg->r[i].cells, lab,
                             rg->r[i].label ? " (eligibility undecided)" : "");
@@ -238,7 +213,6 @@ static void report_regions(vctx *c, an_space *sp, an_regions *rg, int kind,
                              b.p ? b.p : "", rg->r[i].cells,
                              rg->r[i].label ? ": eligibility undecided" : "");
         }
-        phs__free(ex);
         phs__buf_free(&b);
     }
     if (rg->n > MAX_REGIONS)
@@ -255,10 +229,9 @@ static void dead_tier(vctx *c, an_space *sp, size_t t, int found)
         phs__classify_program(sp->res[0], sp->rec[0], c->p, c->v);
         char id[96];
         snprintf(id, sizeof id, "verify-%s-dead-%s", c->pr->id, tier->name);
-        char *ex = example_json(sp, 0, id);
         const char *by = an_outcome_label(sp->res[0], c->p);
         phs__report_add(c->r, PHS_FINDING_DEAD_TIER, AN_ERROR, c->pr->id,
-                        tier->r.id, ex,
+                        tier->r.id, sp->rec[0], id,
                         "%s tier %s is never reached: every resident whose "
                         "condition holds is taken first by %s (e.g. this "
                         "resident, classified %s)",
@@ -266,12 +239,11 @@ static void dead_tier(vctx *c, an_space *sp, size_t t, int found)
         phs__report_text(c->r, "  DEAD TIER %s: shadowed by %s\n"
                                "       e.g. %s (its condition holds; "
                                "classified %s)\n",
-                         tier->name, by, ex ? ex : "", by);
-        phs__free(ex);
+                         tier->name, by, phs__report_last_example(c->r), by);
         return;
     }
     phs__report_add(c->r, PHS_FINDING_DEAD_TIER, AN_ERROR, c->pr->id,
-                    tier->r.id, NULL,
+                    tier->r.id, NULL, NULL,
                     "%s tier %s is never reached: its condition holds for no "
                     "eligible resident", c->label, tier->name);
     phs__report_text(c->r, "  DEAD TIER %s: its condition holds for no "
@@ -403,6 +375,14 @@ static int verify_tiers(vctx *c)
                              "\"unclassified\":%.0f,\"refused\":%.0f},",
                     t.insufficient + t.elig_unknown, t.elig_unknown,
                     t.unclassified, t.refused);
+    phs__report_tally(c->r, PHS_TOTAL_CELLS, total);
+    phs__report_tally(c->r, PHS_TOTAL_CHECKED, t.checked);
+    phs__report_tally(c->r, PHS_TOTAL_SAMPLED, sampled);
+    phs__report_tally(c->r, PHS_TOTAL_NOT_ENROLLED, t.notenrolled);
+    phs__report_tally(c->r, PHS_TOTAL_UNCLASSIFIED, t.unclassified);
+    phs__report_tally(c->r, PHS_TOTAL_INSUFFICIENT,
+                      t.insufficient + t.elig_unknown);
+    phs__report_tally(c->r, PHS_TOTAL_REFUSED, t.refused);
     /* completeness */
     if (t.unclassified == 0)
         phs__report_text(c->r, "  OK   complete: every eligible cell reaches a "
@@ -458,17 +438,16 @@ static int verify_tiers(vctx *c)
         an_space_fill(&sp, val, NULL);
         char id[96];
         snprintf(id, sizeof id, "verify-%s-refused", pr->id);
-        char *ex = example_json(&sp, 0, id);
         int ci = t.refused_check % 10000;
-        phs__report_add(c->r, PHS_FINDING_REFUSED, AN_INFO, pr->id, NULL, ex,
+        phs__report_add(c->r, PHS_FINDING_REFUSED, AN_INFO, pr->id, NULL,
+                        sp.rec[0], id,
                         "%s %.0f cells are refused by record checks (first: "
                         "%s) and are no gap", c->label, t.refused,
                         c->rs->checks[ci].id);
-        phs__free(ex);
     }
     if (sampled) {
         phs__report_add(c->r, PHS_FINDING_SAMPLED, AN_WARNING, pr->id, "tiers",
-                        NULL, "%s tiers: %.0f cells exceed the limit of %zu: "
+                        NULL, NULL, "%s tiers: %.0f cells exceed the limit of %zu: "
                               "%.0f sampled with seed %llu; not a proof",
                         c->label, total, c->cap, t.checked,
                         (unsigned long long)c->seed);
@@ -597,13 +576,13 @@ static int verify_flag(vctx *c, size_t f, int *sampled_any)
         *sampled_any = 1;
     if (!fired) {
         phs__buf why = {0};
-        char *ex = NULL;
+        int ex = 0; /* the records hold an example */
         char id[128];
         snprintf(id, sizeof id, "verify-%s-flag-%s", pr->id, fl->name);
         if (cond_holds) {
             memcpy(val, cond_val, nd * sizeof *val);
             an_space_fill_checked(&sp, val);
-            ex = example_json(&sp, 0, id);
+            ex = 1;
             phs__buf_printf(&why, "its condition holds only for residents "
                                   "the restriction 'enrolled: %s' excludes "
                                   "(e.g. this resident)",
@@ -629,21 +608,22 @@ static int verify_flag(vctx *c, size_t f, int *sampled_any)
                                             "resident satisfies the first)");
                         memcpy(val, cj_val + a * (nd + 1), nd * sizeof *val);
                         an_space_fill_checked(&sp, val);
-                        ex = example_json(&sp, 0, id);
+                        ex = 1;
                         found = 1;
                     }
             if (!found)
                 phs__buf_puts(&why, "its condition holds for no resident");
         }
         phs__report_add(c->r, PHS_FINDING_DEAD_FLAG, AN_ERROR, pr->id,
-                        fl->r.id, ex, "%s flag %s never fires%s: %s", c->label,
+                        fl->r.id, ex ? sp.rec[0] : NULL, ex ? id : NULL,
+                        "%s flag %s never fires%s: %s", c->label,
                         fl->name, sampled ? " in the sampled cells" : "",
                         why.p ? why.p : "");
         phs__report_text(c->r, "  DEAD FLAG %s: %s\n", fl->name,
                          why.p ? why.p : "");
         if (ex)
-            phs__report_text(c->r, "       e.g. %s\n", ex);
-        phs__free(ex);
+            phs__report_text(c->r, "       e.g. %s\n",
+                             phs__report_last_example(c->r));
         phs__buf_free(&why);
     }
     /* outside-fragment notes of the flag's condition */
@@ -669,6 +649,7 @@ static int verify_version(vctx *c)
     snprintf(c->label, sizeof c->label, "%s %s", pr->id, pr->version);
     size_t err0 = c->r->errors;
     size_t nf0 = c->r->nf;
+    phs__report_section(c->r, pr->id, pr->version, NULL);
     phs__report_text(c->r, "\n%s %s [%s] effective %s to %s, %s\n"
                            "  checked on visit date %s\n",
                      pr->id, pr->version, pr->status, from, to, pr->fingerprint,
@@ -697,6 +678,7 @@ static int verify_version(vctx *c)
             return rc;
         dead += rc == 0;
     }
+    phs__report_tally(c->r, PHS_TOTAL_SAMPLED, sampled);
     if (pr->nflags)
         phs__report_text(c->r, "  %s  flags: %zu of %zu can fire%s\n",
                          dead ? "    " : "OK ", pr->nflags - dead, pr->nflags,
@@ -723,10 +705,16 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
     if (!rs || !out)
         return phs__error_set(PHS_EINVAL, "verify: NULL argument");
     *out = NULL;
-    opts_default(&o, in);
+    int rc = phs__options("verify", in, &o);
+    if (rc < 0)
+        return rc;
+    if (o.as_of == PHS_DATE_NONE)
+        return phs__error_set(PHS_EINVAL, "verify: no as_of date: give the "
+                                          "visit date of the checked cells "
+                                          "(phs verify --as-of YYYY-MM-DD)");
     if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
         return PHS_ENOTFOUND;
-    int rc = phs__report_new(&r);
+    rc = phs__report_new(&r, PHS_ANALYSIS_VERIFY);
     if (rc < 0)
         return rc;
     phs__report_text(r, "phs verify: rules %s\n", rs->fingerprint);
