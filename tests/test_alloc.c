@@ -22,16 +22,25 @@ static struct {
     long calls;      /* allocation calls (malloc + realloc) */
     long fail_at;    /* fail this allocation call (1-based), 0: never */
     int fail_after;  /* also fail every later call */
+    long fail_every; /* fail every fail_every-th call, 0: never */
     long failed;
     int bad_free;
 } st;
+
+/* Whether this allocation call (st.calls, already counted) fails. */
+static int failing(void)
+{
+    if (st.fail_every)
+        return st.calls % st.fail_every == 0;
+    return st.fail_at && (st.calls == st.fail_at ||
+                          (st.fail_after && st.calls > st.fail_at));
+}
 
 static void *t_malloc(void *ud, size_t n)
 {
     (void)ud;
     st.calls++;
-    if (st.fail_at && (st.calls == st.fail_at ||
-                       (st.fail_after && st.calls > st.fail_at))) {
+    if (failing()) {
         st.failed++;
         return NULL;
     }
@@ -55,8 +64,7 @@ static void *t_realloc(void *ud, void *p, size_t n)
         return NULL;
     }
     st.calls++;
-    if (st.fail_at && (st.calls == st.fail_at ||
-                       (st.fail_after && st.calls > st.fail_at))) {
+    if (failing()) {
         st.failed++;
         return NULL;
     }
@@ -371,6 +379,115 @@ Test(alloc, oom_loop_objects, .timeout = 600)
     reset(0, 0);
     phs_ruleset_free(rs);
     cr_expect_eq(st.live, 0);
+}
+
+/* The whole pipeline in one run: load the rule set, read residents (CSV),
+ * classify each and render its result as JSON, going on with the next
+ * resident after a failed classification or rendering (as the phs command
+ * does).  Returns the number of calls that failed with anything other
+ * than PHS_ENOMEM; each result rendered is compared with ref[i] (when ref
+ * is given) or stored there. */
+enum { PIPE_N = 4 };
+static const char PIPE_CSV[] =
+    "id,visit_date,age,diagnoses,signs,sbp,dbp,weight,height,smoker,note\n"
+    "r-000001-with-a-long-identifier,2024-06-01,60,I10;E11,S2,150,95,90,170,"
+    "true,ABCD\n"
+    "r-000002,2024-01-31,70,I13.9,,130,80,,,,\n"
+    "r-000003,2024-06-01,40,J44,,120,,,,,xyz\n"
+    "r-000004,2024-06-01,66,I11,S1,185,100,60,160,false,\n";
+
+static int pipeline(char *ref[PIPE_N], int store, long *steps)
+{
+    phs_ruleset *rs = NULL;
+    phs_reader *rd = NULL;
+    phs_record *rec = NULL;
+    phs_result *res = NULL;
+    int bad = 0, rc, i = 0;
+
+    *steps = 0;
+    rc = load_rich(&rs, 0, 1);
+    if (rc != PHS_OK) {
+        bad += rc != PHS_ENOMEM || rs != NULL;
+        return bad;
+    }
+    if ((rc = phs_record_new(&rec, rs)) == PHS_OK &&
+        (rc = phs_result_new(&res, rs)) == PHS_OK)
+        rc = phs_reader_open_buffer(&rd, rs, PIPE_CSV, strlen(PIPE_CSV),
+                                    PHS_FORMAT_CSV);
+    bad += rc != PHS_OK && rc != PHS_ENOMEM;
+    /* a reader that failed to allocate is not read further */
+    while (rc == PHS_OK && (rc = phs_reader_next(rd, rec)) == PHS_OK) {
+        char *json = NULL;
+        int crc = phs_classify(rs, rec, res);
+        if (crc == PHS_OK)
+            crc = phs_result_to_json(res, &json, NULL);
+        if (crc == PHS_OK) {
+            if (store)
+                ref[i] = strdup(json);
+            else if (strcmp(json, ref[i]) != 0) {
+                bad++;
+                cr_expect_str_eq(json, ref[i], "resident %d rendered "
+                                 "differently after a failed allocation", i);
+            }
+            (*steps)++;
+        } else {
+            bad += crc != PHS_ENOMEM || json != NULL;
+        }
+        phs_free(json);
+        i++;
+    }
+    bad += rc != PHS_EOF && rc != PHS_ENOMEM && rc != PHS_OK;
+    if (store)
+        cr_assert_eq(i, PIPE_N);
+    phs_reader_free(rd);
+    phs_record_free(rec);
+    phs_result_free(res);
+    phs_ruleset_free(rs);
+    return bad;
+}
+
+/* Fail the k-th allocation call (k = 1.. every call of the pipeline), then
+ * every N-th call (N = 1.. the same): each run either succeeds or says
+ * PHS_ENOMEM, renders exactly what a run without failures renders, and
+ * leaks nothing. */
+Test(alloc, oom_over_load_classify_render, .timeout = 600)
+{
+    char *ref[PIPE_N] = {0};
+    long steps, runs = 0, tried = 0, completed = 0;
+
+    install();
+    reset(0, 0);
+    cr_assert_eq(pipeline(ref, 1, &steps), 0, "%s", t_errmsg());
+    cr_assert_eq(steps, PIPE_N);
+    cr_assert_eq(st.live, 0);
+    const long n = st.calls;
+    cr_assert_gt(n, 100);
+    for (int every = 0; every <= 1; every++)
+        for (long k = 1; k <= n; k++) {
+            reset(every ? 0 : k, 0);
+            st.fail_every = every ? k : 0;
+            int bad = pipeline(ref, 0, &steps);
+            runs++;
+            tried += st.failed;
+            completed += steps == PIPE_N;
+            cr_expect_eq(bad, 0, "%s %ld: %d calls failed with a status "
+                         "other than PHS_ENOMEM (%s)",
+                         every ? "every" : "call", k, bad, t_errmsg());
+            cr_expect(st.failed > 0 || steps == PIPE_N,
+                      "%ld: nothing failed and yet the run stopped", k);
+            cr_expect_eq(st.live, 0, "%s %ld: %ld allocations leaked",
+                         every ? "every" : "call", k, st.live);
+            cr_expect_eq(st.bad_free, 0);
+            if ((bad || st.live) && !getenv("PHS_TEST_OOM_ALL"))
+                goto out;
+        }
+out:
+    reset(0, 0);
+    for (int i = 0; i < PIPE_N; i++)
+        free(ref[i]);
+    fprintf(stderr, "oom_over_load_classify_render: %ld allocation calls "
+            "per run, %ld runs, %ld allocations failed on purpose, %ld runs "
+            "rendered every resident\n", n, runs, tried, completed);
 }
 
 Test(alloc, no_allocation_during_classify_after_warm_up)

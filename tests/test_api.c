@@ -873,84 +873,8 @@ Test(record, record_has)
     phs_ruleset_free(rs);
 }
 
-/* ---- one ruleset shared by threads ---- */
-
-typedef struct {
-    const phs_ruleset *rs;
-    int seed;
-    char *json; /* concatenated results */
-    int rc;
-} thread_job;
-
-static void *classify_many(void *arg)
-{
-    thread_job *j = arg;
-    phs_record *rec = NULL;
-    phs_result *res = NULL;
-    size_t cap = 1 << 16, len = 0;
-    j->json = malloc(cap);
-    j->json[0] = '\0';
-    j->rc = phs_record_new(&rec, j->rs);
-    if (j->rc == PHS_OK)
-        j->rc = phs_result_new(&res, j->rs);
-    int dx = phs_ruleset_field_id(j->rs, "diagnoses");
-    int sbp = phs_ruleset_field_id(j->rs, "sbp");
-    int vd = phs_ruleset_field_id(j->rs, "visit_date");
-    int note = phs_ruleset_field_id(j->rs, "note");
-    for (int i = 0; i < 2000 && j->rc == PHS_OK; i++) {
-        phs_record_clear(rec);
-        phs_record_add_code(rec, dx, i % 3 ? "I10" : "E11", 3);
-        phs_record_set_number(rec, sbp, 100 + (i * 7 + j->seed) % 120);
-        phs_record_set_date(rec, vd, 19875 + i % 400);
-        if (i % 5 == 0)
-            phs_record_set_string(rec, note, "ABCDEFGHIJ", 10);
-        j->rc = phs_classify(j->rs, rec, res);
-        char *s = NULL;
-        size_t n = 0;
-        if (j->rc == PHS_OK)
-            j->rc = phs_result_to_json(res, &s, &n);
-        if (j->rc == PHS_OK) {
-            while (len + n + 2 > cap)
-                j->json = realloc(j->json, cap *= 2);
-            memcpy(j->json + len, s, n);
-            len += n;
-            j->json[len++] = '\n';
-            j->json[len] = '\0';
-        }
-        phs_free(s);
-    }
-    phs_record_free(rec);
-    phs_result_free(res);
-    return NULL;
-}
-
-Test(api, ruleset_shared_across_threads, .timeout = 300)
-{
-    phs_ruleset *rs = rs_api();
-    enum { NT = 4 };
-    pthread_t t[NT];
-    thread_job jobs[NT], ref;
-    for (int i = 0; i < NT; i++) {
-        jobs[i] = (thread_job){rs, i % 2, NULL, 0};
-        cr_assert_eq(pthread_create(&t[i], NULL, classify_many, &jobs[i]), 0);
-    }
-    for (int i = 0; i < NT; i++)
-        pthread_join(t[i], NULL);
-    for (int s = 0; s < 2; s++) {
-        ref = (thread_job){rs, s, NULL, 0};
-        classify_many(&ref);
-        cr_assert_eq(ref.rc, PHS_OK);
-        for (int i = s; i < NT; i += 2) {
-            cr_expect_eq(jobs[i].rc, PHS_OK);
-            cr_expect(strcmp(jobs[i].json, ref.json) == 0,
-                      "thread %d disagrees with the single-threaded run", i);
-        }
-        free(ref.json);
-    }
-    for (int i = 0; i < NT; i++)
-        free(jobs[i].json);
-    phs_ruleset_free(rs);
-}
+/* One ruleset shared by threads: tests/test_threads.c (also run under
+ * ThreadSanitizer, where Criterion does not start). */
 
 /* JSON text is UTF-8: an id holding bytes that are not UTF-8 (a GBK file
  * read as text, say) is either refused when set or escaped/replaced in the

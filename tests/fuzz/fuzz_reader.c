@@ -1,0 +1,31 @@
+/* Fuzz target: resident records in every input format.  The first byte of
+ * the input chooses the format (0 auto, 1 NDJSON, 2 JSON/YAML array,
+ * 3 CSV; modulo 4), the rest is the data; every record read is classified
+ * under the fuzz program and its result rendered as JSON. */
+#include "fuzz.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static phs_ruleset *rs;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    size_t len;
+    char *prog = fuzz_program_with("false", 5, &len);
+    (void)argc;
+    (void)argv;
+    if (fuzz_load(&rs, prog, len) != PHS_OK)
+        fuzz_fail("the fuzz program does not load", -1);
+    free(prog);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    (void)fuzz_read_all(rs, (const char *)data + 1, size - 1,
+                        (phs_format)(data[0] % 4));
+    return 0;
+}

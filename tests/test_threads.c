@@ -1,0 +1,206 @@
+/*
+ * One rule set shared by several threads that classify at once.
+ *
+ * The bundled rules (every program, regular expressions included) and the
+ * sample population: each thread reads the residents with its own reader,
+ * record and result, classifies them and renders each result as JSON, many
+ * times over; every thread's output must equal a single-threaded run's.
+ * Each thread also provokes a record error and checks that the thread's
+ * error object names its own record.
+ *
+ * Plain C with pthreads and no test framework, so that it also runs under
+ * ThreadSanitizer (Criterion's process arena does not start under TSan);
+ * .ci/run runs it in a -fsanitize=thread build.  Exit status 0 on success.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phs/phs.h"
+
+enum { NTHREADS = 4, ROUNDS = 20 };
+
+typedef struct {
+    const phs_ruleset *rs;
+    const char *csv;
+    size_t csv_len;
+    int index;    /* thread number, for the record-error check */
+    char *out;    /* every result's JSON, one per line */
+    size_t len, cap;
+    int failures; /* checks that failed in this thread */
+} worker;
+
+static int append(worker *w, const char *s, size_t n)
+{
+    if (w->len + n + 2 > w->cap) {
+        size_t cap = w->cap ? w->cap : 1 << 16;
+        while (w->len + n + 2 > cap)
+            cap *= 2;
+        char *p = realloc(w->out, cap);
+        if (!p)
+            return -1;
+        w->out = p;
+        w->cap = cap;
+    }
+    memcpy(w->out + w->len, s, n);
+    w->len += n;
+    w->out[w->len++] = '\n';
+    w->out[w->len] = '\0';
+    return 0;
+}
+
+static void fail(worker *w, const char *what, int rc)
+{
+    fprintf(stderr, "thread %d: %s: %d (%s)\n", w->index, what, rc,
+            phs_error_message(phs_error_last()));
+    w->failures++;
+}
+
+/* Classify the sample population `rounds` times. */
+static void run(worker *w, int rounds)
+{
+    phs_record *rec = NULL;
+    phs_result *res = NULL;
+    int rc = phs_record_new(&rec, w->rs);
+    if (rc == PHS_OK)
+        rc = phs_result_new(&res, w->rs);
+    if (rc != PHS_OK) {
+        fail(w, "record/result", rc);
+        goto out;
+    }
+    for (int r = 0; r < rounds; r++) {
+        phs_reader *rd = NULL;
+        rc = phs_reader_open_buffer(&rd, w->rs, w->csv, w->csv_len,
+                                    PHS_FORMAT_CSV);
+        if (rc != PHS_OK) {
+            fail(w, "reader", rc);
+            goto out;
+        }
+        while ((rc = phs_reader_next(rd, rec)) != PHS_EOF) {
+            char *json = NULL;
+            size_t n = 0;
+            if (rc == PHS_OK)
+                rc = phs_classify(w->rs, rec, res);
+            if (rc == PHS_OK)
+                rc = phs_result_to_json(res, &json, &n);
+            if (rc == PHS_OK && r == 0 && append(w, json, n) != 0)
+                rc = PHS_ENOMEM;
+            phs_free(json);
+            if (rc != PHS_OK) {
+                fail(w, "classify", rc);
+                break;
+            }
+        }
+        phs_reader_free(rd);
+        /* a record error of this thread's own: its number, in its own
+         * error object, while the other threads succeed or fail theirs */
+        char bad[64];
+        int k = snprintf(bad, sizeof bad, "id,sbp\nt%d,not-a-number\n",
+                         w->index);
+        rc = phs_reader_open_buffer(&rd, w->rs, bad, (size_t)k,
+                                    PHS_FORMAT_CSV);
+        if (rc == PHS_OK)
+            rc = phs_reader_next(rd, rec);
+        char want[16];
+        snprintf(want, sizeof want, "t%d", w->index);
+        if (rc != PHS_ERECORD ||
+            strcmp(phs_reader_record_id(rd), want) != 0 ||
+            strcmp(phs_error_field(phs_error_last()) ? phs_error_field(
+                       phs_error_last())
+                                                     : "",
+                   "sbp") != 0)
+            fail(w, "record error of this thread", rc);
+        phs_reader_free(rd);
+    }
+out:
+    phs_record_free(rec);
+    phs_result_free(res);
+}
+
+static void *thread_main(void *arg)
+{
+    run(arg, ROUNDS);
+    return NULL;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *p = NULL;
+    long n;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
+        *len = fread(p, 1, (size_t)n, f);
+        p[*len] = '\0';
+    }
+    fclose(f);
+    return p;
+}
+
+int main(void)
+{
+    const char *root = PHS_SOURCE_ROOT;
+    char path[4096];
+    phs_ruleset *rs = NULL;
+    size_t csv_len = 0;
+    int failures = 0;
+
+    snprintf(path, sizeof path, "%s/rules", root);
+    if (phs_ruleset_load_dir(&rs, path, NULL) != PHS_OK) {
+        fprintf(stderr, "loading %s: %s\n", path,
+                phs_error_message(phs_error_last()));
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/examples/residents.csv", root);
+    char *csv = slurp(path, &csv_len);
+    if (!csv) {
+        fprintf(stderr, "cannot read %s\n", path);
+        phs_ruleset_free(rs);
+        return 1;
+    }
+
+    worker ref = {rs, csv, csv_len, NTHREADS, NULL, 0, 0, 0};
+    run(&ref, 1);
+    failures += ref.failures;
+
+    pthread_t t[NTHREADS];
+    worker w[NTHREADS];
+    for (int i = 0; i < NTHREADS; i++) {
+        w[i] = (worker){rs, csv, csv_len, i, NULL, 0, 0, 0};
+        if (pthread_create(&t[i], NULL, thread_main, &w[i]) != 0) {
+            fprintf(stderr, "pthread_create failed\n");
+            return 1;
+        }
+    }
+    for (int i = 0; i < NTHREADS; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < NTHREADS; i++) {
+        failures += w[i].failures;
+        if (!w[i].out || !ref.out || strcmp(w[i].out, ref.out) != 0) {
+            fprintf(stderr, "thread %d disagrees with the single-threaded "
+                            "run\n", i);
+            failures++;
+        }
+        free(w[i].out);
+    }
+    if (!ref.out || strstr(ref.out, "\"tier\"") == NULL) {
+        fprintf(stderr, "the single-threaded run classified nobody\n");
+        failures++;
+    }
+    size_t lines = 0;
+    for (const char *c = ref.out; c && *c; c++)
+        lines += *c == '\n';
+    printf("%d threads x %d rounds of %zu residents: %s\n", NTHREADS, ROUNDS,
+           lines, failures ? "FAILED" : "identical to one thread");
+    free(ref.out);
+    free(csv);
+    phs_ruleset_free(rs);
+    return failures ? 1 : 0;
+}
