@@ -115,7 +115,8 @@ int print_report(const phs_report *r, int json);
 
 /* The commands (one file each) and their --help texts. */
 extern const char help_classify[], help_explain[], help_check[], help_test[],
-    help_fingerprint[], help_version[], help_verify[], help_diff[];
+    help_fingerprint[], help_version[], help_verify[], help_diff[],
+    help_report[];
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -124,5 +125,6 @@ int cmd_fingerprint(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv); /* report.c, phs/population.h */
 
 #endif

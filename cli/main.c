@@ -31,6 +31,8 @@ static const char help_main[] =
     "    phs verify [--program ID] [--max-cells N] [--seed S] [RULES]\n"
     "    phs diff [--population FILE] [--param-old P.N=V]...\n"
     "             [--param-new P.N=V]... OLD [NEW]\n"
+    "    phs report --period PERIOD [--rules DIR] [--format html|csv|json]\n"
+    "               [--param PROGRAM.NAME=VALUE]... FILE|-\n"
     "    phs fingerprint [--param PROGRAM.NAME=VALUE]... [RULES]\n"
     "    phs version\n"
     "    phs COMMAND --help\n"
@@ -53,6 +55,8 @@ static const char help_main[] =
     "    verify       prove that every eligible resident reaches a tier, that\n"
     "                 no tier is shadowed and that every flag can fire\n"
     "    diff         what changes between two rule versions, and for whom\n"
+    "    report       performance indicators of visit histories over a\n"
+    "                 period (HTML page, CSV or JSON)\n"
     "    fingerprint  print the rule set's fingerprint\n"
     "    version      print the program and library versions\n"
     "\n"
@@ -87,6 +91,7 @@ static const command commands[] = {
     {"fingerprint", cmd_fingerprint, help_fingerprint},
     {"verify", cmd_verify, help_verify},
     {"diff", cmd_diff, help_diff},
+    {"report", cmd_report, help_report},
     {"version", cmd_version, help_version},
 };
 
@@ -97,7 +102,8 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         fputs("phs: no command given\n"
-              "Usage: phs classify|explain|check|test|verify|diff|fingerprint|"
+              "Usage: phs classify|explain|check|test|verify|diff|report|"
+              "fingerprint|"
               "version "
               "...\n"
               "Try 'phs --help'.\n",
