@@ -21,6 +21,8 @@
  *   PhsResult      phs_result           one outcome (keeps its ruleset alive)
  *   PhsReader      phs_reader           CSV / NDJSON / array input
  *   PhsExampleRun                       phs_ruleset_test, collected
+ *   PhsReport      phs_report           verify, diff, coverage, test and
+ *                                       strict-check reports (analysis.h)
  *
  * (The classes SWIG sees are named apart from the C API: SWIG names the C
  * helper of `%extend phs_result { to_json() }` phs_result_to_json, which is
@@ -47,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "phs/phs.h"
+#include "phs/analysis.h"
 
 typedef struct phs_ruleset_options PhsOptions;
 typedef struct phs_ruleset PhsRuleset;
@@ -54,6 +57,22 @@ typedef struct phs_record PhsRecord;
 typedef struct phs_result PhsResult;
 typedef struct phs_reader PhsReader;
 typedef struct phs_example_run PhsExampleRun;
+typedef struct phs_report PhsReport;
+
+/* Analysis options from the wrapper's arguments (as_of: PHS_DATE_NONE when
+ * not given; 0 for the library's defaults of the sizes). */
+static phs_analysis_options phs__aopts(const char *program, phs_date as_of,
+                                       size_t max_cells, uint64_t seed,
+                                       size_t max_examples)
+{
+    phs_analysis_options o = PHS_ANALYSIS_OPTIONS_INIT;
+    o.program = program;
+    o.as_of = as_of;
+    o.max_cells = max_cells;
+    o.seed = seed;
+    o.max_examples = max_examples;
+    return o;
+}
 
 /* Status for the binding layer: < 0 raises (see the language typemaps). */
 typedef int phs_rc;
@@ -148,12 +167,15 @@ typedef struct {} PhsRecord;
 typedef struct {} PhsResult;
 typedef struct {} PhsReader;
 typedef struct {} PhsExampleRun;
+typedef struct {} PhsReport;
 %clearnodefaultctor;
 %clearnodefaultdtor;
 
 /* For SWIG's evaluation of `#define PHS_DATE_NONE INT32_MIN` only. */
 #define INT32_MIN (-2147483647 - 1)
 %include "phs/phs.h"
+%ignore PHS_ANALYSIS_OPTIONS_INIT;
+%include "phs/analysis.h"
 
 /* ------------------------------------------------------------------ */
 /* Module functions                                                    */
@@ -454,6 +476,153 @@ void date_split(phs_date date, int *year, int *month, int *day)
     /* NULL when example i passed, else what differed. */
     const char *failure(size_t i) { return i < $self->n ? $self->failure[i] : NULL; }
 }
+
+/* ------------------------------------------------------------------ */
+/* Regulator analyses (analysis.h): reports as data                    */
+/* ------------------------------------------------------------------ */
+
+%newobject PhsRuleset::verify;
+%newobject PhsRuleset::diff;
+%newobject PhsRuleset::coverage;
+%newobject PhsRuleset::test_report;
+%newobject PhsRuleset::check_strict;
+
+%extend PhsRuleset {
+    /* phs_ruleset_verify; as_of is required (PHS_DATE_NONE raises). */
+    PhsReport *verify(const char *program, phs_date as_of, size_t max_cells,
+                      uint64_t seed)
+    {
+        phs_report *r = NULL;
+        phs_analysis_options o = phs__aopts(program, as_of, max_cells, seed, 0);
+        return phs_ruleset_verify($self, &o, &r) < 0 ? NULL : r;
+    }
+    /* phs_ruleset_diff of this (old) against new_rs; population may be
+     * NULL (compare the input spaces: as_of required). */
+    PhsReport *diff(const PhsRuleset *new_rs, const char *population,
+                    const char *program, phs_date as_of, size_t max_cells,
+                    uint64_t seed, size_t max_examples)
+    {
+        phs_report *r = NULL;
+        phs_analysis_options o =
+            phs__aopts(program, as_of, max_cells, seed, max_examples);
+        return phs_ruleset_diff($self, new_rs, population, &o, &r) < 0 ? NULL
+                                                                      : r;
+    }
+    PhsReport *coverage(const char *program, phs_date as_of)
+    {
+        phs_report *r = NULL;
+        phs_analysis_options o = phs__aopts(program, as_of, 0, 0, 0);
+        return phs_ruleset_coverage($self, &o, &r) < 0 ? NULL : r;
+    }
+    /* phs_ruleset_test_report: every embedded example. */
+    PhsReport *test_report(const char *program)
+    {
+        phs_report *r = NULL;
+        phs_analysis_options o = phs__aopts(program, PHS_DATE_NONE, 0, 0, 0);
+        return phs_ruleset_test_report($self, &o, &r) < 0 ? NULL : r;
+    }
+    PhsReport *check_strict()
+    {
+        phs_report *r = NULL;
+        return phs_ruleset_check_strict($self, &r) < 0 ? NULL : r;
+    }
+}
+
+/* A report, accessor for accessor (see analysis.h). */
+%extend PhsReport {
+    ~PhsReport() { phs_report_free($self); }
+    int analysis() { return phs_report_analysis($self); }
+    double total(int which) { return phs_report_total($self, which); }
+    size_t errors() { return phs_report_errors($self); }
+    size_t warnings() { return phs_report_warnings($self); }
+    size_t count() { return phs_report_count($self); }
+    int kind(size_t i) { return phs_report_kind($self, i); }
+    int severity(size_t i) { return phs_report_severity($self, i); }
+    const char *program(size_t i) { return phs_report_program($self, i); }
+    const char *version(size_t i) { return phs_report_version($self, i); }
+    const char *rule(size_t i) { return phs_report_rule($self, i); }
+    const char *message(size_t i) { return phs_report_message($self, i); }
+    int finding_section(size_t i)
+    {
+        return phs_report_finding_section($self, i);
+    }
+    const char *example(size_t i) { return phs_report_example($self, i); }
+    const char *example_id(size_t i) { return phs_report_example_id($self, i); }
+    size_t example_count(size_t i)
+    {
+        return phs_report_example_count($self, i);
+    }
+    const char *example_field(size_t i, size_t k)
+    {
+        return phs_report_example_field($self, i, k);
+    }
+    const char *example_value(size_t i, size_t k)
+    {
+        return phs_report_example_value($self, i, k);
+    }
+    int example_type(size_t i, size_t k)
+    {
+        return phs_report_example_type($self, i, k);
+    }
+    size_t section_count() { return phs_report_section_count($self); }
+    const char *section_program(size_t s)
+    {
+        return phs_report_section_program($self, s);
+    }
+    const char *section_version(size_t s)
+    {
+        return phs_report_section_version($self, s);
+    }
+    const char *section_new_version(size_t s)
+    {
+        return phs_report_section_new_version($self, s);
+    }
+    double section_total(size_t s, int which)
+    {
+        return phs_report_section_total($self, s, which);
+    }
+    size_t matrix_rows(size_t s) { return phs_report_matrix_rows($self, s); }
+    size_t matrix_cols(size_t s) { return phs_report_matrix_cols($self, s); }
+    const char *matrix_row(size_t s, size_t i)
+    {
+        return phs_report_matrix_row($self, s, i);
+    }
+    const char *matrix_col(size_t s, size_t j)
+    {
+        return phs_report_matrix_col($self, s, j);
+    }
+    double matrix_cell(size_t s, size_t i, size_t j)
+    {
+        return phs_report_matrix_cell($self, s, i, j);
+    }
+    size_t matrix_example_count(size_t s, size_t i, size_t j)
+    {
+        return phs_report_matrix_example_count($self, s, i, j);
+    }
+    const char *matrix_example_id(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_matrix_example_id($self, s, i, j, k);
+    }
+    size_t shift_count(size_t s) { return phs_report_shift_count($self, s); }
+    long shift_days(size_t s, size_t k)
+    {
+        return phs_report_shift_days($self, s, k);
+    }
+    double shift_residents(size_t s, size_t k)
+    {
+        return phs_report_shift_residents($self, s, k);
+    }
+    /* The library's renderings. */
+    const char *text() { return phs_report_text($self); }
+    const char *json() { return phs_report_json($self); }
+}
+
+%inline %{
+/* Names of finding kinds, severities and totals (static strings). */
+const char *finding_kind_name(int kind) { return phs_finding_kind_name(kind); }
+const char *severity_name(int severity) { return phs_severity_name(severity); }
+const char *total_name(int which) { return phs_total_name(which); }
+%}
 
 /* ------------------------------------------------------------------ */
 /* Program versions (effective dates)                                  */

@@ -17,6 +17,7 @@
 #include "phs/phs.h"
 %}
 
+%rename(NativeReport) PhsReport;
 %rename(NativeOptions) PhsOptions;
 %rename(NativeRuleset) PhsRuleset;
 %rename(NativeRecord) PhsRecord;
@@ -136,6 +137,11 @@ static void phs_java_throw_last(JNIEnv *jenv, int code)
 %exception PhsResult::PhsResult { $action if (!result) PHS_THROW_LAST }
 %exception PhsReader::PhsReader { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::run_examples { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::verify { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::diff { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::coverage { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::test_report { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::check_strict { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::to_json { $action if (!result) PHS_THROW_LAST }
 %exception date_make { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 %exception date_parse { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
@@ -148,8 +154,8 @@ static void phs_java_throw_last(JNIEnv *jenv, int code)
  * for what is never closed, through a java.lang.ref.Cleaner. */
 %typemap(javafinalize) SWIGTYPE ""
 %typemap(javainterfaces) PhsOptions, PhsRuleset, PhsRecord, PhsResult,
-                         PhsReader, PhsExampleRun "AutoCloseable"
-%typemap(javacode) PhsOptions, PhsRuleset, PhsExampleRun %{
+                         PhsReader, PhsExampleRun, PhsReport "AutoCloseable"
+%typemap(javacode) PhsOptions, PhsRuleset, PhsExampleRun, PhsReport %{
   @Override
   public void close() {
     delete();

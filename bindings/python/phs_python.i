@@ -29,6 +29,7 @@
     PyDateTime_IMPORT;
 %}
 
+%rename(Report) PhsReport;
 %rename(Options) PhsOptions;
 %rename(Ruleset) PhsRuleset;
 %rename(Record) PhsRecord;
@@ -633,6 +634,11 @@ fail:
 %exception PhsResult::PhsResult { $action if (!result) PHS_THROW_LAST }
 %exception PhsReader::PhsReader { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::run_examples { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::verify { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::diff { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::coverage { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::test_report { $action if (!result) PHS_THROW_LAST }
+%exception PhsRuleset::check_strict { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::to_json { $action if (!result) PHS_THROW_LAST }
 %exception date_make { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 %exception date_parse { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }

@@ -12,7 +12,10 @@ service rules.
 file (:meth:`Engine.read`) or a pandas DataFrame in one C call
 (:meth:`Engine.classify_frame`).  Failures raise :class:`Error` subclasses
 with the library's message and, for spec errors, file, line and column.
-``phs.core`` is the SWIG-generated layer underneath, one method per C call.
+The regulator analyses return data: ``phs.Rules(dir).verify(as_of=...)``,
+``.diff(other, population=...)``, ``.coverage()``, ``.test()`` and
+``.check_strict()`` give :class:`Report` dataclasses (``Rules`` is
+:class:`Engine`).  ``phs.core`` is the SWIG-generated layer underneath, one method per C call.
 """
 
 from . import core
@@ -25,9 +28,20 @@ from ._engine import (
     Reason,
     Result,
     Visit,
-    date_to_days,
-    days_to_date,
     default_rules_dir,
+)
+from ._types import date_to_days, days_to_date
+from ._reports import (
+    CoverageReport,
+    DiffReport,
+    Finding,
+    Report,
+    Section,
+    Shift,
+    StrictReport,
+    TestReport,
+    Transition,
+    VerifyReport,
 )
 from .errors import (
     Error,
@@ -42,8 +56,23 @@ from .errors import (
 
 __version__ = core.version()
 
+#: The rule set seen by a regulator: ``phs.Rules(dir).verify(as_of=...)``.
+#: The same class as :class:`Engine` (one loader, one object).
+Rules = Engine
+
 __all__ = [
     "Engine",
+    "Rules",
+    "Report",
+    "VerifyReport",
+    "DiffReport",
+    "CoverageReport",
+    "TestReport",
+    "StrictReport",
+    "Section",
+    "Finding",
+    "Transition",
+    "Shift",
     "Result",
     "ProgramResult",
     "Reason",

@@ -24,6 +24,23 @@ from typing import (
 )
 
 from . import core
+from ._types import (
+    FIELD_TYPES,
+    DateLike,
+    Field,
+    PathLike,
+    Program,
+    date_to_days,
+    days_to_date,
+)
+from ._reports import (
+    CoverageReport,
+    DiffReport,
+    StrictReport,
+    TestReport,
+    VerifyReport,
+    from_core,
+)
 from .errors import Error, LimitError, PhsMemoryError, RecordError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,13 +58,6 @@ __all__ = [
     "default_rules_dir",
 ]
 
-DateLike = Union[_dt.date, str]
-PathLike = Union[str, "os.PathLike[str]"]
-
-_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
-
-#: Field value types, as named by the field dictionary (index = phs_type).
-FIELD_TYPES = ("number", "bool", "string", "date", "enum", "codes")
 
 _FORMATS = {
     "auto": core.PHS_FORMAT_AUTO,
@@ -82,22 +92,6 @@ def default_rules_dir() -> str:
     if os.path.isfile(os.path.join(here, "fields.yaml")):
         return here
     return core.rules_dir_default()
-
-
-def date_to_days(value: DateLike) -> int:
-    """A ``datetime.date`` or ``"YYYY-MM-DD"`` as days since 1970-01-01."""
-    if isinstance(value, str):
-        return core.date_parse(value)
-    if isinstance(value, _dt.date):
-        return value.toordinal() - _EPOCH_ORDINAL
-    raise TypeError(f"expected a datetime.date or 'YYYY-MM-DD', got {type(value).__name__}")
-
-
-def days_to_date(days: int) -> Optional[_dt.date]:
-    """Days since 1970-01-01 as a ``datetime.date`` (PHS_DATE_NONE: None)."""
-    if days == core.PHS_DATE_NONE:
-        return None
-    return _dt.date.fromordinal(days + _EPOCH_ORDINAL)
 
 
 # ---------------------------------------------------------------------------
@@ -262,32 +256,6 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Program:
-    """A loaded program spec."""
-
-    index: int
-    id: str
-    version: str
-    status: str
-    title_zh: Optional[str]
-    title_en: Optional[str]
-    #: Tier ids in first-match order.
-    tiers: Tuple[str, ...]
-    #: Flag ids; bit i of a flag mask is flags[i].
-    flags: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Field:
-    """An input field of the dictionary."""
-
-    id: int
-    name: str
-    #: "number", "bool", "string", "date", "enum" or "codes".
-    type: str
-
-
-@dataclass(frozen=True)
 class ExampleOutcome:
     """One embedded example of a spec, run by the C library."""
 
@@ -412,12 +380,77 @@ class Engine:
         return self.programs[self._ruleset().program_index(program_id)]
 
     def run_examples(self) -> List[ExampleOutcome]:
-        """Run every example embedded in the specs (``phs test``)."""
-        run = self._ruleset().run_examples()
+        """Run every example embedded in the specs (``phs test``); see
+        :meth:`test` for the whole report."""
         return [
-            ExampleOutcome(run.program(i), run.example(i), run.failure(i))
-            for i in range(run.count())
+            ExampleOutcome(f.program or "", f.example_id or "",
+                           f.message if f.kind == "example_failed" else None)
+            for f in self.test().findings
         ]
+
+    # -- regulator analyses (reports as data) -------------------------------
+
+    def verify(
+        self,
+        *,
+        as_of: DateLike,
+        program: Optional[str] = None,
+        max_cells: int = 0,
+        seed: int = 0,
+    ) -> VerifyReport:
+        """Verify every program version (``phs verify``): gaps, dead tiers,
+        dead flags, insufficient data, each with a counterexample resident.
+        ``as_of`` is the visit date of the checked cells (required);
+        ``max_cells`` and ``seed`` bound and seed the sample (0: defaults)."""
+        r = self._ruleset().verify(program, date_to_days(as_of), max_cells, seed)
+        report = from_core(r)
+        assert isinstance(report, VerifyReport)
+        return report
+
+    def diff(
+        self,
+        new: "Engine",
+        *,
+        population: Optional[PathLike] = None,
+        as_of: Optional[DateLike] = None,
+        program: Optional[str] = None,
+        max_cells: int = 0,
+        seed: int = 0,
+        max_examples: int = 0,
+    ) -> DiffReport:
+        """Compare this rule set (old) with ``new`` (``phs diff``).  With a
+        ``population`` file: its residents under both; ``as_of`` is then the
+        visit date of residents without one (a resident without one and no
+        ``as_of`` raises).  Without: the regions of the input space whose
+        outcome changes, on the visit date ``as_of`` (required)."""
+        day = core.PHS_DATE_NONE if as_of is None else date_to_days(as_of)
+        pop = os.fspath(population) if population is not None else None
+        r = self._ruleset().diff(new._ruleset(), pop, program, day, max_cells, seed,
+                                 max_examples)
+        report = from_core(r)
+        assert isinstance(report, DiffReport)
+        return report
+
+    def coverage(
+        self, *, program: Optional[str] = None, as_of: Optional[DateLike] = None
+    ) -> CoverageReport:
+        """What the embedded examples exercise (``phs test --coverage``)."""
+        day = core.PHS_DATE_NONE if as_of is None else date_to_days(as_of)
+        report = from_core(self._ruleset().coverage(program, day))
+        assert isinstance(report, CoverageReport)
+        return report
+
+    def test(self, *, program: Optional[str] = None) -> TestReport:
+        """Run the embedded examples (``phs test``): one finding each."""
+        report = from_core(self._ruleset().test_report(program))
+        assert isinstance(report, TestReport)
+        return report
+
+    def check_strict(self) -> StrictReport:
+        """The checks before sign-off (``phs check --strict``)."""
+        report = from_core(self._ruleset().check_strict())
+        assert isinstance(report, StrictReport)
+        return report
 
     # -- classification -----------------------------------------------------
 

@@ -11,17 +11,30 @@ row, except to explain the rows the library refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from . import core
+from ._types import DateLike, Field, Program, date_to_days
 from .errors import ERECORD, NotFoundError, RecordError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ._engine import DateLike, Engine
+
+class FrameEngine(Protocol):
+    """What classify_frame needs of an engine (phs.Engine is one); a
+    protocol, so that this module does not import the engine's."""
+
+    fields: Mapping[str, Field]
+    programs: Tuple[Program, ...]
+    _visit_field: int
+    _versions: Tuple[Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...], ...]
+
+    def _ruleset(self) -> core.Ruleset: ...
+
+    def classify(self, resident: Mapping[str, Any], *,
+                 as_of: Optional[DateLike] = None, ndjson: bool = False) -> Any: ...
 
 _NONE = core.PHS_DATE_NONE
 _NAT = np.iinfo(np.int64).min
@@ -99,14 +112,13 @@ def _strings(s: "pd.Series") -> List[Any]:
 
 
 def classify_frame(
-    engine: "Engine",
+    engine: FrameEngine,
     frame: "pd.DataFrame",
     *,
-    as_of: Optional["DateLike"] = None,
+    as_of: Optional[DateLike] = None,
     errors: str = "record",
     ignore_unknown: bool = False,
 ) -> "pd.DataFrame":
-    from ._engine import date_to_days
 
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
