@@ -113,10 +113,14 @@ int open_input(const char *cmd, const args *a, phs_ruleset **rs,
 /* Print a report as text or JSON; returns the exit status it implies. */
 int print_report(const phs_report *r, int json);
 
-/* The commands (one file each) and their --help texts. */
-extern const char help_classify[], help_explain[], help_check[], help_test[],
-    help_fingerprint[], help_version[], help_verify[], help_diff[],
-    help_report[];
+/* The --help texts, generated at build time by cli/gen_help.py from the
+ * manual page docs/phs.1.scd (one section per command), so that the help and
+ * the page cannot drift: edit the page, not C strings. */
+extern const char help_main[], help_classify[], help_explain[], help_check[],
+    help_test[], help_fingerprint[], help_version[], help_verify[],
+    help_diff[], help_report[];
+
+/* The commands (one file each). */
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -13,37 +13,6 @@
 
 #include "cli.h"
 
-const char help_explain[] =
-    "NAME\n"
-    "    phs explain - explain one resident's classification\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    phs explain [--rules DIR] [--as-of YYYY-MM-DD] [--id ID] [--json]\n"
-    "                [--param PROGRAM.NAME=VALUE]... FILE|-\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Classifies the first resident of FILE (or the one whose id is ID)\n"
-    "    and prints, per program: enrolment, tier and severity level, the\n"
-    "    next due date and interval, referral and actions, flags, missing\n"
-    "    fields, and every rule that decided with the clauses it cites;\n"
-    "    then the merged follow-up plan.  FILE is read as by classify.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --rules DIR       the rule directory (default: the installed rules)\n"
-    "    --as-of DATE      visit date when the record gives none (default:\n"
-    "                      today)\n"
-    "    --id ID           explain the resident with this id\n"
-    "    --param P.N=V     override a policy parameter; may be repeated\n"
-    "    --json            print the result as one JSON object (the\n"
-    "                      classify NDJSON shape) instead of text\n"
-    "    -h, --help        show this help\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0  the resident was explained\n"
-    "    1  the resident's record could not be read or classified, or no\n"
-    "       resident (with that id) was found\n"
-    "    2  bad usage, rules that cannot be loaded, or unreadable input\n";
-
 /* ------------------------------------------------------------------ */
 /* explain                                                             */
 /* ------------------------------------------------------------------ */

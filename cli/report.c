@@ -9,40 +9,6 @@
 #include "cli.h"
 #include "phs/population.h"
 
-const char help_report[] =
-    "NAME\n"
-    "    phs report - performance indicators of a district over a period\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    phs report --period PERIOD [--rules DIR] [--format html|csv|json]\n"
-    "               [--param PROGRAM.NAME=VALUE]... FILE|-\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Reads visit records (many per resident, keyed by id and\n"
-    "    visit_date; NDJSON, a JSON or YAML array, or CSV), classifies each\n"
-    "    visit and computes, for PERIOD, every indicator the rule files\n"
-    "    declare (rules/indicators.yaml: 规范管理率, 血压/血糖控制率, the\n"
-    "    extra follow-ups of unstable patients, 老年人健康管理率, the EHR\n"
-    "    open ratio ...), with numerator, denominator and the residents\n"
-    "    whose numerator could not be decided; the tier distribution and the\n"
-    "    tier transitions between visits per program; and who is overdue\n"
-    "    for what as of the period's end.  docs/population.md defines every\n"
-    "    indicator.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --period PERIOD  a year (2024) or FROM:TO (2024-01-01:2024-06-30),\n"
-    "                     both days included; overdue is counted at TO\n"
-    "    --format FMT     html (default): one self-contained page with the\n"
-    "                     indicators against their targets, the tiers, the\n"
-    "                     transitions and the overdue calendar; csv: rows\n"
-    "                     kind,program,name,detail,value; json: one object\n"
-    "    --rules DIR      rule directory (default: the installed rules)\n"
-    "    --param P.N=V    override a policy parameter\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 1 some records could not be read (each is named on\n"
-    "    stderr, the rest are counted); 2 bad usage or unreadable input\n";
-
 /* ------------------------------------------------------------------ */
 /* The period                                                          */
 /* ------------------------------------------------------------------ */

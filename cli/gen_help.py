@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The --help texts of the phs command, from its manual page source.
+
+docs/phs.1.scd (scdoc syntax) is the one source of both the phs(1) page and
+the help: the top-level sections other than "PHS <COMMAND>" make `phs --help`
+(help_main), each "# PHS <COMMAND>" section makes `phs <command> --help`
+(help_<command>): its first paragraph under a NAME heading, its "##"
+subsections as headings.  Text lines are printed as written, indented by
+four spaces (plus four per leading tab); ``` blocks verbatim, indented;
+scdoc markup (*bold*, _underline_, backslash escapes) is removed.
+
+  gen_help.py SOURCE OUTPUT.c     write the C file the phs command compiles
+  gen_help.py SOURCE --text NAME  print one help text (main or a command)
+  gen_help.py SOURCE --list       print the command names, one a line
+"""
+import re
+import sys
+
+COMMAND = re.compile(r"^# PHS ([A-Z][A-Z0-9_-]*)$")
+
+
+def strip_markup(line):
+    """Remove scdoc's *bold* and _underline_ markers and its escapes.
+
+    An underscore between two letters or digits (visit_date) is text, as
+    scdoc reads it."""
+    out = []
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if c == "\\" and i + 1 < len(line):
+            out.append(line[i + 1])
+            i += 2
+            continue
+        if c == "*":
+            i += 1
+            continue
+        if c == "_":
+            before = line[i - 1] if i > 0 else " "
+            after = line[i + 1] if i + 1 < len(line) else " "
+            if not (before.isalnum() and after.isalnum()):
+                i += 1
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def parse(text):
+    """Split the page into (heading, level, lines) blocks."""
+    lines = text.split("\n")
+    if not lines or not re.match(r"^\S+\(\d\)", lines[0]):
+        raise SystemExit("gen_help: the page must start with its title, "
+                         "e.g. phs(1)")
+    blocks = []
+    current = None
+    for line in lines[1:]:
+        if line.startswith(";"):
+            continue  # a scdoc comment
+        m = re.match(r"^(#{1,2}) (.+)$", line)
+        if m:
+            current = (m.group(2), len(m.group(1)), [])
+            blocks.append(current)
+        elif current is not None:
+            current[2].append(line)
+        elif line.strip():
+            raise SystemExit("gen_help: text before the first section")
+    return blocks
+
+
+def render_body(lines):
+    """One section's lines as help text: indented, markup removed."""
+    out = []
+    literal = False
+    for line in lines:
+        if line.strip() == "```":
+            literal = not literal
+            continue
+        if literal:
+            text = line.replace("\\\\", "\\")
+            out.append(("    " + text).rstrip())
+            continue
+        if not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        tabs = len(line) - len(line.lstrip("\t"))
+        out.append("    " * (1 + tabs) + strip_markup(line[tabs:]).rstrip())
+    if literal:
+        raise SystemExit("gen_help: unterminated ``` block")
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def help_texts(text):
+    """{name: help text} for "main" and every command, in page order."""
+    texts = {"main": []}
+    command = None
+    for heading, level, body in parse(text):
+        m = COMMAND.match("# " + heading) if level == 1 else None
+        if m:
+            command = m.group(1).lower()
+            if command in texts:
+                raise SystemExit(f"gen_help: two sections for {command}")
+            name = render_body(body)
+            if not name:
+                raise SystemExit(f"gen_help: {heading} has no NAME line")
+            texts[command] = ["NAME"] + name
+            continue
+        if level == 1:
+            command = None
+        target = texts[command] if command else texts["main"]
+        if level == 2 and not command:
+            raise SystemExit(f"gen_help: subsection {heading} outside a "
+                             "command section")
+        if target:
+            target.append("")
+        target.append(heading)
+        target.extend(render_body(body))
+    return {k: "\n".join(v) + "\n" for k, v in texts.items()}
+
+
+def c_string(text):
+    out = []
+    for line in text.splitlines(keepends=True):
+        esc = (line.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n"))
+        out.append(f'    "{esc}"')
+    return "\n".join(out)
+
+
+def main(argv):
+    if len(argv) < 3:
+        raise SystemExit(__doc__)
+    with open(argv[1], encoding="utf-8") as f:
+        texts = help_texts(f.read())
+    if argv[2] == "--list":
+        print("\n".join(k for k in texts if k != "main"))
+        return 0
+    if argv[2] == "--text":
+        if len(argv) != 4 or argv[3] not in texts:
+            raise SystemExit(f"gen_help: no help text {argv[3:]}")
+        sys.stdout.write(texts[argv[3]])
+        return 0
+    parts = ["/* Generated by cli/gen_help.py from docs/phs.1.scd: edit that "
+             "page, not this file. */",
+             '#include "cli.h"', ""]
+    for name, text in texts.items():
+        parts.append(f"const char help_{name}[] =\n{c_string(text)};\n")
+    with open(argv[2], "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
