@@ -427,3 +427,126 @@ Test(population, indicator_file_errors)
                  phs_error_message(phs_error_last()));
     phs_ruleset_free(rs);
 }
+
+Test(population, empty_population)
+{
+    phs_ruleset *rs;
+    phs_population *pop;
+    phs_indicators *ind;
+    cr_assert_eq(load(&rs, IND), PHS_OK);
+    cr_assert_eq(phs_population_new(&pop, rs), PHS_OK);
+    cr_assert_eq(phs_population_indicators(pop, D("2024-01-01"),
+                                           D("2024-12-31"), &ind), PHS_OK);
+    for (size_t i = 0; i < phs_indicators_count(ind); i++) {
+        cr_expect_eq(phs_indicators_denominator(ind, i), 0);
+        cr_expect(isnan(phs_indicators_rate(ind, i)));
+    }
+    cr_expect_eq(phs_indicators_overdue_count(ind), 0);
+    char *csv;
+    cr_assert_eq(phs_indicators_to_csv(ind, &csv, NULL), PHS_OK);
+    cr_expect(strstr(csv, "indicator,bp,std,rate,\n"), "%s", csv);
+    phs_free(csv);
+    phs_indicators_free(ind);
+    phs_population_free(pop);
+    phs_ruleset_free(rs);
+}
+
+/* ---- out of memory at every allocation of collect + compute + render ---- */
+
+static struct {
+    long calls, fail_at, live;
+} oom;
+
+typedef struct {
+    size_t size;
+    size_t pad;
+} oom_hdr;
+
+static void *oom_malloc(void *ud, size_t n)
+{
+    (void)ud;
+    if (++oom.calls == oom.fail_at)
+        return NULL;
+    oom_hdr *h = malloc(sizeof *h + n);
+    if (h)
+        oom.live++;
+    return h ? h + 1 : NULL;
+}
+
+static void *oom_realloc(void *ud, void *p, size_t n)
+{
+    if (!p)
+        return oom_malloc(ud, n);
+    if (++oom.calls == oom.fail_at)
+        return NULL;
+    oom_hdr *h = realloc((oom_hdr *)p - 1, sizeof *h + n);
+    return h ? h + 1 : NULL;
+}
+
+static void oom_free(void *ud, void *p)
+{
+    (void)ud;
+    if (p) {
+        oom.live--;
+        free((oom_hdr *)p - 1);
+    }
+}
+
+/* Collect, compute and render; PHS_OK with the JSON in *json, or the first
+ * failing status.  Everything made here is freed here. */
+static int pipeline(const phs_ruleset *rs, char **json)
+{
+    phs_population *pop = NULL;
+    phs_reader *rd = NULL;
+    phs_indicators *ind = NULL;
+    *json = NULL;
+    int rc = phs_population_new(&pop, rs);
+    if (rc == PHS_OK)
+        rc = phs_reader_open_buffer(&rd, rs, VISITS, strlen(VISITS),
+                                    PHS_FORMAT_CSV);
+    if (rc == PHS_OK)
+        rc = phs_population_add_reader(pop, rd, NULL);
+    if (rc == PHS_OK)
+        rc = phs_population_indicators(pop, D("2024-01-01"), D("2024-12-31"),
+                                       &ind);
+    if (rc == PHS_OK)
+        rc = phs_indicators_to_json(ind, json, NULL);
+    phs_indicators_free(ind);
+    phs_reader_free(rd);
+    phs_population_free(pop);
+    return rc;
+}
+
+Test(population, out_of_memory_anywhere, .timeout = 300)
+{
+    phs_allocator a = {oom_malloc, oom_realloc, oom_free, NULL};
+    cr_assert_eq(phs_allocator_set(&a), PHS_OK);
+    phs_ruleset *rs;
+    cr_assert_eq(load(&rs, IND), PHS_OK);
+    char *ref;
+    oom.calls = 0;
+    cr_assert_eq(pipeline(rs, &ref), PHS_OK);
+    long n = oom.calls, base = oom.live; /* the ruleset and ref */
+    cr_assert_gt(n, 20);
+    long failed = 0;
+    for (long k = 1; k <= n; k++) {
+        char *json;
+        oom.calls = 0;
+        oom.fail_at = k;
+        int rc = pipeline(rs, &json);
+        oom.fail_at = 0;
+        if (rc == PHS_OK) {
+            cr_expect_str_eq(json, ref, "allocation %ld", k);
+        } else {
+            failed++;
+            cr_expect_eq(rc, PHS_ENOMEM, "allocation %ld: status %d (%s)", k,
+                         rc, phs_error_message(phs_error_last()));
+        }
+        phs_free(json);
+        cr_expect_eq(oom.live, base, "allocation %ld: %ld leaked", k,
+                     oom.live - base);
+    }
+    cr_expect_gt(failed, 0);
+    phs_free(ref);
+    phs_ruleset_free(rs);
+}

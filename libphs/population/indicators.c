@@ -165,19 +165,32 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
     return num;
 }
 
-static int push(phs__counted *c, int which, uint32_t r, size_t cap)
+/* Append to a growing array of `size`-byte elements; 0 when out of
+ * memory (the array is kept). */
+static int append(void *arr, size_t *n, size_t *cap, size_t size)
 {
-    if (!c->res[which]) {
-        c->res[which] = phs__malloc((cap ? cap : 1) * sizeof(uint32_t));
-        if (!c->res[which])
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        void *q = phs__realloc(*(void **)arr, nc * size);
+        if (!q)
             return 0;
+        *(void **)arr = q;
+        *cap = nc;
     }
-    c->res[which][c->n[which]++] = r;
+    (*n)++;
     return 1;
 }
 
-static void program_views(phs_indicators *out, const walk *w, uint32_t r,
-                          size_t *noverdue)
+static int push(phs__counted *c, int which, uint32_t r)
+{
+    if (!append(&c->res[which], &c->n[which], &c->cap[which],
+                sizeof(uint32_t)))
+        return 0;
+    c->res[which][c->n[which] - 1] = r;
+    return 1;
+}
+
+static int program_views(phs_indicators *out, const walk *w, uint32_t r)
 {
     const phs_population *pop = w->pop;
     for (size_t p = 0; p < pop->np; p++) {
@@ -202,7 +215,10 @@ static void program_views(phs_indicators *out, const walk *w, uint32_t r,
         if (lastle >= 0 && enrolled(w, (size_t)lastle, (int)p)) {
             size_t k = w->k[lastle].v * pop->np + p;
             if (pop->pdue[k] != PHS_DATE_NONE && pop->pdue[k] < w->to) {
-                phs__overdue *o = &out->overdue[(*noverdue)++];
+                if (!append(&out->overdue, &out->noverdue, &out->overdue_cap,
+                            sizeof *out->overdue))
+                    return 0;
+                phs__overdue *o = &out->overdue[out->noverdue - 1];
                 o->res = r;
                 o->rank = w->k[0].rank;
                 o->program = (int)p;
@@ -212,6 +228,7 @@ static void program_views(phs_indicators *out, const walk *w, uint32_t r,
             }
         }
     }
+    return 1;
 }
 
 int phs_population_indicators(const phs_population *pop, phs_date from,
@@ -243,13 +260,13 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
     ind->counted = phs__calloc(ni ? ni : 1, sizeof *ind->counted);
     ind->tier_base = phs__calloc(np ? np : 1, sizeof(size_t));
     ind->trans_base = phs__calloc(np ? np : 1, sizeof(size_t));
-    size_t maxover = nres * np;
-    ind->overdue = phs__malloc((maxover ? maxover : 1) * sizeof *ind->overdue);
     if (!ind->idtext || !ind->idoff || !ind->counted || !ind->tier_base ||
-        !ind->trans_base || !ind->overdue)
+        !ind->trans_base)
         goto oom;
-    memcpy(ind->idtext, pop->idtext, pop->idlen);
-    memcpy(ind->idoff, pop->idoff, nres * sizeof *ind->idoff);
+    if (nres) {
+        memcpy(ind->idtext, pop->idtext, pop->idlen);
+        memcpy(ind->idoff, pop->idoff, nres * sizeof *ind->idoff);
+    }
     size_t ntier = 0, ntrans = 0;
     for (size_t p = 0; p < np; p++) {
         size_t nt = rs->programs[p].ntiers + 1;
@@ -273,7 +290,6 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
         keys[v] = (vkey){rank[pop->vres[v]], (uint32_t)v, pop->vdate[v]};
     qsort(keys, nv, sizeof *keys, cmp_vkey);
 
-    size_t noverdue = 0;
     for (size_t a = 0, b; a < nv; a = b) {
         for (b = a + 1; b < nv && keys[b].rank == keys[a].rank; b++)
             ;
@@ -284,15 +300,16 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
             if (num == -2)
                 continue;
             phs__counted *c = &ind->counted[i];
-            if (!push(c, PHS_COUNTED_DENOMINATOR, r, nres) ||
-                (num == 1 && !push(c, PHS_COUNTED_NUMERATOR, r, nres)) ||
-                (num < 0 && !push(c, PHS_COUNTED_UNDECIDED, r, nres)))
+            if (!push(c, PHS_COUNTED_DENOMINATOR, r) ||
+                (num == 1 && !push(c, PHS_COUNTED_NUMERATOR, r)) ||
+                (num < 0 && !push(c, PHS_COUNTED_UNDECIDED, r)))
                 goto oom;
         }
-        program_views(ind, &w, r, &noverdue);
+        if (!program_views(ind, &w, r))
+            goto oom;
     }
-    ind->noverdue = noverdue;
-    qsort(ind->overdue, noverdue, sizeof *ind->overdue, cmp_overdue);
+    if (ind->noverdue)
+        qsort(ind->overdue, ind->noverdue, sizeof *ind->overdue, cmp_overdue);
     *out = ind;
     ind = NULL;
     goto done;

@@ -36,7 +36,7 @@ struct phs_population {
 /* The residents counted by one indicator: ids in id order, per part. */
 typedef struct phs__counted {
     uint32_t *res[3];         /* phs_counted -> resident indexes */
-    size_t n[3];
+    size_t n[3], cap[3];
 } phs__counted;
 
 typedef struct phs__overdue {
@@ -57,7 +57,7 @@ struct phs_indicators {
     size_t *trans;            /* program p: trans_base[p], (nt+1)^2 */
     size_t *tier_base, *trans_base;
     phs__overdue *overdue;
-    size_t noverdue;
+    size_t noverdue, overdue_cap;
 };
 
 #endif
