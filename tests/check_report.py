@@ -14,7 +14,10 @@
    Chromium that stopped reporting console messages fails the test instead of
    passing it.
 
-Exit 77 (meson: skipped) only when no chromium is installed.
+4. Bad usage exits 2 with a message; a record without an id is named on stderr,
+   the other records are reported and the exit status is 1.
+
+Exit 77 (meson: skipped) only when no chromium is installed (1, 2 and 4 ran).
 
 usage: check_report.py PHS RULES VISITS [CHROMIUM]
 """
@@ -189,8 +192,36 @@ def chromium(binary, page, workdir):
     return p.stdout, console
 
 
+def check_usage_and_bad_records(phs, rules):
+    """Bad usage exits 2 with a message; a record that cannot be used is
+    named on stderr, the others are reported, and the exit status is 1."""
+    for args, msg in ((["--format", "csv"], "give the reporting period"),
+                      (["--period", "2024-13-01:2024-12-31"], "--period"),
+                      (["--period", "2024-12-31:2024-01-01"], "--period"),
+                      (["--period", "2024", "--format", "pdf"], "--format")):
+        p = subprocess.run([phs, "report", "--rules", rules] + args + ["-"],
+                           input="", capture_output=True, text=True, check=False)
+        assert p.returncode == 2 and msg in p.stderr, (args, p.returncode, p.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "v.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("id,visit_date,age,diagnoses,sbp,dbp,followup_mode\n"
+                    "a,2024-03-01,60,I10,130,80,clinic\n"
+                    ",2024-04-01,60,I10,130,80,clinic\n"
+                    "b,2024-05-01,60,I10,150,95,clinic\n")
+        p = subprocess.run([phs, "report", "--rules", rules, "--period", "2024",
+                            "--format", "csv", path],
+                           capture_output=True, text=True, check=False)
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        assert "record 2" in p.stderr and "id" in p.stderr, p.stderr
+        ind, _, _, _ = csv_numbers(p.stdout)
+        assert ind["htn_bp_control"]["denominator"] == "2", ind["htn_bp_control"]
+        assert ind["htn_bp_control"]["numerator"] == "1", ind["htn_bp_control"]
+
+
 def main():
     phs, rules, visits = sys.argv[1:4]
+    check_usage_and_bad_records(phs, rules)
     base = [phs, "report", "--rules", rules, "--period", PERIOD]
     csv_text = run(base + ["--format", "csv", visits])
     json_text = run(base + ["--format", "json", visits])
