@@ -20,7 +20,6 @@
  *   PhsRecord      phs_record           one resident (keeps its ruleset alive)
  *   PhsResult      phs_result           one outcome (keeps its ruleset alive)
  *   PhsReader      phs_reader           CSV / NDJSON / array input
- *   PhsExampleRun                       phs_ruleset_test, collected
  *   PhsReport      phs_report           verify, diff, coverage, test and
  *                                       strict-check reports (analysis.h)
  *
@@ -56,7 +55,6 @@ typedef struct phs_ruleset PhsRuleset;
 typedef struct phs_record PhsRecord;
 typedef struct phs_result PhsResult;
 typedef struct phs_reader PhsReader;
-typedef struct phs_example_run PhsExampleRun;
 typedef struct phs_report PhsReport;
 
 /* Analysis options from the wrapper's arguments (as_of: PHS_DATE_NONE when
@@ -79,64 +77,6 @@ typedef int phs_rc;
 /* An index, count or boolean >= 0, or a negative status that raises. */
 typedef int phs_idx;
 
-/* phs_ruleset_test, collected: one entry per example. */
-struct phs_example_run {
-    size_t n, cap, failed;
-    char **program, **example, **failure; /* failure NULL = passed */
-};
-
-static void phs__run_free(PhsExampleRun *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->program[i]);
-        free(r->example[i]);
-        free(r->failure[i]);
-    }
-    free(r->program);
-    free(r->example);
-    free(r->failure);
-    free(r);
-}
-
-static char *phs__strdup(const char *s)
-{
-    size_t n;
-    char *p;
-    if (!s)
-        return NULL;
-    n = strlen(s) + 1;
-    p = (char *)malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-static void phs__run_add(void *payload, const char *program,
-                         const char *example, const char *failure)
-{
-    PhsExampleRun *r = (PhsExampleRun *)payload;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        char **a = (char **)realloc(r->program, cap * sizeof *a);
-        if (a)
-            r->program = a;
-        char **b = (char **)realloc(r->example, cap * sizeof *b);
-        if (b)
-            r->example = b;
-        char **c = (char **)realloc(r->failure, cap * sizeof *c);
-        if (c)
-            r->failure = c;
-        if (!a || !b || !c)
-            return; /* out of memory: the example is left out of the list */
-        r->cap = cap;
-    }
-    r->program[r->n] = phs__strdup(program);
-    r->example[r->n] = phs__strdup(example);
-    r->failure[r->n] = phs__strdup(failure);
-    r->n++;
-}
 %}
 
 %include <stdint.i>
@@ -166,7 +106,6 @@ typedef struct {} PhsRuleset;
 typedef struct {} PhsRecord;
 typedef struct {} PhsResult;
 typedef struct {} PhsReader;
-typedef struct {} PhsExampleRun;
 typedef struct {} PhsReport;
 %clearnodefaultctor;
 %clearnodefaultdtor;
@@ -238,8 +177,6 @@ void date_split(phs_date date, int *year, int *month, int *day)
 /* Ruleset                                                             */
 /* ------------------------------------------------------------------ */
 
-%newobject PhsRuleset::run_examples;
-
 %extend PhsRuleset {
     /* Load every *.yaml of a directory (NULL: phs_rules_dir_default());
      * opts may be None/null. */
@@ -293,21 +230,6 @@ void date_split(phs_date date, int *year, int *month, int *day)
     phs_rc classify(const PhsRecord *rec, PhsResult *res)
     {
         return phs_classify($self, rec, res);
-    }
-
-    /* Run every embedded example (phs_ruleset_test). */
-    PhsExampleRun *run_examples()
-    {
-        PhsExampleRun *r = (PhsExampleRun *)calloc(1, sizeof *r);
-        size_t failed = 0, total = 0;
-        if (!r)
-            return NULL;
-        if (phs_ruleset_test($self, phs__run_add, r, &failed, &total) < 0) {
-            phs__run_free(r);
-            return NULL;
-        }
-        r->failed = failed;
-        return r;
     }
 }
 
@@ -461,20 +383,6 @@ void date_split(phs_date date, int *year, int *month, int *day)
         phs_reader_progress($self, NULL, &total);
         return total;
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* Embedded examples                                                   */
-/* ------------------------------------------------------------------ */
-
-%extend PhsExampleRun {
-    ~PhsExampleRun() { phs__run_free($self); }
-    size_t count() { return $self->n; }
-    size_t failed() { return $self->failed; }
-    const char *program(size_t i) { return i < $self->n ? $self->program[i] : NULL; }
-    const char *example(size_t i) { return i < $self->n ? $self->example[i] : NULL; }
-    /* NULL when example i passed, else what differed. */
-    const char *failure(size_t i) { return i < $self->n ? $self->failure[i] : NULL; }
 }
 
 /* ------------------------------------------------------------------ */

@@ -23,11 +23,13 @@
 %rename(NativeRecord) PhsRecord;
 %rename(NativeResult) PhsResult;
 %rename(NativeReader) PhsReader;
-%rename(NativeExampleRun) PhsExampleRun;
 /* Java spelling: setNumber, programCount, classifyColumns. */
 %rename("%(lowercamelcase)s", %$isfunction, %$ismember) "";
 %rename(versionNumber) version_number;
 %rename(rulesDirDefault) rules_dir_default;
+%rename(findingKindName) finding_kind_name;
+%rename(severityName) severity_name;
+%rename(totalName) total_name;
 %rename(dateMake) date_make;
 %rename(dateParse) date_parse;
 %rename(classifyColumns) classify_columns;
@@ -136,7 +138,6 @@ static void phs_java_throw_last(JNIEnv *jenv, int code)
 %exception PhsRecord::PhsRecord { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::PhsResult { $action if (!result) PHS_THROW_LAST }
 %exception PhsReader::PhsReader { $action if (!result) PHS_THROW_LAST }
-%exception PhsRuleset::run_examples { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::verify { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::diff { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::coverage { $action if (!result) PHS_THROW_LAST }
@@ -154,8 +155,8 @@ static void phs_java_throw_last(JNIEnv *jenv, int code)
  * for what is never closed, through a java.lang.ref.Cleaner. */
 %typemap(javafinalize) SWIGTYPE ""
 %typemap(javainterfaces) PhsOptions, PhsRuleset, PhsRecord, PhsResult,
-                         PhsReader, PhsExampleRun, PhsReport "AutoCloseable"
-%typemap(javacode) PhsOptions, PhsRuleset, PhsExampleRun, PhsReport %{
+                         PhsReader, PhsReport "AutoCloseable"
+%typemap(javacode) PhsOptions, PhsRuleset, PhsReport %{
   @Override
   public void close() {
     delete();

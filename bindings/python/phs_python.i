@@ -35,7 +35,6 @@
 %rename(Record) PhsRecord;
 %rename(Result) PhsResult;
 %rename(Reader) PhsReader;
-%rename(ExampleRun) PhsExampleRun;
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -633,7 +632,6 @@ fail:
 %exception PhsRecord::PhsRecord { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::PhsResult { $action if (!result) PHS_THROW_LAST }
 %exception PhsReader::PhsReader { $action if (!result) PHS_THROW_LAST }
-%exception PhsRuleset::run_examples { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::verify { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::diff { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::coverage { $action if (!result) PHS_THROW_LAST }

@@ -269,18 +269,92 @@ public final class Engine implements AutoCloseable {
     return fields;
   }
 
-  /** Runs every example embedded in the specs ({@code phs test}). */
+  /** Runs every example embedded in the specs ({@code phs test}); see {@link #test}. */
   public List<ExampleOutcome> runExamples() {
+    List<ExampleOutcome> out = new ArrayList<>();
+    for (Finding f : test(null).findings()) {
+      out.add(new ExampleOutcome(f.program(), f.exampleId(),
+          f.kind().equals("example_failed") ? f.message() : null));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------- regulator analyses
+
+  private static int day(LocalDate d) {
+    return d == null ? Integer.MIN_VALUE : Math.toIntExact(d.toEpochDay());
+  }
+
+  private Report report(java.util.function.Supplier<NativeReport> run) {
     enter();
-    try (NativeExampleRun run = state.rs.runExamples()) {
-      List<ExampleOutcome> out = new ArrayList<>();
-      for (int i = 0; i < run.count(); i++) {
-        out.add(new ExampleOutcome(run.program(i), run.example(i), run.failure(i)));
-      }
-      return out;
+    try (NativeReport r = run.get()) {
+      return Report.of(r);
     } finally {
       leave();
     }
+  }
+
+  /**
+   * Verifies every program version ({@code phs verify}): gaps, dead tiers, dead flags,
+   * insufficient data, each with a counterexample resident.
+   *
+   * @param asOf the visit date of the checked cells (required: there is no default)
+   * @param program only this program, or null
+   * @param maxCells cells checked before sampling (0: the library's default)
+   * @param seed seed of the sample (0: the library's default)
+   */
+  public Report verify(LocalDate asOf, String program, int maxCells, long seed) {
+    if (asOf == null) {
+      throw new IllegalArgumentException("verify: asOf is required");
+    }
+    return report(() -> state.rs.verify(program, day(asOf), maxCells, seed));
+  }
+
+  /** {@link #verify(LocalDate, String, int, long)} of every program with the defaults. */
+  public Report verify(LocalDate asOf) {
+    return verify(asOf, null, 0, 0);
+  }
+
+  /**
+   * Compares this rule set (old) with {@code newer} ({@code phs diff}).
+   *
+   * @param population a file of residents (CSV, NDJSON, JSON/YAML array), or null to compare
+   *     the input spaces
+   * @param asOf with a population, the visit date of residents without one (a resident without
+   *     one and no asOf throws); without, the visit date of the compared cells (required)
+   * @param program only this program, or null
+   * @param maxExamples example ids kept per changed cell (0: 5)
+   */
+  public Report diff(Engine newer, Path population, LocalDate asOf, String program,
+      int maxCells, long seed, int maxExamples) {
+    String pop = population == null ? null : population.toString();
+    newer.enter();
+    try {
+      return report(() -> state.rs.diff(newer.state.rs, pop, program, day(asOf), maxCells, seed,
+          maxExamples));
+    } finally {
+      newer.leave();
+    }
+  }
+
+  /** {@link #diff(Engine, Path, LocalDate, String, int, long, int)} with the defaults. */
+  public Report diff(Engine newer, Path population, LocalDate asOf) {
+    return diff(newer, population, asOf, null, 0, 0, 0);
+  }
+
+  /** What the embedded examples exercise ({@code phs test --coverage}); program may be null. */
+  public Report coverage(String program) {
+    return report(() -> state.rs.coverage(program, Integer.MIN_VALUE));
+  }
+
+  /** Runs the embedded examples ({@code phs test}), one finding each; program may be null. */
+  public Report test(String program) {
+    return report(() -> state.rs.testReport(program));
+  }
+
+  /** The checks before sign-off ({@code phs check --strict}). */
+  public Report checkStrict() {
+    return report(() -> state.rs.checkStrict());
   }
 
   /** Classifies one resident. */

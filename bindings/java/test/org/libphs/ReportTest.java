@@ -1,0 +1,135 @@
+package org.libphs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Engine.verify / diff / coverage / test / checkStrict: reports as data (records). */
+class ReportTest {
+  private static final LocalDate JUNE = LocalDate.of(2024, 6, 1);
+
+  /** A rule directory of tests/data/broken/fields.yaml and the given specs. */
+  private static Path broken(String... specs) throws IOException {
+    Path src = Paths.get(System.getenv("PHS_SOURCE_ROOT"), "tests", "data", "broken");
+    Path dir = Files.createTempDirectory("phs-report");
+    Files.copy(src.resolve("fields.yaml"), dir.resolve("fields.yaml"));
+    for (String s : specs) {
+      Files.copy(src.resolve(s), dir.resolve(s));
+    }
+    return dir;
+  }
+
+  @Test
+  void verifyFindsTheGapWithATypedCounterexample() throws IOException {
+    Path dir = broken("gap.yaml");
+    try (Engine rules = Engine.load(dir)) {
+      Report r = rules.verify(JUNE);
+      assertEquals("verify", r.analysis());
+      assertFalse(r.ok());
+      assertEquals(1, r.errors());
+      List<Finding> gaps = r.ofKind("gap");
+      assertEquals(1, gaps.size());
+      Finding gap = gaps.get(0);
+      assertEquals("error", gap.severity());
+      assertEquals("bp_gap", gap.program());
+      assertEquals("1", gap.version());
+      assertEquals("tiers", gap.rule());
+      assertTrue(gap.message().contains("150 ≤ sbp < 160"), gap.message());
+      double sbp = (Double) gap.example().get("sbp");
+      assertTrue(sbp >= 150 && sbp < 160, gap.exampleJson());
+      assertEquals(JUNE, gap.example().get("visit_date"));
+      assertEquals(List.of("I10"), gap.example().get("diagnoses"));
+      assertEquals("verify-bp_gap-gap-1", gap.exampleId());
+      assertTrue(r.total("unclassified") > 0);
+      assertEquals(r.total("cells"), r.total("checked"));
+      assertEquals(1, r.sections().size());
+      assertEquals(r.total("unclassified"), r.sections().get(0).totals().get("unclassified"));
+      assertNull(r.sections().get(0).newVersion());
+      assertThrows(IllegalArgumentException.class, () -> rules.verify(null));
+    } finally {
+      TestSupport.delete(dir);
+    }
+  }
+
+  @Test
+  void diffOverAPopulation() throws IOException {
+    Path v1 = broken("band_v1.yaml");
+    Path v2 = broken("band_v2.yaml");
+    Path pop = Files.createTempFile("phs-pop", ".ndjson");
+    Files.writeString(pop,
+        "{\"id\":\"p1\",\"age\":60,\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],\"sbp\":135}\n"
+        + "{\"id\":\"p2\",\"age\":60,\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],\"sbp\":120}\n"
+        + "{\"id\":\"p3\",\"age\":60,\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],\"sbp\":150}\n"
+        + "{\"id\":\"p4\",\"age\":30,\"visit_date\":\"2024-06-01\"}\n");
+    try (Engine old = Engine.load(v1); Engine neu = Engine.load(v2)) {
+      Report r = old.diff(neu, pop, null);
+      assertEquals("diff", r.analysis());
+      assertEquals(1, r.total("changed"));
+      assertEquals(4, r.total("residents"));
+      assertEquals(1, r.total("due_earlier"));
+      Section s = r.sections().get(0);
+      assertEquals("1", s.version());
+      assertEquals("2", s.newVersion());
+      assertEquals(List.of(new Shift(-78, 1)), s.shifts());
+      assertEquals(9, s.transitions().size()); // 3 x 3, row-major
+      assertEquals(List.of(
+          new Transition("not_enrolled", "not_enrolled", 1, List.of()),
+          new Transition("uncontrolled", "uncontrolled", 1, List.of()),
+          new Transition("controlled", "uncontrolled", 1, List.of("p1")),
+          new Transition("controlled", "controlled", 1, List.of())), r.transitions());
+      assertTrue(r.ofKind("rule_changed").stream()
+          .anyMatch(f -> f.rule().equals("tier.uncontrolled")
+              && f.message().equals("condition changed")));
+      // without a population the cells need a visit date
+      PhsException e = assertThrows(PhsException.class, () -> old.diff(neu, null, null));
+      assertTrue(e.getMessage().contains("as_of"), e.getMessage());
+      assertEquals(0, old.diff(old, null, JUNE).total("changed"));
+    } finally {
+      Files.delete(pop);
+      TestSupport.delete(v1);
+      TestSupport.delete(v2);
+    }
+  }
+
+  @Test
+  void testCoverageAndStrict() throws IOException {
+    try (Engine engine = Engine.load(TestSupport.rules())) {
+      Report t = engine.test(null);
+      assertEquals("test", t.analysis());
+      assertTrue(t.total("examples") > 0);
+      assertEquals(t.total("examples"), t.total("passed") + t.total("failed"));
+      assertEquals(0, t.total("failed"));
+      Finding first = t.findings().get(0);
+      assertEquals("example_passed", first.kind());
+      assertNotNull(first.example());
+      assertEquals(t.findings().size(), engine.runExamples().size());
+      assertThrows(NotFoundException.class, () -> engine.test("no_such_program"));
+    }
+    Path dir = broken("uncovered.yaml");
+    try (Engine rules = Engine.load(dir)) {
+      Report cov = rules.coverage(null);
+      assertEquals(2, cov.errors());
+      assertEquals("tier.high", cov.ofKind("uncovered_tier").get(0).rule());
+      assertEquals("flag.very_high", cov.ofKind("uncovered_flag").get(0).rule());
+      Report strict = rules.checkStrict();
+      assertEquals("strict", strict.analysis());
+      assertTrue(strict.ofKind("citation").stream()
+          .anyMatch(f -> f.message().contains("no_such_clause")));
+      assertFalse(Map.copyOf(strict.totals()).isEmpty());
+    } finally {
+      TestSupport.delete(dir);
+    }
+  }
+}
