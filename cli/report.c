@@ -152,15 +152,16 @@ static void html_indicators(FILE *f, const phs_indicators *ind)
     for (size_t i = 0; i < n; i++) {
         size_t num = phs_indicators_numerator(ind, i),
                den = phs_indicators_denominator(ind, i),
-               und = phs_indicators_undecided(ind, i);
+               und = phs_indicators_undecided(ind, i),
+               exc = phs_indicators_excluded(ind, i);
         double target = phs_indicators_target(ind, i);
         int y = 20 + (int)i * row;
         int w = den ? (int)((double)width * (double)num / (double)den + 0.5)
                     : 0;
         fprintf(f, "<g class=\"indicator\" data-id=\"%s\" "
                    "data-numerator=\"%zu\" data-denominator=\"%zu\" "
-                   "data-undecided=\"%zu\">\n",
-                phs_indicators_id(ind, i), num, den, und);
+                   "data-undecided=\"%zu\" data-excluded=\"%zu\">\n",
+                phs_indicators_id(ind, i), num, den, und, exc);
         fputs("<text x=\"0\" y=\"", f);
         fprintf(f, "%d\">", y + 13);
         html_text(f, phs_indicators_title(ind, i, "zh"));
@@ -196,13 +197,16 @@ static void html_indicators(FILE *f, const phs_indicators *ind)
         }
         if (und)
             fprintf(f, "; undecided %zu", und);
+        if (exc)
+            fprintf(f, "; excluded %zu", exc);
         fputs("</text>\n</g>\n", f);
     }
     fputs("</svg>\n", f);
     fputs("<p class=\"meta\">Bar: numerator / denominator; dashed line: the "
           "target declared in the rule files. Undecided: residents of the "
           "denominator for whom a needed value was absent (not counted in "
-          "the numerator).</p>\n", f);
+          "the numerator). Excluded: residents whose belonging to the "
+          "denominator could not be decided (e.g. no age).</p>\n", f);
 }
 
 /* Tier distribution: one stacked bar per program. */
@@ -444,7 +448,8 @@ static void html_definitions(FILE *f, const phs_indicators *ind)
 {
     fputs("<h2>定义 Definitions</h2>\n<table><tr><th>indicator</th>"
           "<th>program</th><th>numerator</th><th>denominator</th>"
-          "<th>undecided</th><th>rate</th><th>cites</th></tr>\n", f);
+          "<th>undecided</th><th>excluded</th><th>rate</th><th>cites</th>"
+          "</tr>\n", f);
     for (size_t i = 0; i < phs_indicators_count(ind); i++) {
         size_t num = phs_indicators_numerator(ind, i),
                den = phs_indicators_denominator(ind, i);
@@ -455,8 +460,10 @@ static void html_definitions(FILE *f, const phs_indicators *ind)
                                                           ind, i)
                                                     : "(all residents)");
         fprintf(f, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
-                   "<td class=\"n\">%zu</td><td class=\"n\">",
-                num, den, phs_indicators_undecided(ind, i));
+                   "<td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+                   "<td class=\"n\">",
+                num, den, phs_indicators_undecided(ind, i),
+                phs_indicators_excluded(ind, i));
         percent(f, num, den);
         fputs("</td><td>", f);
         for (size_t c = 0; c < phs_indicators_cite_count(ind, i); c++) {

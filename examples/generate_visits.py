@@ -20,7 +20,9 @@ October 2023 to December 2024:
   contacts of those whose weight is outside the elderly band;
 - everyone else with one contact (a check-up or a registration visit);
 - `ehr_open` on a bit under half of the records' residents (the 2024 target is
-  40 %).
+  40 %);
+- a few residents without a birth date (their age, so their enrolment, is
+  unknown).
 
 Every number is made up; no real person is described.  The fields are those of
 rules/fields.yaml; each visit is one row keyed by id and visit_date.
@@ -86,6 +88,9 @@ class Resident:
             self.last_check = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365))
         self.prev_htn_unc = False
         self.prev_dm_unc = False
+        # a few records without a birth date: age unknown, so enrolment and
+        # the 65+ condition cannot be decided (the report says "excluded")
+        self.birth_missing = rng.random() < 0.006
 
     def age(self, day):
         return age_on(self.birth, day)
@@ -108,7 +113,8 @@ class Resident:
         if check:
             mode, self.last_check = "clinic", day
         row = {
-            "id": self.id, "sex": self.sex, "birth_date": self.birth.isoformat(),
+            "id": self.id, "sex": self.sex,
+            "birth_date": "" if self.birth_missing else self.birth.isoformat(),
             "visit_date": day.isoformat(), "diagnoses": ";".join(codes),
             "sbp": "" if rng.random() < 0.01 else sbp, "dbp": dbp,
             "heart_rate": round(rng.gauss(76, 9)),

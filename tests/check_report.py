@@ -9,7 +9,8 @@
    all console messages), and the DOM Chromium built has, in its SVG charts and
    tables, exactly the numbers of the CSV: every indicator's numerator,
    denominator, undecided count and percentage, every tier count, every
-   transition, every overdue follow-up and the calendar's count per due date.
+   transition, every overdue follow-up and the calendar's count per due date
+   (and the undecided and excluded counts).
    A control page with a blocked image and a script is run first, so a
    Chromium that stopped reporting console messages fails the test instead of
    passing it.
@@ -67,7 +68,7 @@ def check_csv_json(csv_text, json_text):
     for i in j["indicators"]:
         c = ind[i["id"]]
         assert c["program"] == i["program"], i["id"]
-        for k in ("numerator", "denominator", "undecided"):
+        for k in ("numerator", "denominator", "undecided", "excluded"):
             assert int(c[k]) == i[k], (i["id"], k, c[k], i[k])
         for k in ("rate", "target"):
             want = "" if i[k] is None else f"{i[k]:.4f}"
@@ -156,8 +157,10 @@ def check_dom(dom_text, ind, tiers, trans, overdue):
     for iid, c in ind.items():
         g = d.indicators[iid]
         num, den, und = int(c["numerator"]), int(c["denominator"]), int(c["undecided"])
+        exc = int(c["excluded"])
         assert (int(g["data-numerator"]), int(g["data-denominator"]),
-                int(g["data-undecided"])) == (num, den, und), iid
+                int(g["data-undecided"]), int(g["data-excluded"])) == \
+            (num, den, und, exc), iid
         assert f"({num} / {den})" in g["text"], (iid, g["text"])
         if den:
             assert percent(num, den) in g["text"], (iid, g["text"])
@@ -165,6 +168,8 @@ def check_dom(dom_text, ind, tiers, trans, overdue):
             assert abs(float(c["rate"]) * 100 - float(percent(num, den)[:-2])) <= 0.051
         if und:
             assert f"undecided {und}" in g["text"], (iid, g["text"])
+        if exc:
+            assert f"excluded {exc}" in g["text"], (iid, g["text"])
     assert d.tiers == tiers, "tier counts in the page differ from the CSV"
     nonzero = {k: v for k, v in d.trans.items() if v}
     assert nonzero == trans, "transitions in the page differ from the CSV"

@@ -27,7 +27,7 @@ static const char DICT[] =
 /* Program bp: urgent (>= 180, 14 days), raised (>= 140, 14 days), ok (3
  * months); yearly: 2 face-to-face, 1 extra for urgent. */
 static const char BP[] =
-    "eligibility: {when: \"has_code(diagnoses, ['I10'])\", cite: [c1]}\n"
+    "eligibility: {when: \"has_code(diagnoses, ['I10']) and age >= 18\", cite: [c1]}\n"
     "derived:\n"
     "  - {name: high, expr: \"sbp >= 140\", cite: [c1]}\n"
     "tiers:\n"
@@ -110,7 +110,11 @@ static const char IND[] =
  *  k 45 I10: 09-01(12-01), 12-02 sbp 140 raised(12-16): one day late ->
  *    std no; ctl no (140); overdue 12-16 -> 15 days.
  *  m 45 I10: 09-30 ok(12-30) -> overdue 1 day; std no.
- *  n 45 I10: 10-01 ok(12-31) -> due on the last day: not overdue. */
+ *  n 45 I10: 10-01 ok(12-31) -> due on the last day: not overdue.
+ *  p (no age, no I10): old's condition cannot be decided -> excluded, in no
+ *    other part of old; open denominator, not open.
+ *  q (no age, I10): the bp enrolment (I10 and age >= 18) is undecided ->
+ *    excluded from std, ctl and unstable; excluded from old; open: no. */
 static const char VISITS[] =
     "id,visit_date,age,sbp,diagnoses,mode,open,last_check\n"
     "n,2024-10-01,45,130,I10,clinic,,\n"
@@ -141,7 +145,9 @@ static const char VISITS[] =
     "i,2024-12-01,45,139,I10,clinic,,\n"
     "k,2024-09-01,45,130,I10,clinic,,\n"
     "k,2024-12-02,45,140,I10,clinic,,\n"
-    "m,2024-09-30,45,130,I10,clinic,,\n";
+    "m,2024-09-30,45,130,I10,clinic,,\n"
+    "p,2024-06-01,,120,,clinic,,\n"
+    "q,2024-06-01,,130,I10,clinic,,\n";
 
 static int load(phs_ruleset **rs, const char *ind)
 {
@@ -181,8 +187,8 @@ static fixture compute(void)
                  "%s", phs_error_message(phs_error_last()));
     phs_reader_free(rd);
     cr_assert_eq(skipped, 0);
-    cr_assert_eq(phs_population_visit_count(f.pop), 29);
-    cr_assert_eq(phs_population_resident_count(f.pop), 12);
+    cr_assert_eq(phs_population_visit_count(f.pop), 31);
+    cr_assert_eq(phs_population_resident_count(f.pop), 14);
     cr_assert_eq(phs_population_indicators(f.pop, D("2024-01-01"),
                                            D("2024-12-31"), &f.ind), PHS_OK);
     return f;
@@ -231,6 +237,7 @@ Test(population, standard_management)
 {
     fixture f = compute();
     expect_ind(f.ind, "std", "a b c g h i k m n", "b i", "g");
+    expect_ids(f.ind, find(f.ind, "std"), PHS_COUNTED_EXCLUDED, "q");
     size_t i = find(f.ind, "std");
     cr_expect_eq(phs_indicators_numerator(f.ind, i), 2);
     cr_expect_eq(phs_indicators_denominator(f.ind, i), 9);
@@ -248,6 +255,7 @@ Test(population, control_latest_visit)
 {
     fixture f = compute();
     expect_ind(f.ind, "ctl", "a b c g h i k m n", "a b g h i m n", "c");
+    expect_ids(f.ind, find(f.ind, "ctl"), PHS_COUNTED_EXCLUDED, "q");
     cr_expect(isnan(phs_indicators_target(f.ind, find(f.ind, "ctl"))));
     release(&f);
 }
@@ -256,6 +264,7 @@ Test(population, unstable_extra_followups)
 {
     fixture f = compute();
     expect_ind(f.ind, "unstable", "b c", "b", "");
+    expect_ids(f.ind, find(f.ind, "unstable"), PHS_COUNTED_EXCLUDED, "q");
     release(&f);
 }
 
@@ -263,10 +272,13 @@ Test(population, elderly_check_and_ehr_open)
 {
     fixture f = compute();
     expect_ind(f.ind, "old", "b d", "b", "");
-    expect_ind(f.ind, "open", "a b c d e g h i k m n", "a d e", "");
+    expect_ids(f.ind, find(f.ind, "old"), PHS_COUNTED_EXCLUDED, "p q");
+    cr_expect_eq(phs_indicators_excluded(f.ind, find(f.ind, "old")), 2);
+    expect_ind(f.ind, "open", "a b c d e g h i k m n p q", "a d e", "");
     size_t i = find(f.ind, "open");
+    cr_expect_eq(phs_indicators_excluded(f.ind, i), 0);
     cr_expect_null(phs_indicators_program(f.ind, i));
-    cr_expect_float_eq(phs_indicators_rate(f.ind, i), 3.0 / 11.0, 1e-12);
+    cr_expect_float_eq(phs_indicators_rate(f.ind, i), 3.0 / 13.0, 1e-12);
     release(&f);
 }
 
@@ -331,7 +343,7 @@ Test(population, json_and_csv_agree)
     cr_expect(strstr(json, "{\"id\":\"std\",\"program\":\"bp\",\"title\":"
                            "{\"zh\":\"规范管理率\",\"en\":\"standard\"},"
                            "\"numerator\":2,\"denominator\":9,"
-                           "\"undecided\":1,\"rate\":0.2222,"
+                           "\"undecided\":1,\"excluded\":1,\"rate\":0.2222,"
                            "\"target\":0.6000,\"cite\":[\"k1\"]}"),
               "%s", json);
     cr_expect(strstr(json, "\"tiers\":{\"urgent\":0,\"raised\":1,\"ok\":7,"
@@ -339,12 +351,14 @@ Test(population, json_and_csv_agree)
     cr_expect(strstr(json, "{\"from\":\"ok\",\"to\":\"ok\",\"count\":10}"));
     cr_expect(strstr(json, "{\"id\":\"a\",\"program\":\"bp\",\"tier\":\"ok\","
                            "\"due\":\"2024-10-01\",\"days\":91}"));
-    cr_expect(strstr(json, "\"rate\":0.2727,\"target\":0.4000"), "%s", json);
+    cr_expect(strstr(json, "\"rate\":0.2308,\"target\":0.4000"), "%s", json);
+    cr_expect(strstr(json, "\"id\":\"old\""), "%s", json);
+    cr_expect(strstr(csv, "indicator,bp,old,excluded,2\n"), "%s", csv);
     cr_expect(strstr(csv, "kind,program,name,detail,value\n"));
     cr_expect(strstr(csv, "indicator,bp,std,numerator,2\n"));
     cr_expect(strstr(csv, "indicator,bp,std,denominator,9\n"));
     cr_expect(strstr(csv, "indicator,bp,std,rate,0.2222\n"));
-    cr_expect(strstr(csv, "indicator,,open,rate,0.2727\n"));
+    cr_expect(strstr(csv, "indicator,,open,rate,0.2308\n"));
     cr_expect(strstr(csv, "indicator,bp,ctl,target,\n"));
     cr_expect(strstr(csv, "tier,bp,ok,,7\n"));
     cr_expect(strstr(csv, "transition,bp,urgent,no_tier,1\n"));
@@ -368,8 +382,8 @@ Test(population, add_refuses_records_without_id_or_date)
     cr_assert_eq(phs_record_set_string(rec, fi, "z", 1), PHS_OK);
     cr_expect_eq(phs_population_add(f.pop, rec), PHS_ERECORD);
     cr_expect_str_eq(phs_error_field(phs_error_last()), "visit_date");
-    cr_expect_eq(phs_population_visit_count(f.pop), 29);
-    cr_expect_eq(phs_population_resident_count(f.pop), 12);
+    cr_expect_eq(phs_population_visit_count(f.pop), 31);
+    cr_expect_eq(phs_population_resident_count(f.pop), 14);
     phs_record_free(rec);
     release(&f);
 }

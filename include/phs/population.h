@@ -94,6 +94,14 @@ PHS_EXTERN(size_t) phs_indicators_denominator(const phs_indicators *ind,
  *  numerator.  0 for a bad index. */
 PHS_EXTERN(size_t) phs_indicators_undecided(const phs_indicators *ind,
                                             size_t i);
+/** Residents left out of the denominator because belonging to it could not
+ *  be decided: its `where` condition is unknown (e.g. no age for an age
+ *  condition), or, for an indicator over enrolled residents, the resident
+ *  was never enrolled in the period and the enrolment of a visit of the
+ *  period was undecided.  Counted in no other part; reported here so that
+ *  nobody disappears silently.  0 for a bad index. */
+PHS_EXTERN(size_t) phs_indicators_excluded(const phs_indicators *ind,
+                                           size_t i);
 /** numerator / denominator, or NaN when the denominator is 0. */
 PHS_EXTERN(double) phs_indicators_rate(const phs_indicators *ind, size_t i);
 /** The declared target rate (0..1), or NaN when the indicator has none. */
@@ -109,7 +117,8 @@ PHS_EXTERN(const char *) phs_indicators_cite(const phs_indicators *ind,
 typedef enum phs_counted {
     PHS_COUNTED_DENOMINATOR = 0, /**< in the denominator */
     PHS_COUNTED_NUMERATOR = 1,   /**< in the numerator */
-    PHS_COUNTED_UNDECIDED = 2    /**< in the denominator, numerator unknown */
+    PHS_COUNTED_UNDECIDED = 2,   /**< in the denominator, numerator unknown */
+    PHS_COUNTED_EXCLUDED = 3     /**< denominator condition unknown */
 } phs_counted;
 /** The ids of the residents counted in one part of indicator i, in id
  *  (byte) order: the count, and resident k's id. */

@@ -56,7 +56,7 @@ void phs_indicators_free(phs_indicators *ind)
     if (!ind)
         return;
     for (size_t i = 0; ind->counted && i < ind->ni; i++)
-        for (int w = 0; w < 3; w++)
+        for (int w = 0; w < 4; w++)
             phs__free(ind->counted[i].res[w]);
     phs__free(ind->counted);
     phs__free(ind->idtext);
@@ -95,7 +95,11 @@ static int counts(const walk *w, const phs__indicator *ind, size_t j)
            (ind->all_residents || enrolled(w, j, ind->program));
 }
 
-/* -1: not in the denominator; else the numerator 1/0/-1 (undecided). */
+/* NOT_COUNTED: not in the denominator; EXCLUDED: whether it is could not
+ * be decided (its `where`, or the enrolment, is unknown); else the
+ * numerator 1/0/-1. */
+enum { NOT_COUNTED = -2, EXCLUDED = -3 };
+
 static int decide(const walk *w, const phs__indicator *ind, size_t i)
 {
     const phs_population *pop = w->pop;
@@ -104,10 +108,18 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
     for (size_t j = 0; j < w->n; j++)
         if (ind->all_residents ? w->k[j].date <= w->to : counts(w, ind, j))
             latest = (long)j;
-    if (latest < 0)
-        return -2;
-    if (pop->iwhere[w->k[latest].v * ni + i] != 1)
-        return -2;
+    if (latest < 0) {
+        /* never enrolled in the period: excluded when some visit of the
+         * period could not decide the enrolment */
+        for (size_t j = 0; !ind->all_residents && j < w->n; j++)
+            if (in_period(w, j) &&
+                pop->penr[w->k[j].v * np + (size_t)ind->program] < 0)
+                return EXCLUDED;
+        return NOT_COUNTED;
+    }
+    int where = pop->iwhere[w->k[latest].v * ni + i];
+    if (where != 1)
+        return where < 0 ? EXCLUDED : NOT_COUNTED;
     if (ind->reached) {
         int hit = 0;
         for (size_t j = 0; j < w->n && !hit; j++) {
@@ -117,7 +129,7 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
             hit = t < 64 && ((ind->reached >> t) & 1);
         }
         if (!hit)
-            return -2;
+            return NOT_COUNTED;
     }
     int num = 1;
     if (ind->visit_min >= 0) {
@@ -297,9 +309,14 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
         uint32_t r = pop->vres[keys[a].v];
         for (size_t i = 0; i < ni; i++) {
             int num = decide(&w, &rs->indicators[i], i);
-            if (num == -2)
-                continue;
             phs__counted *c = &ind->counted[i];
+            if (num == NOT_COUNTED)
+                continue;
+            if (num == EXCLUDED) {
+                if (!push(c, PHS_COUNTED_EXCLUDED, r))
+                    goto oom;
+                continue;
+            }
             if (!push(c, PHS_COUNTED_DENOMINATOR, r) ||
                 (num == 1 && !push(c, PHS_COUNTED_NUMERATOR, r)) ||
                 (num < 0 && !push(c, PHS_COUNTED_UNDECIDED, r)))
@@ -371,7 +388,7 @@ const char *phs_indicators_title(const phs_indicators *ind, size_t i,
 size_t phs_indicators_resident_count(const phs_indicators *ind, size_t i,
                                      int which)
 {
-    if (!def(ind, i) || which < 0 || which > 2)
+    if (!def(ind, i) || which < 0 || which > PHS_COUNTED_EXCLUDED)
         return 0;
     return ind->counted[i].n[which];
 }
@@ -397,6 +414,11 @@ size_t phs_indicators_denominator(const phs_indicators *ind, size_t i)
 size_t phs_indicators_undecided(const phs_indicators *ind, size_t i)
 {
     return phs_indicators_resident_count(ind, i, PHS_COUNTED_UNDECIDED);
+}
+
+size_t phs_indicators_excluded(const phs_indicators *ind, size_t i)
+{
+    return phs_indicators_resident_count(ind, i, PHS_COUNTED_EXCLUDED);
 }
 
 double phs_indicators_rate(const phs_indicators *ind, size_t i)

@@ -35,8 +35,8 @@ struct phs_population {
 
 /* The residents counted by one indicator: ids in id order, per part. */
 typedef struct phs__counted {
-    uint32_t *res[3];         /* phs_counted -> resident indexes */
-    size_t n[3], cap[3];
+    uint32_t *res[4];         /* phs_counted -> resident indexes */
+    size_t n[4], cap[4];
 } phs__counted;
 
 typedef struct phs__overdue {

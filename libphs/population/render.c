@@ -92,8 +92,9 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
         phs__buf_puts(&b, ",\"en\":");
         json_str(&b, d->title_en);
         phs__buf_printf(&b, "},\"numerator\":%zu,\"denominator\":%zu,"
-                            "\"undecided\":%zu,\"rate\":",
-                        num, den, phs_indicators_undecided(ind, i));
+                            "\"undecided\":%zu,\"excluded\":%zu,\"rate\":",
+                        num, den, phs_indicators_undecided(ind, i),
+                        phs_indicators_excluded(ind, i));
         if (den)
             put_ratio(&b, num, den);
         else
@@ -214,6 +215,8 @@ int phs_indicators_to_csv(const phs_indicators *ind, char **out, size_t *len)
         phs__buf_printf(&b, "%zu\n", den);
         csv_row(&b, "indicator", prog, def->id, "undecided");
         phs__buf_printf(&b, "%zu\n", phs_indicators_undecided(ind, i));
+        csv_row(&b, "indicator", prog, def->id, "excluded");
+        phs__buf_printf(&b, "%zu\n", phs_indicators_excluded(ind, i));
         csv_row(&b, "indicator", prog, def->id, "rate");
         put_ratio(&b, num, den);
         phs__buf_putc(&b, '\n');
