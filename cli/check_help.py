@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The phs command's --help and the phs(1) page do not drift.
 
-check_help.py GEN_HELP SOURCE PHS
+check_help.py GEN_HELP SOURCE PHS README
 
 1. Every help text the command prints (`phs --help`, `phs CMD --help` for
    each command section of SOURCE) is exactly what GEN_HELP renders from
@@ -9,6 +9,8 @@ check_help.py GEN_HELP SOURCE PHS
 2. When scdoc and groff are installed, the page scdoc renders from SOURCE,
    formatted as text, holds every section of every help text word for word
    (scdoc's reading of the markup agrees with the generator's).
+3. README names every command (as `phs CMD ...`), so that a newcomer
+   reading it meets each one.
 """
 import re
 import shutil
@@ -48,10 +50,16 @@ def sections(help_text):
 
 
 def main(argv):
-    gen, source, phs = argv[1:4]
+    gen, source, phs, readme = argv[1:5]
     py = sys.executable
     names = ["main"] + run([py, gen, source, "--list"]).split()
     bad = 0
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    for name in names[1:]:
+        if f"`phs {name}" not in text:
+            print(f"README.md does not name the command `phs {name}`")
+            bad += 1
     helps = {}
     for name in names:
         want = run([py, gen, source, "--text", name])

@@ -112,9 +112,39 @@ static void print_record_error(int fmt, const char *id, size_t record)
         printf("%-12s ERROR record %zu%s%s: %s\n", *id ? id : "-", record,
                field ? ", field " : "", field ? field : "", msg);
     }
-    fflush(stdout);
-    err("record %zu%s%s%s: %s", record, *id ? " (id " : "", id,
-        *id ? ")" : "", msg);
+}
+
+/* What a run did, for the summary on standard error when records fail
+ * (the errors themselves are in the output, where they may be far away
+ * in a file). */
+enum { FIRST_ERRORS = 3 };
+typedef struct tally {
+    size_t read, classified, refused;
+    char first[FIRST_ERRORS][600];
+} tally;
+
+static void tally_error(tally *t, const char *id, size_t record)
+{
+    if (t->refused < FIRST_ERRORS)
+        snprintf(t->first[t->refused], sizeof t->first[0],
+                 "record %zu%s%.64s%s: %s", record, *id ? " (id " : "", id,
+                 *id ? ")" : "", last_message());
+    t->refused++;
+}
+
+static const char *input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
+static void tally_print(const tally *t, const char *input)
+{
+    size_t i;
+    err("%s: %zu record%s read, %zu classified, %zu refused%s", input,
+        t->read, t->read == 1 ? "" : "s", t->classified, t->refused,
+        t->refused > FIRST_ERRORS ? "; the first errors:" : ":");
+    for (i = 0; i < t->refused && i < FIRST_ERRORS; i++)
+        fprintf(stderr, "  %s\n", t->first[i]);
 }
 
 
@@ -126,8 +156,8 @@ int cmd_classify(int argc, char **argv)
     job j;
     progress pg;
     text t1 = {0}, t2 = {0};
-    int fmt = FMT_NDJSON, rc, status = 0, failed = 0;
-    size_t nrec = 0;
+    tally tl = {0};
+    int fmt = FMT_NDJSON, rc, status = 0;
 
     rc = parse_args(argc, argv, 2, "classify",
                     OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM | OPT_JSON, 1,
@@ -174,37 +204,52 @@ int cmd_classify(int argc, char **argv)
     progress_start(&pg, rd);
 
     for (;;) {
+        progress_tick(&pg, rd, tl.read);
         rc = phs_reader_next(rd, j.rec);
         if (rc == PHS_EOF)
             break;
-        nrec++;
+        if (rc == PHS_ESPEC && tl.read == 0 && tl.refused == 0) {
+            /* nothing can be read (a CSV header naming an unknown field,
+             * say): one message, no output */
+            progress_clear();
+            err("%s", last_message());
+            status = EXIT_USAGE;
+            break;
+        }
+        tl.read++;
         if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM) {
             print_record_error(fmt, phs_reader_record_id(rd),
                                phs_reader_record_number(rd));
-            failed = 1;
+            tally_error(&tl, phs_reader_record_id(rd),
+                        phs_reader_record_number(rd));
             continue;
         }
         if (rc < 0) {
             /* The input cannot be read further. */
             print_record_error(fmt, "", phs_reader_record_number(rd));
-            failed = 1;
+            tally_error(&tl, "", phs_reader_record_number(rd));
             break;
         }
         rc = classify_one(&j, fmt == FMT_NDJSON);
         if (rc < 0) {
             print_record_error(fmt, phs_record_id(j.rec),
                                phs_reader_record_number(rd));
-            failed = 1;
+            tally_error(&tl, phs_record_id(j.rec),
+                        phs_reader_record_number(rd));
             continue;
         }
+        tl.classified++;
         print_result(fmt, &j, &t1, &t2);
-        progress_tick(&pg, rd, nrec);
     }
     progress_clear();
     if (fflush(stdout) != 0 || ferror(stdout)) {
         err("writing the output: %s", strerror(errno));
         status = EXIT_USAGE;
-    } else if (failed) {
+    } else if (status == 0 && tl.read == 0) {
+        err("%s holds no records", input_name(a.pos[0]));
+        status = EXIT_RECORDS;
+    } else if (tl.refused) {
+        tally_print(&tl, input_name(a.pos[0]));
         status = EXIT_RECORDS;
     }
     free(t1.p);

@@ -60,10 +60,12 @@ typedef struct job {
 } job;
 
 typedef struct progress {
-    int on;
-    double last;
+    int on;             /* standard error is a terminal */
+    double start, last; /* when the run started, when last drawn */
     size_t count;
 } progress;
+
+#define PROGRESS_AFTER 2.0 /* seconds before a progress line appears */
 
 extern int progress_shown; /* a progress bar is on the terminal */
 
@@ -97,7 +99,9 @@ int as_of_date(const char *cmd, const char *text_in, phs_date *out);
 int classify_one(job *j, int want_json);
 int job_init(job *j, const phs_ruleset *rs, phs_date as_of);
 void job_free(job *j);
-/* A progress bar on stderr for long runs when it is a terminal. */
+/* A progress line on stderr when it is a terminal and the run has taken
+ * more than PROGRESS_AFTER seconds (a bar when the input's size is known,
+ * else the count of records). */
 void progress_start(progress *pg, const phs_reader *rd);
 void progress_tick(progress *pg, const phs_reader *rd, size_t nrec);
 

@@ -479,11 +479,11 @@ static double now_seconds(void)
 
 void progress_start(progress *pg, const phs_reader *rd)
 {
-    size_t done, total;
+    (void)rd;
     memset(pg, 0, sizeof *pg);
-    phs_reader_progress(rd, &done, &total);
-    pg->on = isatty(STDERR_FILENO) && total > 1000000;
-    pg->last = pg->on ? now_seconds() : 0;
+    pg->on = isatty(STDERR_FILENO);
+    pg->start = pg->on ? now_seconds() : 0;
+    pg->last = pg->start;
 }
 
 void progress_tick(progress *pg, const phs_reader *rd, size_t nrec)
@@ -494,17 +494,22 @@ void progress_tick(progress *pg, const phs_reader *rd, size_t nrec)
     if (!pg->on || (++pg->count & 63) != 0)
         return;
     t = now_seconds();
-    if (t - pg->last < 0.1)
+    /* nothing for a run shorter than PROGRESS_AFTER seconds; then at most
+     * ten redraws a second */
+    if (t - pg->start < PROGRESS_AFTER || t - pg->last < 0.1)
         return;
     pg->last = t;
     phs_reader_progress(rd, &done, &total);
-    if (!total)
-        return;
-    pct = done >= total ? 100 : (size_t)((double)done * 100.0 / (double)total);
-    for (k = 0; k < 30; k++)
-        bar[k] = k < pct * 30 / 100 ? '#' : '.';
-    bar[30] = '\0';
-    fprintf(stderr, "\r[%s] %3zu%%  %zu records", bar, pct, nrec);
+    if (!total) { /* standard input: no size, only the count */
+        fprintf(stderr, "\r%zu records", nrec);
+    } else {
+        pct = done >= total ? 100
+                            : (size_t)((double)done * 100.0 / (double)total);
+        for (k = 0; k < 30; k++)
+            bar[k] = k < pct * 30 / 100 ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r[%s] %3zu%%  %zu records", bar, pct, nrec);
+    }
     fflush(stderr);
     progress_shown = 1;
 }

@@ -178,6 +178,7 @@ int cmd_explain(int argc, char **argv)
     phs_reader *rd = NULL;
     job j;
     int rc, status = EXIT_RECORDS, found = 0;
+    size_t nread = 0; /* records read, well or badly */
 
     rc = parse_args(argc, argv, 2, "explain",
                     OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID | OPT_JSON, 1, &a);
@@ -202,6 +203,7 @@ int cmd_explain(int argc, char **argv)
         rc = phs_reader_next(rd, j.rec);
         if (rc == PHS_EOF)
             break;
+        nread += rc != PHS_ESPEC;
         rid = phs_reader_record_id(rd);
         if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM) {
             if (!a.id || strcmp(rid, a.id) == 0) {
@@ -215,6 +217,10 @@ int cmd_explain(int argc, char **argv)
         }
         if (rc < 0) {
             err("%s", last_message());
+            /* nothing could be read (a bad CSV header): unreadable input,
+             * as for classify */
+            if (rc == PHS_ESPEC && nread == 0)
+                status = EXIT_USAGE;
             break;
         }
         if (a.id && strcmp(phs_record_id(j.rec), a.id) != 0)

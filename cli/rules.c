@@ -83,25 +83,14 @@ int cmd_check(int argc, char **argv)
         free_args(&a);
         return rc;
     }
-    if (a.json) {
-        /* report the load error as JSON too */
-        phs_ruleset_options *opts = NULL;
-        if (a.nparams) {
-            if (load_rules(&rs, a.rules, &a) < 0) {
-                json_error();
-                free_args(&a);
-                return EXIT_RECORDS;
-            }
-        } else if (phs_ruleset_load_dir(&rs, a.rules ? a.rules
-                                                     : phs_rules_dir_default(),
-                                        opts) < 0) {
+    rc = load_rules(&rs, a.rules, &a); /* the message on stderr */
+    if (rc < 0) {
+        if (a.json) /* and as JSON */
             json_error();
-            free_args(&a);
-            return EXIT_RECORDS;
-        }
-    } else if (load_rules(&rs, a.rules, &a) < 0) {
         free_args(&a);
-        return EXIT_RECORDS;
+        /* a directory that cannot be read is exit status 2, as for every
+         * command; rules with an error are what check is for: 1 */
+        return rc == PHS_EIO ? EXIT_USAGE : EXIT_RECORDS;
     }
     n = phs_ruleset_program_count(rs);
     if (a.strict) {

@@ -127,6 +127,13 @@ static int rd_csv_header(phs_reader *rd, const char *s, size_t n,
         rd->ncols = i + 1;
         c->field = phs__rd_field_of(rd, c->name, len);
         c->type = c->field >= 0 ? rd->ftype[c->field] : -1;
+        /* a misspelt column would fail every record that fills it: say it
+         * once, here (a column without a name may stay, empty) */
+        if (c->field < 0 && len > 0)
+            return phs__rd_err(rd, PHS_ESPEC, c->name, line, rd->cells[i].col,
+                               "CSV header: unknown field '%.64s' in column "
+                               "%zu",
+                               c->name, i + 1);
         for (k = 0; k < i; k++)
             if (c->field >= 0 && rd->cols[k].field == c->field)
                 return phs__rd_err(rd, PHS_ESPEC, c->name, line, rd->cells[i].col,
@@ -154,17 +161,12 @@ static int rd_csv_apply(phs_reader *rd, phs_record *rec, size_t line)
                 rd_trim(&v, &n);
             if (n == 0)
                 continue; /* empty cell: absent */
-            if (c->field < 0) {
-                if (c->name[0] == '\0')
-                    return phs__rd_err(rd, PHS_ERECORD, NULL, line,
-                                  rd->cells[i].col,
-                                  "a value in column %zu, which has no name "
-                                  "in the header",
-                                  i + 1);
-                return phs__rd_err(rd, PHS_ERECORD, c->name, line,
-                              rd->cells[i].col, "unknown field '%.64s'",
-                              c->name);
-            }
+            if (c->field < 0) /* only unnamed columns get here */
+                return phs__rd_err(rd, PHS_ERECORD, NULL, line,
+                                   rd->cells[i].col,
+                                   "a value in column %zu, which has no name "
+                                   "in the header",
+                                   i + 1);
             if (c->type == PHS_TYPE_CODES)
                 rc = phs__rd_set_codes_text(rec, c->field, v, n);
             else

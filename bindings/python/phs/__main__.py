@@ -12,7 +12,7 @@ import datetime as _dt
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from . import Engine, Error, LimitError, PhsMemoryError, RecordError, core
+from . import Engine, Error, LimitError, PhsIOError, PhsMemoryError, RecordError, SpecError, core
 
 EXIT_RECORDS = 1
 EXIT_USAGE = 2
@@ -76,17 +76,29 @@ def _classify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fmt = args.format
     out = sys.stdout
-    failed = False
+    nread = classified = 0
+    refused = 0
+    first: List[str] = []  # the first refused records' messages, for the summary
+    status = 0
     if fmt == "csv":
         out.write("id,program,enrolled,tier,level,next_due,referral,flags,missing,error\n")
     elif fmt == "table":
         out.write(f"{'ID':<12} {'PROGRAM':<13} {'ENROLLED':<8} {'TIER':<18} {'LEVEL':>5}  "
                   f"{'NEXT DUE':<10}  {'REFERRAL':<8}  {'FLAGS':<24} MISSING\n")
     for r in results:
+        if isinstance(r, SpecError) and nread == 0:
+            # nothing can be read (a CSV header naming an unknown field)
+            _err(r.message)
+            status = EXIT_USAGE
+            break
+        nread += 1
         if isinstance(r, Error):
-            failed = True
             record = getattr(r, "record", 0)
             rid = getattr(r, "id", "") or ""
+            refused += 1
+            if len(first) < 3:
+                first.append(f"record {record}" + (f" (id {rid[:64]})" if rid else "")
+                             + f": {r.message}")
             if fmt == "ndjson":
                 import json
 
@@ -101,12 +113,10 @@ def _classify(args: argparse.Namespace) -> int:
             else:
                 where = f", field {r.field}" if r.field else ""
                 out.write(f"{rid or '-':<12} ERROR record {record}{where}: {r.message}\n")
-            out.flush()
-            if fmt != "ndjson":  # NDJSON carries the error on its line
-                _err(f"record {record}" + (f" (id {rid})" if rid else "") + f": {r.message}")
             if not isinstance(r, (RecordError, LimitError, PhsMemoryError)):
                 break
             continue
+        classified += 1
         if fmt == "ndjson":
             out.write((r.ndjson or r.to_json()) + "\n")
             continue
@@ -127,7 +137,17 @@ def _classify(args: argparse.Namespace) -> int:
                           f"{('yes' if p.referral else 'no') if tiered else '-':<8}  "
                           f"{','.join(p.flags) or '-':<24} {','.join(p.missing) or '-'}\n")
     out.flush()
-    return EXIT_RECORDS if failed else 0
+    name = "standard input" if args.file == "-" else args.file
+    if status == 0 and nread == 0:
+        _err(f"{name} holds no records")
+        status = EXIT_RECORDS
+    elif refused:
+        _err(f"{name}: {nread} record{'' if nread == 1 else 's'} read, {classified} "
+             f"classified, {refused} refused{'; the first errors:' if refused > 3 else ':'}")
+        for line in first:
+            sys.stderr.write(f"  {line}\n")
+        status = EXIT_RECORDS
+    return status
 
 
 def _rules_operand(args: argparse.Namespace) -> Optional[str]:
@@ -140,7 +160,13 @@ def _rules_operand(args: argparse.Namespace) -> Optional[str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    engine = _load(_rules_operand(args), args.param, EXIT_RECORDS)
+    try:
+        engine = Engine(_rules_operand(args), params=_params(args.param))
+    except Error as e:
+        _err(e.message)
+        # an unreadable directory is 2 as for every command; rules with an
+        # error are what check is for: 1
+        return EXIT_USAGE if isinstance(e, PhsIOError) else EXIT_RECORDS
     n = len(engine.programs)
     print(f"ok: {n} program{'' if n == 1 else 's'}, fingerprint {engine.fingerprint}")
     return 0

@@ -89,3 +89,68 @@ def test_version(phs_cli):
     p, c = py("version"), run([phs_cli, "version"])
     assert p.returncode == c.returncode == 0
     assert p.stdout.split("[")[0].strip() == c.stdout.strip()
+
+
+def test_empty_input_says_so(phs_cli, rules, tmp_path):
+    for text in ("", "id,sbp\n"):
+        f = tmp_path / "empty.csv"
+        f.write_text(text)
+        args = ["classify", "--rules", rules, "--as-of", "2024-06-01", str(f)]
+        c, p = run([phs_cli, *args]), py(*args)
+        assert c.returncode == p.returncode == 1
+        assert c.stdout == p.stdout == ""
+        assert c.stderr == p.stderr == f"phs: {f} holds no records\n"
+
+
+def test_unknown_header_column_is_one_error(phs_cli, rules, tmp_path):
+    f = tmp_path / "in.csv"
+    f.write_text("id,sbpp,visit_date\na,150,2024-06-01\nb,160,2024-06-01\n")
+    for cmd in ("classify", "explain"):
+        args = [cmd, "--rules", rules, "--as-of", "2024-06-01", str(f)]
+        c = run([phs_cli, *args])
+        assert c.returncode == 2, c.stderr
+        assert c.stdout == ""
+        assert c.stderr == (f"phs: {f}:1:4: CSV header: unknown field 'sbpp' "
+                            "in column 2\n")
+    p = py("classify", "--rules", rules, str(f))
+    assert (p.returncode, p.stdout, p.stderr) == (2, "", c.stderr)
+
+
+def test_summary_on_stderr_when_records_fail(phs_cli, rules, tmp_path):
+    f = tmp_path / "in.csv"
+    f.write_text("id,visit_date,age,diagnoses,sbp\n"
+                 "a,2024-06-01,60,I10,abc\n"
+                 "b,2024-06-01,60,I10,150\n"
+                 "c,2024-13-01,60,I10,150\n"
+                 "d,2024-06-01,60,I10,1\n"
+                 "e,2024-06-01,60,I10,x\n")
+    args = ["classify", "--rules", rules, str(f)]
+    c, p = run([phs_cli, *args]), py(*args)
+    assert c.returncode == p.returncode == 1
+    assert c.stderr == p.stderr
+    lines = c.stderr.splitlines()
+    assert lines[0] == (f"phs: {f}: 5 records read, 1 classified, 4 refused; "
+                        "the first errors:")
+    assert [ln.split(":")[0] for ln in lines[1:]] == [
+        "  record 1 (id a)", "  record 3 (id c)", "  record 4 (id d)"]
+    assert "'abc' is not a number" in lines[1]
+    # every refused record is still in the output, one line each
+    assert sum('"error"' in ln for ln in c.stdout.splitlines()) == 4
+    # a run where every record is classified says nothing
+    good = run([phs_cli, "classify", "--rules", rules, "--as-of", "2024-06-01", RESIDENTS_CSV])
+    assert good.returncode == 0 and good.stderr == ""
+
+
+def test_missing_paths_exit_2_everywhere(phs_cli, rules, tmp_path):
+    missing = str(tmp_path / "missing")
+    calls = [["classify", "--rules", rules, missing], ["explain", "--rules", rules, missing],
+             ["classify", "--rules", missing, RESIDENTS_CSV],
+             ["report", "--rules", rules, "--period", "2024", missing],
+             ["check", missing], ["test", missing], ["verify", missing],
+             ["fingerprint", missing], ["diff", missing, rules], ["diff", rules, missing],
+             ["diff", "--population", missing, rules]]
+    for call in calls:
+        c = run([phs_cli, *call])
+        assert c.returncode == 2, (call, c.returncode, c.stderr)
+        assert c.stderr.startswith("phs: "), call
+    assert py("check", missing).returncode == 2
