@@ -115,7 +115,8 @@ static const char STYLE[] =
     ".meta{color:#555;font-size:13px}"
     "table{border-collapse:collapse;font-size:13px}"
     "td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}"
-    "th{background:#f4f4f4}td.n{text-align:right;white-space:nowrap;font-variant-numeric:"
+    "th{background:#f4f4f4}"
+    "td.n{text-align:right;white-space:nowrap;font-variant-numeric:"
     "tabular-nums}"
     "svg text{font-size:12px;fill:#222}svg .small{font-size:11px;fill:#555}"
     ".legend span{display:inline-block;margin-right:14px;font-size:12px}"
@@ -258,14 +259,15 @@ static void html_tiers(FILE *f, const phs_ruleset *rs,
           f);
     for (size_t p = 0; p < np; p++) {
         size_t nt = phs_ruleset_tier_count(rs, p);
-        for (size_t t = 0; t <= nt; t++)
-            if (phs_indicators_tier_residents(ind, p, t))
-                fprintf(f, "<tr><td>%s</td><td><i style=\"display:inline-block;"
-                       "width:10px;height:10px;background:%s\"></i> %s</td>"
-                       "<td class=\"n\">%zu</td></tr>\n",
-                    phs_ruleset_program_id(rs, p), tier_colour(t, nt),
-                    tier_label(rs, p, t),
-                    phs_indicators_tier_residents(ind, p, t));
+        for (size_t t = 0; t <= nt; t++) {
+            size_t c = phs_indicators_tier_residents(ind, p, t);
+            if (c)
+                fprintf(f, "<tr><td>%s</td><td><i style=\"display:"
+                           "inline-block;width:10px;height:10px;background:"
+                           "%s\"></i> %s</td><td class=\"n\">%zu</td></tr>\n",
+                        phs_ruleset_program_id(rs, p), tier_colour(t, nt),
+                        tier_label(rs, p, t), c);
+        }
     }
     fputs("</table>\n", f);
 }

@@ -123,7 +123,8 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
             if (t)
                 phs__buf_putc(&b, ',');
             json_str(&b, tier_name(ind, p, t));
-            phs__buf_printf(&b, ":%zu", phs_indicators_tier_residents(ind, p, t));
+            phs__buf_printf(&b, ":%zu",
+                            phs_indicators_tier_residents(ind, p, t));
         }
         phs__buf_puts(&b, "},\"transitions\":[");
         int first = 1;
