@@ -97,6 +97,21 @@ static int find(const phs_report *r, int kind, const char *rule)
     return -1;
 }
 
+/* fields.yaml and one spec given as text. */
+static phs_ruleset *load_inline(const char *name, const char *spec)
+{
+    size_t len;
+    char *dict = slurp(BROKEN "fields.yaml", &len);
+    const char *names[] = {"fields.yaml", name};
+    const char *texts[] = {dict, spec};
+    size_t lens[] = {len, strlen(spec)};
+    phs_ruleset *rs = NULL;
+    int rc = phs_ruleset_load_texts(&rs, names, texts, lens, 2, NULL);
+    free(dict);
+    cr_assert_eq(rc, PHS_OK, "%s", phs_error_message(phs_error_last()));
+    return rs;
+}
+
 /* Options with the visit date every test here checks on. */
 static phs_analysis_options opts(void)
 {
@@ -315,14 +330,7 @@ Test(verify, outside_the_fragment_is_named)
         "    input: {age: 50, visit_date: 2024-06-01, diagnoses: [I11.9], "
         "sbp: 190, dbp: 80}\n"
         "    expect: {tier: a}\n";
-    size_t len;
-    char *dict = slurp(BROKEN "fields.yaml", &len);
-    const char *names[] = {"fields.yaml", "rx.yaml"};
-    const char *texts[] = {dict, prog};
-    size_t lens[] = {len, strlen(prog)};
-    phs_ruleset *rs = NULL;
-    cr_assert_eq(phs_ruleset_load_texts(&rs, names, texts, lens, 2, NULL),
-                 PHS_OK, "%s", phs_error_message(phs_error_last()));
+    phs_ruleset *rs = load_inline("rx.yaml", prog);
     phs_report *r = NULL;
     phs_analysis_options o = opts();
     cr_assert_eq(phs_ruleset_verify(rs, &o, &r), PHS_OK);
@@ -338,7 +346,6 @@ Test(verify, outside_the_fragment_is_named)
     cr_expect_eq(phs_report_errors(r), 0, "%s", phs_report_text(r));
     phs_report_free(r);
     phs_ruleset_free(rs);
-    free(dict);
 }
 
 /* ---- effective dates ---- */
@@ -654,14 +661,7 @@ Test(examples, a_report_of_passing_and_failing_examples)
         "  - id: ok-140\n"
         "    input: {age: 50, visit_date: 2024-06-01, sbp: 140}\n"
         "    expect: {tier: high}\n";
-    size_t len;
-    char *dict = slurp(BROKEN "fields.yaml", &len);
-    const char *names[] = {"fields.yaml", "ex.yaml"};
-    const char *texts[] = {dict, prog};
-    size_t lens[] = {len, strlen(prog)};
-    phs_ruleset *rs = NULL;
-    cr_assert_eq(phs_ruleset_load_texts(&rs, names, texts, lens, 2, NULL),
-                 PHS_OK, "%s", phs_error_message(phs_error_last()));
+    phs_ruleset *rs = load_inline("ex.yaml", prog);
     phs_report *r = NULL;
     cr_assert_eq(phs_ruleset_test_report(rs, NULL, &r), PHS_OK);
     cr_expect_eq(phs_report_analysis(r), PHS_ANALYSIS_TEST);
@@ -689,7 +689,6 @@ Test(examples, a_report_of_passing_and_failing_examples)
     o.program = "nope";
     cr_expect_eq(phs_ruleset_test_report(rs, &o, &r), PHS_ENOTFOUND);
     phs_ruleset_free(rs);
-    free(dict);
 }
 
 /* ---- coverage and the strict check ---- */
@@ -759,14 +758,7 @@ Test(strict, provisional_rule_is_refused)
         "tiers:\n"
         "  - {id: a, level: 1, when: \"true\", provisional: true, "
         "follow_up: {interval: 3 months}, cite: [c1, c_r]}\n";
-    size_t len;
-    char *dict = slurp(BROKEN "fields.yaml", &len);
-    const char *names[] = {"fields.yaml", "pv.yaml"};
-    const char *texts[] = {dict, prog};
-    size_t lens[] = {len, strlen(prog)};
-    phs_ruleset *rs = NULL;
-    cr_assert_eq(phs_ruleset_load_texts(&rs, names, texts, lens, 2, NULL),
-                 PHS_OK, "%s", phs_error_message(phs_error_last()));
+    phs_ruleset *rs = load_inline("pv.yaml", prog);
     phs_report *r = NULL;
     cr_assert_eq(phs_ruleset_check_strict(rs, &r), PHS_OK);
     int i = find(r, PHS_FINDING_PROVISIONAL, "tier.a");
@@ -778,7 +770,6 @@ Test(strict, provisional_rule_is_refused)
     cr_expect_eq(phs_report_errors(r), 1, "%s", phs_report_text(r));
     phs_report_free(r);
     phs_ruleset_free(rs);
-    free(dict);
 }
 
 /* The shipped rules: every program decides every eligible resident. */

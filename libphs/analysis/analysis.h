@@ -73,8 +73,10 @@ typedef struct phs__section {
     double *m;              /* nrows x ncols */
     char ***ids;            /* nrows x ncols: example ids, or NULL */
     size_t *nids;
-    long *shift_days;       /* diff: due-date shift histogram */
-    double *shift_n;
+    struct phs__shift {     /* diff: due-date shift histogram */
+        long days;
+        double n;
+    } *shifts;
     size_t nshift, capshift;
 } phs__section;
 
@@ -274,6 +276,9 @@ int an_space_fill_checked(an_space *sp, const size_t *val);
 int an_copy_record(phs_record *dst, const phs_record *src);
 /* The value of a term on the records (1 known, 0 unknown). */
 int an_term_value(an_space *sp, const an_var *v, double *out);
+/* Field f of a record (which has it): as JSON (json), or as text (numbers
+ * and booleans as in JSON, dates YYYY-MM-DD, codes joined by ';'). */
+void an_field_value(phs__buf *b, const phs_record *rec, int f, int json);
 /* The record of rule set rsi as one JSON object (NDJSON line shape). */
 void an_record_json(phs__buf *b, const phs_record *rec, const char *id);
 /* Text describing a set of values of dimension d (mask over its values;

@@ -85,6 +85,46 @@ int an_space_fill_checked(an_space *sp, const size_t *val)
     return bad;
 }
 
+void an_field_value(phs__buf *b, const phs_record *rec, int f, int json)
+{
+    phs__val v;
+    char t[40];
+    phs__record_field(rec, f, &v);
+    switch (rec->rs->fields[f].type) {
+    case PHS_TYPE_NUMBER:
+        an_num_text(t, sizeof t, v.u.n);
+        phs__buf_puts(b, t);
+        break;
+    case PHS_TYPE_BOOL: phs__buf_puts(b, v.u.i ? "true" : "false"); break;
+    case PHS_TYPE_DATE:
+        phs_date_format(v.u.i, t);
+        if (json)
+            an_jstr(b, t);
+        else
+            phs__buf_puts(b, t);
+        break;
+    case PHS_TYPE_CODES:
+        if (json)
+            phs__buf_putc(b, '[');
+        for (uint32_t k = 0; k < v.u.l.n; k++) {
+            if (k)
+                phs__buf_putc(b, json ? ',' : ';');
+            if (json)
+                phs__buf_json_str(b, v.u.l.items[k].p, v.u.l.items[k].n);
+            else
+                phs__buf_putn(b, v.u.l.items[k].p, v.u.l.items[k].n);
+        }
+        if (json)
+            phs__buf_putc(b, ']');
+        break;
+    default:
+        if (json)
+            phs__buf_json_str(b, v.u.s.p, v.u.s.n);
+        else
+            phs__buf_putn(b, v.u.s.p, v.u.s.n);
+    }
+}
+
 void an_record_json(phs__buf *b, const phs_record *rec, const char *id)
 {
     const phs_ruleset *rs = rec->rs;
@@ -99,36 +139,12 @@ void an_record_json(phs__buf *b, const phs_record *rec, const char *id)
         const phs__field *fd = &rs->fields[f];
         if ((int)f == rs->f_id || !phs__record_has(rec, (int)f))
             continue;
-        phs__val v;
-        char t[40];
-        phs__record_field(rec, (int)f, &v);
         if (!first)
             phs__buf_putc(b, ',');
         first = 0;
         an_jstr(b, fd->name);
         phs__buf_putc(b, ':');
-        switch (fd->type) {
-        case PHS_TYPE_NUMBER:
-            an_num_text(t, sizeof t, v.u.n);
-            phs__buf_puts(b, t);
-            break;
-        case PHS_TYPE_BOOL: phs__buf_puts(b, v.u.i ? "true" : "false"); break;
-        case PHS_TYPE_DATE:
-            phs_date_format(v.u.i, t);
-            an_jstr(b, t);
-            break;
-        case PHS_TYPE_CODES:
-            phs__buf_putc(b, '[');
-            for (uint32_t k = 0; k < v.u.l.n; k++) {
-                if (k)
-                    phs__buf_putc(b, ',');
-                phs__buf_json_str(b, v.u.l.items[k].p, v.u.l.items[k].n);
-            }
-            phs__buf_putc(b, ']');
-            break;
-        default:
-            phs__buf_json_str(b, v.u.s.p, v.u.s.n);
-        }
+        an_field_value(b, rec, (int)f, 1);
     }
     phs__buf_putc(b, '}');
 }
@@ -218,15 +234,9 @@ void an_regions_add(an_regions *rg, int label, const size_t *val)
 {
     if (rg->oom)
         return;
-    if (rg->n == rg->cap) {
-        size_t c = rg->cap ? rg->cap * 2 : 64;
-        an_region *r = phs__realloc(rg->r, c * sizeof *r);
-        if (!r) {
-            rg->oom = 1;
-            return;
-        }
-        rg->r = r;
-        rg->cap = c;
+    if (phs__grow(&rg->r, &rg->cap, rg->n, sizeof *rg->r, 64) < 0) {
+        rg->oom = 1;
+        return;
     }
     an_region *r = &rg->r[rg->n];
     r->mask = phs__calloc(rg->width ? rg->width : 1, 1);

@@ -60,33 +60,6 @@ static char *dup_or_null(phs_report *r, const char *s)
     return c;
 }
 
-/* The value of field f of a record as text (see phs_report_example_value). */
-static void value_text(phs__buf *b, const phs_record *rec, int f, int type)
-{
-    phs__val v;
-    char t[40];
-    phs__record_field(rec, f, &v);
-    switch (type) {
-    case PHS_TYPE_NUMBER:
-        an_num_text(t, sizeof t, v.u.n);
-        phs__buf_puts(b, t);
-        break;
-    case PHS_TYPE_BOOL: phs__buf_puts(b, v.u.i ? "true" : "false"); break;
-    case PHS_TYPE_DATE:
-        phs_date_format(v.u.i, t);
-        phs__buf_puts(b, t);
-        break;
-    case PHS_TYPE_CODES:
-        for (uint32_t k = 0; k < v.u.l.n; k++) {
-            if (k)
-                phs__buf_putc(b, ';');
-            phs__buf_putn(b, v.u.l.items[k].p, v.u.l.items[k].n);
-        }
-        break;
-    default: phs__buf_putn(b, v.u.s.p, v.u.s.n);
-    }
-}
-
 static void attach_example(phs_report *r, phs__finding *f,
                            const phs_record *ex, const char *id)
 {
@@ -112,7 +85,7 @@ static void attach_example(phs_report *r, phs__finding *f,
         phs__buf t = {0};
         pr->type = (int)rs->fields[k].type;
         pr->field = dup_or_null(r, rs->fields[k].name);
-        value_text(&t, ex, (int)k, pr->type);
+        an_field_value(&t, ex, (int)k, 0);
         pr->value = t.p ? t.p : dup_or_null(r, "");
         if (t.oom)
             r->oom = 1;
@@ -126,15 +99,9 @@ void phs__report_add(phs_report *r, int kind, int severity,
 {
     char msg[2048];
     va_list ap;
-    if (r->nf == r->cap) {
-        size_t c = r->cap ? r->cap * 2 : 16;
-        phs__finding *f = phs__realloc(r->f, c * sizeof *f);
-        if (!f) {
-            r->oom = 1;
-            return;
-        }
-        r->f = f;
-        r->cap = c;
+    if (phs__grow(&r->f, &r->cap, r->nf, sizeof *r->f, 16) < 0) {
+        r->oom = 1;
+        return;
     }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -163,15 +130,9 @@ const char *phs__report_last_example(const phs_report *r)
 void phs__report_section(phs_report *r, const char *program,
                          const char *version, const char *new_version)
 {
-    if (r->ns == r->caps) {
-        size_t c = r->caps ? r->caps * 2 : 8;
-        phs__section *s = phs__realloc(r->s, c * sizeof *s);
-        if (!s) {
-            r->oom = 1;
-            return;
-        }
-        r->s = s;
-        r->caps = c;
+    if (phs__grow(&r->s, &r->caps, r->ns, sizeof *r->s, 8) < 0) {
+        r->oom = 1;
+        return;
     }
     phs__section *s = &r->s[r->ns];
     memset(s, 0, sizeof *s);
@@ -253,22 +214,13 @@ void phs__report_shift(phs_report *r, long days, double n)
     phs__section *s = cur(r);
     if (!s)
         return;
-    if (s->nshift == s->capshift) {
-        size_t c = s->capshift ? s->capshift * 2 : 16;
-        long *d = phs__realloc(s->shift_days, c * sizeof *d);
-        if (d)
-            s->shift_days = d;
-        double *m = phs__realloc(s->shift_n, c * sizeof *m);
-        if (m)
-            s->shift_n = m;
-        if (!d || !m) {
-            r->oom = 1;
-            return;
-        }
-        s->capshift = c;
+    if (phs__grow(&s->shifts, &s->capshift, s->nshift, sizeof *s->shifts,
+                  16) < 0) {
+        r->oom = 1;
+        return;
     }
-    s->shift_days[s->nshift] = days;
-    s->shift_n[s->nshift++] = n;
+    s->shifts[s->nshift].days = days;
+    s->shifts[s->nshift++].n = n;
 }
 
 void phs__report_text(phs_report *r, const char *fmt, ...)
@@ -311,8 +263,7 @@ static void section_free(phs__section *s)
     phs__free(s->m);
     phs__free(s->ids);
     phs__free(s->nids);
-    phs__free(s->shift_days);
-    phs__free(s->shift_n);
+    phs__free(s->shifts);
     phs__free(s->program);
     phs__free(s->version);
     phs__free(s->new_version);
@@ -520,12 +471,12 @@ size_t phs_report_shift_count(const phs_report *r, size_t s)
 
 long phs_report_shift_days(const phs_report *r, size_t s, size_t k)
 {
-    return k < phs_report_shift_count(r, s) ? sec(r, s)->shift_days[k] : 0;
+    return k < phs_report_shift_count(r, s) ? sec(r, s)->shifts[k].days : 0;
 }
 
 double phs_report_shift_residents(const phs_report *r, size_t s, size_t k)
 {
-    return k < phs_report_shift_count(r, s) ? sec(r, s)->shift_n[k] : 0;
+    return k < phs_report_shift_count(r, s) ? sec(r, s)->shifts[k].n : 0;
 }
 
 size_t phs_report_errors(const phs_report *r) { return r ? (size_t)r->errors : 0; }

@@ -44,6 +44,22 @@ void *phs__realloc(void *p, size_t n)
     return g_alloc.realloc_fn(g_alloc.ud, p, n ? n : 1);
 }
 
+int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size, size_t first)
+{
+    void *old, *p;
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : first;
+    if (size && c > SIZE_MAX / size)
+        return -1;
+    memcpy(&old, arrayp, sizeof old);
+    if (!(p = phs__realloc(old, c * size)))
+        return -1;
+    memcpy(arrayp, &p, sizeof p);
+    *cap = c;
+    return 0;
+}
+
 void phs__free(void *p)
 {
     if (p)
