@@ -114,40 +114,6 @@ static void print_record_error(int fmt, const char *id, size_t record)
     }
 }
 
-/* What a run did, for the summary on standard error when records fail
- * (the errors themselves are in the output, where they may be far away
- * in a file). */
-enum { FIRST_ERRORS = 3 };
-typedef struct tally {
-    size_t read, classified, refused;
-    char first[FIRST_ERRORS][600];
-} tally;
-
-static void tally_error(tally *t, const char *id, size_t record)
-{
-    if (t->refused < FIRST_ERRORS)
-        snprintf(t->first[t->refused], sizeof t->first[0],
-                 "record %zu%s%.64s%s: %s", record, *id ? " (id " : "", id,
-                 *id ? ")" : "", last_message());
-    t->refused++;
-}
-
-static const char *input_name(const char *path)
-{
-    return strcmp(path, "-") == 0 ? "standard input" : path;
-}
-
-static void tally_print(const tally *t, const char *input)
-{
-    size_t i;
-    err("%s: %zu record%s read, %zu classified, %zu refused%s", input,
-        t->read, t->read == 1 ? "" : "s", t->classified, t->refused,
-        t->refused > FIRST_ERRORS ? "; the first errors:" : ":");
-    for (i = 0; i < t->refused && i < FIRST_ERRORS; i++)
-        fprintf(stderr, "  %s\n", t->first[i]);
-}
-
-
 int cmd_classify(int argc, char **argv)
 {
     args a;
@@ -238,7 +204,7 @@ int cmd_classify(int argc, char **argv)
                         phs_reader_record_number(rd));
             continue;
         }
-        tl.classified++;
+        tl.used++;
         print_result(fmt, &j, &t1, &t2);
     }
     progress_clear();
@@ -249,7 +215,7 @@ int cmd_classify(int argc, char **argv)
         err("%s holds no records", input_name(a.pos[0]));
         status = EXIT_RECORDS;
     } else if (tl.refused) {
-        tally_print(&tl, input_name(a.pos[0]));
+        tally_print(&tl, input_name(a.pos[0]), "classified");
         status = EXIT_RECORDS;
     }
     free(t1.p);

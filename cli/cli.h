@@ -114,6 +114,19 @@ int load_rules_lists(phs_ruleset **out, const char *dir,
  * exit status. */
 int open_input(const char *cmd, const args *a, phs_ruleset **rs,
                phs_reader **rd, job *j);
+/* What a run did with its input records, for the summary on standard
+ * error when records fail (classify, report): counts and the first errors
+ * (tally_error keeps the thread's last message), printed as "INPUT: N
+ * records read, M <used>, K refused:".  input_name: "-" is "standard
+ * input". */
+enum { FIRST_ERRORS = 3 };
+typedef struct tally {
+    size_t read, used, refused;
+    char first[FIRST_ERRORS][600];
+} tally;
+void tally_error(tally *t, const char *id, size_t record);
+void tally_print(const tally *t, const char *input, const char *used);
+const char *input_name(const char *path);
 /* Print a report as text or JSON; returns the exit status it implies. */
 int print_report(const phs_report *r, int json);
 

@@ -556,3 +556,31 @@ int print_report(const phs_report *r, int json)
     }
     return phs_report_errors(r) ? EXIT_RECORDS : 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* What a run did with its input                                       */
+/* ------------------------------------------------------------------ */
+
+void tally_error(tally *t, const char *id, size_t record)
+{
+    if (t->refused < FIRST_ERRORS)
+        snprintf(t->first[t->refused], sizeof t->first[0],
+                 "record %zu%s%.64s%s: %s", record, *id ? " (id " : "", id,
+                 *id ? ")" : "", last_message());
+    t->refused++;
+}
+
+const char *input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
+void tally_print(const tally *t, const char *input, const char *used)
+{
+    size_t i;
+    err("%s: %zu record%s read, %zu %s, %zu refused%s", input, t->read,
+        t->read == 1 ? "" : "s", t->used, used, t->refused,
+        t->refused > FIRST_ERRORS ? "; the first errors:" : ":");
+    for (i = 0; i < t->refused && i < FIRST_ERRORS; i++)
+        fprintf(stderr, "  %s\n", t->first[i]);
+}

@@ -482,7 +482,7 @@ static void html_definitions(FILE *f, const phs_indicators *ind)
 
 static int write_html(FILE *f, const phs_ruleset *rs,
                       const phs_population *pop, const phs_indicators *ind,
-                      size_t skipped)
+                      size_t refused)
 {
     char a[11], b[11];
     fmt_date(phs_indicators_from(ind), a);
@@ -503,8 +503,8 @@ static int write_html(FILE *f, const phs_ruleset *rs,
             phs_population_visit_count(pop), a, b,
             phs_population_resident_count(pop),
             phs_population_visit_count(pop));
-    if (skipped)
-        fprintf(f, " · %zu records skipped (unreadable)", skipped);
+    if (refused)
+        fprintf(f, " · %zu records refused (not counted)", refused);
     fputs(" · rules ", f);
     html_text(f, phs_ruleset_fingerprint(rs));
     fputs("</p>\n", f);
@@ -564,7 +564,7 @@ int cmd_report(int argc, char **argv)
     phs_population *pop = NULL;
     phs_indicators *ind = NULL;
     char *out = NULL;
-    size_t skipped = 0;
+    tally tl = {0};
     rc = EXIT_USAGE;
     if (load_rules(&rs, a.rules, &a) < 0)
         goto done;
@@ -577,18 +577,32 @@ int cmd_report(int argc, char **argv)
         int r = phs_reader_next(rd, rec);
         if (r == PHS_EOF)
             break;
+        if (r == PHS_ESPEC && tl.read == 0 && tl.refused == 0) {
+            err("%s", last_message()); /* nothing can be read */
+            goto done;
+        }
+        tl.read++;
+        if (r == PHS_ERECORD || r == PHS_ELIMIT) {
+            tally_error(&tl, phs_reader_record_id(rd),
+                        phs_reader_record_number(rd));
+            continue;
+        }
+        if (r == PHS_ESPEC || r == PHS_EIO) { /* cannot be read further */
+            tally_error(&tl, "", phs_reader_record_number(rd));
+            break;
+        }
         if (r == PHS_OK)
             r = phs_population_add(pop, rec);
         if (r == PHS_ERECORD) {
-            err("record %zu (id '%s'): %s", phs_reader_record_number(rd),
-                phs_reader_record_id(rd), last_message());
-            skipped++;
+            tally_error(&tl, phs_record_id(rec),
+                        phs_reader_record_number(rd));
             continue;
         }
         if (r < 0) {
             err("%s", last_message());
             goto done;
         }
+        tl.used++;
     }
     if (phs_population_indicators(pop, from, to, &ind) < 0) {
         err("%s", last_message());
@@ -596,7 +610,7 @@ int cmd_report(int argc, char **argv)
     }
     int wr;
     if (!strcmp(fmt, "html")) {
-        wr = write_html(stdout, rs, pop, ind, skipped);
+        wr = write_html(stdout, rs, pop, ind, tl.refused);
     } else {
         wr = !strcmp(fmt, "csv") ? phs_indicators_to_csv(ind, &out, NULL)
                                  : phs_indicators_to_json(ind, &out, NULL);
@@ -613,7 +627,14 @@ int cmd_report(int argc, char **argv)
         err("writing the output: %s", strerror(errno));
         goto done;
     }
-    rc = skipped ? EXIT_RECORDS : 0;
+    rc = 0;
+    if (tl.read == 0) {
+        err("%s holds no records", input_name(a.pos[0]));
+        rc = EXIT_RECORDS;
+    } else if (tl.refused) {
+        tally_print(&tl, input_name(a.pos[0]), "added");
+        rc = EXIT_RECORDS;
+    }
 done:
     phs_free(out);
     phs_indicators_free(ind);
