@@ -66,7 +66,8 @@ static uint32_t hash_str(const char *s)
 }
 
 /* Grow an array to `cap` elements of `size` bytes; 0 on failure (the old
- * block is kept). */
+ * block is kept).  For the visit rows, whose parallel arrays share one
+ * capacity (phs__grow keeps one capacity per array), and the id text. */
 static int grow(void *pp, size_t cap, size_t size)
 {
     void *q = phs__realloc(*(void **)pp, cap * size);
@@ -116,12 +117,9 @@ static long resident(phs_population *pop, const char *id)
             return -1;
         pop->idcap = cap;
     }
-    if (pop->nres == pop->rescap) {
-        size_t cap = pop->rescap ? 2 * pop->rescap : 256;
-        if (!grow(&pop->idoff, cap, sizeof *pop->idoff))
-            return -1;
-        pop->rescap = cap;
-    }
+    if (phs__grow(&pop->idoff, &pop->rescap, pop->nres, sizeof *pop->idoff,
+                  256) < 0)
+        return -1;
     memcpy(pop->idtext + pop->idlen, id, n);
     pop->idoff[pop->nres] = pop->idlen;
     pop->idlen += n;

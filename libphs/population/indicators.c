@@ -177,28 +177,12 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
     return num;
 }
 
-/* Append to a growing array of `size`-byte elements; 0 when out of
- * memory (the array is kept). */
-static int append(void *arr, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        void *q = phs__realloc(*(void **)arr, nc * size);
-        if (!q)
-            return 0;
-        *(void **)arr = q;
-        *cap = nc;
-    }
-    (*n)++;
-    return 1;
-}
-
 static int push(phs__counted *c, int which, uint32_t r)
 {
-    if (!append(&c->res[which], &c->n[which], &c->cap[which],
-                sizeof(uint32_t)))
+    if (phs__grow(&c->res[which], &c->cap[which], c->n[which],
+                  sizeof(uint32_t), 64) < 0)
         return 0;
-    c->res[which][c->n[which] - 1] = r;
+    c->res[which][c->n[which]++] = r;
     return 1;
 }
 
@@ -227,10 +211,10 @@ static int program_views(phs_indicators *out, const walk *w, uint32_t r)
         if (lastle >= 0 && enrolled(w, (size_t)lastle, (int)p)) {
             size_t k = w->k[lastle].v * pop->np + p;
             if (pop->pdue[k] != PHS_DATE_NONE && pop->pdue[k] < w->to) {
-                if (!append(&out->overdue, &out->noverdue, &out->overdue_cap,
-                            sizeof *out->overdue))
+                if (phs__grow(&out->overdue, &out->overdue_cap,
+                              out->noverdue, sizeof *out->overdue, 64) < 0)
                     return 0;
-                phs__overdue *o = &out->overdue[out->noverdue - 1];
+                phs__overdue *o = &out->overdue[out->noverdue++];
                 o->res = r;
                 o->rank = w->k[0].rank;
                 o->program = (int)p;
