@@ -310,6 +310,22 @@ Test(population, tiers_transitions_overdue)
         cr_expect_str_eq(buf, due[k]);
     }
     cr_expect_null(phs_indicators_overdue_id(f.ind, 3));
+    cr_expect_eq(phs_indicators_overdue_program(f.ind, 3), PHS_EINVAL);
+    cr_expect_eq(phs_indicators_overdue_due(f.ind, 3), PHS_DATE_NONE);
+    /* bad indexes answer "nothing", never read out of bounds */
+    size_t n = phs_indicators_count(f.ind);
+    cr_expect_eq(n, 5);
+    cr_expect_null(phs_indicators_id(f.ind, n));
+    cr_expect_null(phs_indicators_title(f.ind, 0, "fr"));
+    cr_expect_eq(phs_indicators_denominator(f.ind, n), 0);
+    cr_expect(isnan(phs_indicators_rate(f.ind, n)));
+    cr_expect_null(phs_indicators_resident(f.ind, 0, 4, 0));
+    cr_expect_null(phs_indicators_resident(f.ind, 0, -1, 0));
+    cr_expect_null(phs_indicators_resident(f.ind, 0, 0, 99));
+    cr_expect_null(phs_indicators_cite(f.ind, 0, 1));
+    cr_expect_eq(phs_indicators_tier_residents(f.ind, 1, 0), 0);
+    cr_expect_eq(phs_indicators_transitions(f.ind, 0, 4, 0), 0);
+    cr_expect_eq(phs_indicators_count(NULL), 0);
     release(&f);
 }
 
@@ -385,6 +401,17 @@ Test(population, add_refuses_records_without_id_or_date)
     cr_expect_eq(phs_population_visit_count(f.pop), 31);
     cr_expect_eq(phs_population_resident_count(f.pop), 14);
     phs_record_free(rec);
+    /* a record of another rule set (a larger dictionary) is refused */
+    phs_ruleset *other = t_must_load_body(
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers: [{id: t, level: 1, when: \"true\", "
+        "follow_up: {interval: 1 days}, cite: [c1]}]\n");
+    cr_assert_eq(phs_record_new(&rec, other), PHS_OK);
+    cr_expect_eq(phs_population_add(f.pop, rec), PHS_EINVAL);
+    cr_expect_eq(phs_population_add(NULL, rec), PHS_EINVAL);
+    cr_expect_eq(phs_population_visit_count(f.pop), 31);
+    phs_record_free(rec);
+    phs_ruleset_free(other);
     release(&f);
 }
 

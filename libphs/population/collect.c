@@ -172,8 +172,9 @@ static int8_t test(phs__eval *ev, const phs__expr *e)
 
 int phs_population_add(phs_population *pop, const phs_record *rec)
 {
-    if (!pop || !rec)
-        return phs__error_set(PHS_EINVAL, "population: NULL argument");
+    if (!pop || !rec || rec->rs != pop->rs)
+        return phs__error_set(PHS_EINVAL, "population: NULL argument, or a "
+                                          "record of another rule set");
     const phs_ruleset *rs = pop->rs;
     if (rs->f_id < 0 || !phs__record_has(rec, rs->f_id) ||
         !*phs_record_id(rec))

@@ -47,20 +47,16 @@ static const char *tier_name(const phs_indicators *ind, size_t p, size_t t)
     return t < pr->ntiers ? pr->tiers[t].name : "no_tier";
 }
 
+/* The buffer (always NUL-terminated) to the caller, or PHS_ENOMEM. */
 static int hand_out(phs__buf *b, char **out, size_t *len)
 {
     if (b->oom) {
         phs__buf_free(b);
         return phs__error_set(PHS_ENOMEM, "out of memory");
     }
-    phs__buf_putc(b, '\0');
-    if (b->oom) {
-        phs__buf_free(b);
-        return phs__error_set(PHS_ENOMEM, "out of memory");
-    }
     *out = b->p;
     if (len)
-        *len = b->len - 1;
+        *len = b->len;
     return PHS_OK;
 }
 
