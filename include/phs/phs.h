@@ -18,7 +18,8 @@
  *    until its next classification).  Strings returned through `char **out` are
  *    owned by the caller and are released with phs_free().
  *  - Threads: a phs_ruleset is immutable after loading and may be shared by
- *    any number of threads.  A phs_record, phs_result and phs_reader belong to
+ *    any number of threads (its one mutable part, the columnar programs
+ *    phs_classify_columns caches in it, is behind a lock).  A phs_record, phs_result and phs_reader belong to
  *    one thread at a time.  There is no mutable global state except the
  *    allocator, which is set (if at all) before any other call.
  *  - Dates are phs_date: days since 1970-01-01 in the proleptic Gregorian
@@ -387,9 +388,22 @@ typedef struct phs_column {
  *  - flags[k]: the flag mask (phs_result_flag_mask);
  *  - status[i]: the resident's phs_classify status (PHS_ERECORD for a value
  *    out of range or a failed record check; its outputs are PHS_COL_ERROR).
+ *  Cells are read as phs_record_set_text reads text (enum and code texts
+ *  trimmed, codes split at ';' and ','); the outputs equal phs_classify's
+ *  on the same values.  Several columns of one field: the last one counts.
+ *
+ *  Speed and threads: the rule set is compiled, at the first call with a
+ *  given set of column fields, into a columnar program that classifies
+ *  blocks of residents at a time; the program and its working memory are
+ *  cached inside the rule set (under a lock, so concurrent calls on one
+ *  rule set are safe), and later calls with the same fields allocate
+ *  nothing.  To use several threads on one big batch, give each thread a
+ *  range of rows [a, b): the same columns with every values pointer
+ *  advanced by a elements, n = b - a, and the outputs advanced by a
+ *  (status) or a * phs_ruleset_program_count(rs) (tier, next_due, flags).
  *  @return PHS_OK when every resident succeeded, PHS_ERECORD when any
- *  failed, PHS_EINVAL for bad arguments (a column of an unknown field),
- *  PHS_ENOMEM. */
+ *  failed (the error names the first such resident), PHS_EINVAL for bad
+ *  arguments (a column of an unknown field), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_classify_columns(const phs_ruleset *rs, size_t n,
                                      const phs_column *cols, size_t ncols,
                                      int16_t *tier, phs_date *next_due,

@@ -79,4 +79,15 @@ void phs__sha256_final(phs__sha256 *s, unsigned char out[32]);
 /* ---- decimal.c: locale-independent decimal numbers ---- */
 int phs__parse_decimal(const char *s, size_t len, double *out);
 
+/* ---- text.c: cell text as records read it ---- */
+/* Strict UTF-8: no overlongs, surrogates or values above U+10FFFF. */
+int phs__utf8_valid(const unsigned char *s, size_t n);
+/* Drop leading spaces and tabs and trailing spaces, tabs and CRs. */
+void phs__text_trim(const char **s, size_t *len);
+/* The next code of a list written "a; b,c" (trimmed text): 1 with the
+ * code in s[*a, *b) (spaces around it dropped, never empty), 0 at the end.
+ * *pos starts at 0. */
+int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
+                    size_t *b);
+
 #endif

@@ -256,6 +256,10 @@ struct phs_ruleset {
     size_t noverrides;
     phs__indicator *indicators; /* from the indicator files, in load order */
     size_t nindicators;
+    /* vm/cache.c: programs compiled for column layouts, built at first use
+     * under that file's lock (the only part of a loaded rule set that
+     * changes) */
+    struct phs__vmcache *vm;
 };
 
 struct phs_ruleset_options {

@@ -150,47 +150,12 @@ static long store_text(phs_record *r, const char *s, size_t len)
     return off;
 }
 
-/* Strict UTF-8 (no overlongs, surrogates or values above U+10FFFF): text
- * in another encoding (GBK from an old HIS) is refused, never passed on. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned min, cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, min = 0x80, cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, min = 0x800, cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i <= k)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
-
 static int text_ok(const phs__field *fd, const char *s, size_t len)
 {
     if (memchr(s, '\0', len))
         return phs__error_record(PHS_ERECORD, fd->name, 0,
                                  "%s: text contains a NUL byte", fd->name);
-    if (!utf8_valid((const unsigned char *)s, len))
+    if (!phs__utf8_valid((const unsigned char *)s, len))
         return phs__error_record(PHS_ERECORD, fd->name, 0,
                                  "%s: text is not valid UTF-8", fd->name);
     return PHS_OK;
@@ -311,31 +276,14 @@ int phs_record_set_text(phs_record *r, int f, const char *s, size_t len)
     if (fd->type == PHS_TYPE_STRING) /* text keeps its spaces */
         return len ? phs_record_set_string(r, f, s, len)
                    : phs_record_unset(r, f);
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-                   s[len - 1] == '\r'))
-        len--;
+    phs__text_trim(&s, &len);
     if (fd->type == PHS_TYPE_CODES) {
         int rc = phs_record_unset(r, f);
         if (rc == PHS_OK)
             rc = add_code(r, f, NULL, 0); /* present, empty */
-        size_t i = 0;
-        while (rc == PHS_OK && i < len) {
-            size_t j = i;
-            while (j < len && s[j] != ';' && s[j] != ',')
-                j++;
-            size_t a = i, b = j;
-            while (a < b && s[a] == ' ')
-                a++;
-            while (b > a && s[b - 1] == ' ')
-                b--;
-            if (b > a)
-                rc = phs_record_add_code(r, f, s + a, b - a);
-            i = j + 1;
-        }
+        size_t pos = 0, a, b;
+        while (rc == PHS_OK && phs__codes_next(s, len, &pos, &a, &b))
+            rc = phs_record_add_code(r, f, s + a, b - a);
         return rc;
     }
     if (len == 0)

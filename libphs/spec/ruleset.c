@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "spec.h"
+#include "../vm/vm.h"
 
 const char *phs_version(void) { return PHS_VERSION; }
 int phs_version_number(void) { return PHS_VERSION_NUMBER; }
@@ -85,6 +86,7 @@ void phs_ruleset_free(phs_ruleset *rs)
 {
     if (!rs)
         return;
+    phs__vm_cache_free(rs);
     for (size_t i = 0; i < rs->nregex; i++)
         pcre2_code_free(rs->regex[i]);
     pcre2_match_context_free(rs->mctx);
