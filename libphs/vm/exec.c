@@ -468,8 +468,10 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
         return;
     case V_CMPB:
         for (size_t j = 0; j < n; j++) {
-            int c = (ab[j] > bb[j]) - (ab[j] < bb[j]);
-            db[j] = (uint8_t)cmp_result(o->sub, c);
+            int x = ab[j], y = bb[j];
+            db[j] = o->sub == CMP_EQ ? x == y : o->sub == CMP_NE ? x != y
+                    : o->sub == CMP_LT ? x < y : o->sub == CMP_LE ? x <= y
+                    : o->sub == CMP_GT ? x > y : x >= y;
             dk[j] = ak[j] & bk[j];
         }
         return;
