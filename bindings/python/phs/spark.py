@@ -25,7 +25,8 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from ._engine import DateLike, Engine, PathLike, _yaml_scalar, default_rules_dir
+from ._engine import Engine, _yaml_scalar, default_rules_dir
+from ._types import DateLike, PathLike
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
