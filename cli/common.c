@@ -276,30 +276,28 @@ int load_rules(phs_ruleset **out, const char *dir, const args *a)
 /* Output helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* A JSON string, or null for NULL. */
+/* A JSON string, or null for NULL, through the library's JSON writer
+ * (always valid UTF-8: invalid bytes come out as U+FFFD). */
 void json_str(FILE *f, const char *s)
 {
+    char small[256];
     if (!s) {
         fputs("null", f);
         return;
     }
-    putc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc(c, f);
-        }
+    size_t len = strlen(s), n = phs_json_quote(small, sizeof small, s, len, NULL);
+    if (n < sizeof small) {
+        fwrite(small, 1, n, f);
+        return;
     }
-    putc('"', f);
+    char *big = malloc(n + 1);
+    if (!big) {
+        err("out of memory");
+        exit(EXIT_USAGE);
+    }
+    phs_json_quote(big, n + 1, s, len, NULL);
+    fwrite(big, 1, n, f);
+    free(big);
 }
 
 /* A CSV cell (RFC 4180 quoting when needed). */

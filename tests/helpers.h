@@ -7,6 +7,7 @@
 #define PHS_TEST_HELPERS_H
 
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,5 +299,28 @@ static inline const char *t_errmsg(void)
 {
     return phs_error_message(phs_error_last());
 }
+
+/* Switch LC_ALL to a locale whose decimal separator is a comma (de_DE and
+ * alternatives).  Returns 1 when one is in force.  When none is installed
+ * the test is skipped with a message, unless PHS_REQUIRE_DECIMAL_COMMA is
+ * set (CI sets it: there the test must run), then it fails.  Call
+ * t_locale_restore() at the end. */
+static inline int t_decimal_comma_locale(void)
+{
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "de_DE",
+                                        "fr_FR.UTF-8", "fr_FR.utf8",
+                                        "ru_RU.UTF-8", "es_ES.UTF-8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (setlocale(LC_ALL, names[i]) &&
+            strcmp(localeconv()->decimal_point, ",") == 0)
+            return 1;
+    setlocale(LC_ALL, "C");
+    if (getenv("PHS_REQUIRE_DECIMAL_COMMA"))
+        cr_assert_fail("no decimal-comma locale installed (de_DE.UTF-8: "
+                       "localedef -i de_DE -f UTF-8 de_DE.UTF-8)");
+    cr_skip_test("SKIPPED: no decimal-comma locale installed (de_DE.UTF-8)");
+    return 0;
+}
+static inline void t_locale_restore(void) { setlocale(LC_ALL, "C"); }
 
 #endif

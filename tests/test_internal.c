@@ -301,7 +301,7 @@ Test(strbuf, grows_and_escapes_json)
     cr_expect_eq(strlen(b.p), b.len);
     cr_expect(strncmp(b.p, "0,1,2,", 6) == 0);
     b.len = 0;
-    phs__buf_json_str(&b, "a\"b\\c\nd\x01", 8);
+    phs__json_str(&b, "a\"b\\c\nd\x01", 8);
     cr_expect_str_eq(b.p, "\"a\\\"b\\\\c\\nd\\u0001\"");
     char big[600];
     memset(big, 'x', sizeof big - 1);

@@ -328,18 +328,6 @@ static inline uint64_t an_rand(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* Shortest decimal text that reads back as the same double. */
-void an_num_text(char *buf, size_t n, double v);
-
-/* JSON string into a buffer */
-static inline void an_jstr(phs__buf *b, const char *s)
-{
-    if (s)
-        phs__buf_json_str(b, s, strlen(s));
-    else
-        phs__buf_puts(b, "null");
-}
-
 /* Outcome label of a program result: tier id, not_enrolled,
  * insufficient_data or unclassified. */
 const char *an_outcome_label(const phs_result *res, size_t p);

@@ -165,9 +165,9 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     if (!first_json)
         phs__buf_putc(j, ',');
     phs__buf_puts(j, "{\"program\":");
-    an_jstr(j, pr->id);
+    phs__json_cstr(j, pr->id);
     phs__buf_puts(j, ",\"version\":");
-    an_jstr(j, pr->version);
+    phs__json_cstr(j, pr->version);
     phs__buf_printf(j, ",\"examples\":%zu,\"refused\":%.0f,\"failing\":%.0f,"
                        "\"tiers\":{",
                     pr->nexamples, refused, failed);
@@ -176,7 +176,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         phs__report_text(r, "%s%s %.0f", t ? ", " : "", pr->tiers[t].name, tier[t]);
         if (t)
             phs__buf_putc(j, ',');
-        an_jstr(j, pr->tiers[t].name);
+        phs__json_cstr(j, pr->tiers[t].name);
         phs__buf_printf(j, ":%.0f", tier[t]);
         if (tier[t] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_TIER, AN_ERROR, pr->id,
@@ -195,7 +195,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         phs__report_text(r, "%s%s %.0f", f ? ", " : "", pr->flags[f].name, flag[f]);
         if (f)
             phs__buf_putc(j, ',');
-        an_jstr(j, pr->flags[f].name);
+        phs__json_cstr(j, pr->flags[f].name);
         phs__buf_printf(j, ":%.0f", flag[f]);
         if (flag[f] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_FLAG, AN_ERROR, pr->id,
@@ -216,7 +216,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
         if (i)
             phs__buf_putc(j, ',');
         phs__buf_puts(j, "{\"rule\":");
-        an_jstr(j, ru->id);
+        phs__json_cstr(j, ru->id);
         phs__buf_printf(j, ",\"true\":%.0f,\"false\":%.0f,\"unknown\":%.0f}",
                         cond[i].t, cond[i].f, cond[i].u);
         if (i > 0 && (cond[i].t == 0 || cond[i].f == 0))
@@ -239,7 +239,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
             if (var->vtype == PHS__T_DATE)
                 phs_date_format((phs_date)var->thr[q], t);
             else
-                an_num_text(t, sizeof t, var->thr[q]);
+                phs_number_format(var->thr[q], t);
             phs__report_text(r, "    %-28s %-10s %4.0f / %4.0f / %4.0f / %4.0f\n",
                              var->name, t, sd[k].below, sd[k].at, sd[k].above,
                              sd[k].absent);
@@ -247,7 +247,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
                 phs__buf_putc(j, ',');
             firstt = 0;
             phs__buf_puts(j, "{\"variable\":");
-            an_jstr(j, var->name);
+            phs__json_cstr(j, var->name);
             phs__buf_printf(j, ",\"threshold\":\"%s\",\"below\":%.0f,\"at\":%.0f,"
                                "\"above\":%.0f,\"absent\":%.0f}",
                             t, sd[k].below, sd[k].at, sd[k].above, sd[k].absent);
@@ -291,7 +291,7 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
         return rc;
     phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"coverage\",\"rules_fingerprint\":");
-    an_jstr(&r->json, rs->fingerprint);
+    phs__json_cstr(&r->json, rs->fingerprint);
     phs__buf_puts(&r->json, ",\"programs\":[");
     int first = 1;
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
@@ -487,7 +487,7 @@ int phs_ruleset_check_strict(const phs_ruleset *rs, phs_report **out)
                      r->errors == 1 ? "" : "s", r->warnings,
                      r->warnings == 1 ? "" : "s");
     phs__buf_puts(&r->json, "{\"command\":\"check --strict\",\"rules_fingerprint\":");
-    an_jstr(&r->json, rs->fingerprint);
+    phs__json_cstr(&r->json, rs->fingerprint);
     phs__buf_puts(&r->json, ",\"findings\":");
     phs__report_findings_json(&r->json, r, NULL);
     phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",

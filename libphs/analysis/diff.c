@@ -215,7 +215,7 @@ static void cause_clauses(phs__buf *b, const cellinfo *ci, const phs__program *p
             if (json) {
                 if (!first)
                     phs__buf_putc(b, ',');
-                an_jstr(b, id);
+                phs__json_cstr(b, id);
             } else {
                 phs__buf_printf(b, "%s%s", first ? "" : ", ", id);
             }
@@ -246,11 +246,11 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
                     phs__buf_putc(j, ',');
                 first = 0;
                 phs__buf_puts(j, "{\"name\":");
-                an_jstr(j, po->params[i].name);
+                phs__json_cstr(j, po->params[i].name);
                 phs__buf_puts(j, ",\"old\":");
-                an_jstr(j, po->params[i].text);
+                phs__json_cstr(j, po->params[i].text);
                 phs__buf_puts(j, ",\"new\":");
-                an_jstr(j, pn->params[k].text);
+                phs__json_cstr(j, pn->params[k].text);
                 phs__buf_putc(j, '}');
             }
     phs__buf_puts(j, "],\"rules_changed\":[");
@@ -299,9 +299,9 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
             phs__buf_putc(j, ',');
         first = 0;
         phs__buf_puts(j, "{\"rule\":");
-        an_jstr(j, a->id);
+        phs__json_cstr(j, a->id);
         phs__buf_puts(j, ",\"change\":");
-        an_jstr(j, what);
+        phs__json_cstr(j, what);
         phs__buf_putc(j, '}');
     }
     size_t nb = 1 + pn->ntiers + pn->nflags;
@@ -323,7 +323,7 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
             phs__buf_putc(j, ',');
         first = 0;
         phs__buf_puts(j, "{\"rule\":");
-        an_jstr(j, x->id);
+        phs__json_cstr(j, x->id);
         phs__buf_puts(j, ",\"change\":\"added\"}");
     }
     phs__buf_puts(j, "],");
@@ -456,7 +456,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
             if (!first)
                 phs__buf_putc(j, ',');
             first = 0;
-            an_jstr(j, d->rows[ro[y]]);
+            phs__json_cstr(j, d->rows[ro[y]]);
         }
     phs__buf_puts(j, "],\"columns\":[");
     first = 1;
@@ -465,7 +465,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
             if (!first)
                 phs__buf_putc(j, ',');
             first = 0;
-            an_jstr(j, d->cols[co[x]]);
+            phs__json_cstr(j, d->cols[co[x]]);
         }
     phs__buf_puts(j, "],\"counts\":[");
     first = 1;
@@ -502,9 +502,9 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
                 phs__buf_putc(j, ',');
             first = 0;
             phs__buf_puts(j, "{\"from\":");
-            an_jstr(j, d->rows[a]);
+            phs__json_cstr(j, d->rows[a]);
             phs__buf_puts(j, ",\"to\":");
-            an_jstr(j, d->cols[b]);
+            phs__json_cstr(j, d->cols[b]);
             phs__buf_printf(j, ",\"count\":%.0f,\"examples\":[", n);
             if (ci && ci->nids) {
                 phs__report_text(r, " (e.g. ");
@@ -512,7 +512,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
                     phs__report_text(r, "%s%s", k ? ", " : "", ci->ids[k]);
                     if (k)
                         phs__buf_putc(j, ',');
-                    an_jstr(j, ci->ids[k]);
+                    phs__json_cstr(j, ci->ids[k]);
                 }
                 phs__report_text(r, ")");
             }
@@ -528,7 +528,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
                     if (c)
                         phs__buf_putc(j, ',');
                     phs__buf_puts(j, "{\"rule\":");
-                    an_jstr(j, ci->causes[c].rule);
+                    phs__json_cstr(j, ci->causes[c].rule);
                     phs__buf_printf(j, ",\"old\":\"%s\",\"new\":\"%s\","
                                        "\"count\":%.0f}",
                                     truth_name(ci->causes[c].from),
@@ -588,7 +588,7 @@ static void render(phs_report *r, phs__buf *j, progdiff *d,
                 phs__buf_putc(j, ',');
             first = 0;
             phs__buf_puts(j, "{\"flag\":");
-            an_jstr(j, d->flags[k].name);
+            phs__json_cstr(j, d->flags[k].name);
             phs__buf_printf(j, ",\"raised\":%.0f,\"no_longer_raised\":%.0f}",
                             d->flags[k].gained, d->flags[k].lost);
         }
@@ -774,7 +774,7 @@ static int diff_population(phs_report *r, const phs_ruleset *ro,
     phs__report_total_add(r, PHS_TOTAL_UNREADABLE, unreadable);
     phs__report_total_add(r, PHS_TOTAL_REFUSED, refused);
     phs__buf_puts(&r->json, "\"population\":");
-    an_jstr(&r->json, path);
+    phs__json_cstr(&r->json, path);
     phs__buf_printf(&r->json, ",\"residents\":%.0f,\"unreadable\":%.0f,"
                               "\"refused\":%.0f,",
                     nrec, unreadable, refused);
@@ -895,11 +895,11 @@ static int diff_space(phs_report *r, const phs_ruleset *ro,
                 phs__buf_putc(j, ',');
             first = 0;
             phs__buf_puts(j, "{\"region\":");
-            an_jstr(j, t.p);
+            phs__json_cstr(j, t.p);
             phs__buf_puts(j, ",\"from\":");
-            an_jstr(j, d->rows[a]);
+            phs__json_cstr(j, d->rows[a]);
             phs__buf_puts(j, ",\"to\":");
-            an_jstr(j, d->cols[b]);
+            phs__json_cstr(j, d->cols[b]);
             phs__buf_printf(j, ",\"cells\":%.0f,\"example\":%s}", rg.r[i].cells,
                             *ex ? ex : "null");
             phs__buf_free(&t);
@@ -948,11 +948,11 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     phs__report_text(r, "phs diff: old %s\n          new %s\n", ro->fingerprint,
                      rn->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"diff\",\"mode\":");
-    an_jstr(&r->json, population ? "population" : "input_space");
+    phs__json_cstr(&r->json, population ? "population" : "input_space");
     phs__buf_puts(&r->json, ",\"old\":");
-    an_jstr(&r->json, ro->fingerprint);
+    phs__json_cstr(&r->json, ro->fingerprint);
     phs__buf_puts(&r->json, ",\"new\":");
-    an_jstr(&r->json, rn->fingerprint);
+    phs__json_cstr(&r->json, rn->fingerprint);
     phs__buf_putc(&r->json, ',');
     for (size_t p = 0; p < ro->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, ro->programs[p].id))
@@ -996,15 +996,15 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
         if (i)
             phs__buf_putc(j, ',');
         phs__buf_puts(j, "{\"program\":");
-        an_jstr(j, po->id);
+        phs__json_cstr(j, po->id);
         phs__buf_puts(j, ",\"old_version\":");
-        an_jstr(j, po->version);
+        phs__json_cstr(j, po->version);
         phs__buf_puts(j, ",\"old_fingerprint\":");
-        an_jstr(j, po->fingerprint);
+        phs__json_cstr(j, po->fingerprint);
         phs__buf_puts(j, ",\"new_version\":");
-        an_jstr(j, pn->version);
+        phs__json_cstr(j, pn->version);
         phs__buf_puts(j, ",\"new_fingerprint\":");
-        an_jstr(j, pn->fingerprint);
+        phs__json_cstr(j, pn->fingerprint);
         phs__buf_putc(j, ',');
         spec_changes(r, j, ro, po, rn, pn);
         if (population)

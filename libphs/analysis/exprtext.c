@@ -21,7 +21,7 @@ static void text_val(phs__buf *b, const phs__val *v, int type)
 {
     char t[40];
     switch (type) {
-    case PHS__T_NUM: an_num_text(t, sizeof t, v->u.n); phs__buf_puts(b, t); break;
+    case PHS__T_NUM: phs_number_format(v->u.n, t); phs__buf_puts(b, t); break;
     case PHS__T_BOOL: phs__buf_puts(b, v->u.i ? "true" : "false"); break;
     case PHS__T_DATE:
         phs_date_format(v->u.i, t);
@@ -38,7 +38,7 @@ static void text_val(phs__buf *b, const phs__val *v, int type)
     default:
         phs__buf_putc(b, '[');
         for (uint32_t j = 0; j < v->u.nl.n; j++) {
-            an_num_text(t, sizeof t, v->u.nl.items[j]);
+            phs_number_format(v->u.nl.items[j], t);
             phs__buf_printf(b, "%s%s", j ? ", " : "", t);
         }
         phs__buf_putc(b, ']');
@@ -104,7 +104,7 @@ static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
     case OP_CMPF:
     case OP_CMPD: {
         char t[40];
-        an_num_text(t, sizeof t, n->k.u.n);
+        phs_number_format(n->k.u.n, t);
         phs__buf_printf(b, "%s %s %s",
                         n->op == OP_CMPF ? rs->fields[n->a].name
                                          : rs->derived[n->a].name,

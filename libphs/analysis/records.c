@@ -92,14 +92,14 @@ void an_field_value(phs__buf *b, const phs_record *rec, int f, int json)
     phs__record_field(rec, f, &v);
     switch (rec->rs->fields[f].type) {
     case PHS_TYPE_NUMBER:
-        an_num_text(t, sizeof t, v.u.n);
+        phs_number_format(v.u.n, t);
         phs__buf_puts(b, t);
         break;
     case PHS_TYPE_BOOL: phs__buf_puts(b, v.u.i ? "true" : "false"); break;
     case PHS_TYPE_DATE:
         phs_date_format(v.u.i, t);
         if (json)
-            an_jstr(b, t);
+            phs__json_cstr(b, t);
         else
             phs__buf_puts(b, t);
         break;
@@ -110,7 +110,7 @@ void an_field_value(phs__buf *b, const phs_record *rec, int f, int json)
             if (k)
                 phs__buf_putc(b, json ? ',' : ';');
             if (json)
-                phs__buf_json_str(b, v.u.l.items[k].p, v.u.l.items[k].n);
+                phs__json_str(b, v.u.l.items[k].p, v.u.l.items[k].n);
             else
                 phs__buf_putn(b, v.u.l.items[k].p, v.u.l.items[k].n);
         }
@@ -119,7 +119,7 @@ void an_field_value(phs__buf *b, const phs_record *rec, int f, int json)
         break;
     default:
         if (json)
-            phs__buf_json_str(b, v.u.s.p, v.u.s.n);
+            phs__json_str(b, v.u.s.p, v.u.s.n);
         else
             phs__buf_putn(b, v.u.s.p, v.u.s.n);
     }
@@ -132,7 +132,7 @@ void an_record_json(phs__buf *b, const phs_record *rec, const char *id)
     phs__buf_putc(b, '{');
     if (id && rs->f_id >= 0) {
         phs__buf_puts(b, "\"id\":");
-        an_jstr(b, id);
+        phs__json_cstr(b, id);
         first = 0;
     }
     for (size_t f = 0; f < rs->nfields; f++) {
@@ -142,7 +142,7 @@ void an_record_json(phs__buf *b, const phs_record *rec, const char *id)
         if (!first)
             phs__buf_putc(b, ',');
         first = 0;
-        an_jstr(b, fd->name);
+        phs__json_cstr(b, fd->name);
         phs__buf_putc(b, ':');
         an_field_value(b, rec, (int)f, 1);
     }

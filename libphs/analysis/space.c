@@ -38,26 +38,13 @@ char *an_sdup(an_space *sp, const char *s)
     return c;
 }
 
-void an_num_text(char *buf, size_t n, double v)
-{
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 void an_num_or_date(phs__buf *b, double v, int date)
 {
     char t[40];
     if (date) {
         phs_date_format((phs_date)v, t);
     } else {
-        an_num_text(t, sizeof t, v);
+        phs_number_format(v, t);
     }
     phs__buf_puts(b, t);
 }

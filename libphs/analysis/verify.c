@@ -83,13 +83,13 @@ static void describe_space(vctx *c, const an_space *sp, const char *what,
     for (size_t d = 0; d < sp->ndims; d++) {
         const an_dim *dm = &sp->dims[d];
         phs__buf_puts(j, d ? ",{\"name\":" : "{\"name\":");
-        an_jstr(j, dm->name);
+        phs__json_cstr(j, dm->name);
         phs__buf_printf(j, ",\"derived\":%s,\"values\":[",
                         dm->kind == AD_BUNDLE ? "true" : "false");
         for (size_t k = 0; k < dm->nvals; k++) {
             if (k)
                 phs__buf_putc(j, ',');
-            an_jstr(j, dm->vals[k].label);
+            phs__json_cstr(j, dm->vals[k].label);
         }
         phs__buf_puts(j, "]}");
     }
@@ -362,7 +362,7 @@ static int verify_tiers(vctx *c)
     for (size_t k = 0; k < pr->ntiers; k++) {
         phs__report_text(c->r, ", %s %.0f", pr->tiers[k].name, t.tier[k]);
         phs__buf_puts(c->json, ",");
-        an_jstr(c->json, pr->tiers[k].name);
+        phs__json_cstr(c->json, pr->tiers[k].name);
         phs__buf_printf(c->json, ":%.0f", t.tier[k]);
     }
     phs__report_text(c->r, ", insufficient_data %.0f (eligibility undecided "
@@ -656,16 +656,16 @@ static int verify_version(vctx *c)
                      vd);
     phs__buf *j = c->json;
     phs__buf_puts(j, "{\"program\":");
-    an_jstr(j, pr->id);
+    phs__json_cstr(j, pr->id);
     phs__buf_puts(j, ",\"version\":");
-    an_jstr(j, pr->version);
+    phs__json_cstr(j, pr->version);
     phs__buf_puts(j, ",\"fingerprint\":");
-    an_jstr(j, pr->fingerprint);
+    phs__json_cstr(j, pr->fingerprint);
     phs__buf_printf(j, ",\"effective\":{\"from\":\"%s\",\"to\":", from);
     if (pr->eff_to == PHS_DATE_NONE)
         phs__buf_puts(j, "null");
     else
-        an_jstr(j, to);
+        phs__json_cstr(j, to);
     phs__buf_printf(j, "},\"visit_date\":\"%s\",", vd);
     int rc = verify_tiers(c);
     if (rc < 0)
@@ -719,7 +719,7 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
         return rc;
     phs__report_text(r, "phs verify: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"verify\",\"rules_fingerprint\":");
-    an_jstr(&r->json, rs->fingerprint);
+    phs__json_cstr(&r->json, rs->fingerprint);
     phs__buf_printf(&r->json, ",\"max_cells\":%zu,\"seed\":%llu,\"programs\":[",
                     o.max_cells, (unsigned long long)o.seed);
     int first = 1;

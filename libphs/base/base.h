@@ -61,8 +61,20 @@ void phs__buf_putn(phs__buf *b, const char *s, size_t n);
 void phs__buf_puts(phs__buf *b, const char *s);
 void phs__buf_putc(phs__buf *b, char c);
 void phs__buf_printf(phs__buf *b, const char *fmt, ...) PHS_PRINTF(2, 3);
-void phs__buf_json_str(phs__buf *b, const char *s, size_t n); /* quoted */
+/* Room for n more bytes (and a NUL): where to write them, or NULL (oom
+ * set).  The caller adds what it wrote to len and terminates. */
+char *phs__buf_reserve(phs__buf *b, size_t n);
 void phs__buf_free(phs__buf *b);
+
+/* ---- json.c: the one JSON writer (public: phs_json_quote and
+ * phs_number_format) ---- */
+/* s[0..n) as a quoted JSON string, always valid UTF-8: returns 1 when
+ * invalid UTF-8 was replaced by U+FFFD, else 0. */
+int phs__json_str(phs__buf *b, const char *s, size_t n);
+/* A NUL-terminated string, or null for NULL; as phs__json_str. */
+int phs__json_cstr(phs__buf *b, const char *s);
+/* A number as phs_number_format writes it (shortest round-trip, '.'). */
+void phs__json_num(phs__buf *b, double v);
 
 /* ---- sha256.c ---- */
 typedef struct phs__sha256 {

@@ -1,4 +1,5 @@
 /* Growable text buffer. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,10 @@ static int reserve(phs__buf *b, size_t extra)
         return 0;
     if (b->len + extra + 1 <= b->cap)
         return 1;
+    if (extra > SIZE_MAX / 4 - b->len) {
+        b->oom = 1;
+        return 0;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -21,6 +26,11 @@ static int reserve(phs__buf *b, size_t extra)
     b->p = p;
     b->cap = cap;
     return 1;
+}
+
+char *phs__buf_reserve(phs__buf *b, size_t n)
+{
+    return reserve(b, n) ? b->p + b->len : NULL;
 }
 
 void phs__buf_putn(phs__buf *b, const char *s, size_t n)
@@ -55,29 +65,6 @@ void phs__buf_printf(phs__buf *b, const char *fmt, ...)
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
-}
-
-void phs__buf_json_str(phs__buf *b, const char *s, size_t n)
-{
-    size_t run = 0; /* start of the current run of bytes needing no escape */
-    phs__buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        phs__buf_putn(b, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"': phs__buf_puts(b, "\\\""); break;
-        case '\\': phs__buf_puts(b, "\\\\"); break;
-        case '\n': phs__buf_puts(b, "\\n"); break;
-        case '\r': phs__buf_puts(b, "\\r"); break;
-        case '\t': phs__buf_puts(b, "\\t"); break;
-        default: phs__buf_printf(b, "\\u%04x", c);
-        }
-    }
-    phs__buf_putn(b, s + run, n - run);
-    phs__buf_putc(b, '"');
 }
 
 void phs__buf_free(phs__buf *b)

@@ -285,12 +285,13 @@ static void canon_scalar(phs__buf *b, const phs__ynode *n)
         if (canon_decimal(b, n->str, n->len))
             return;
         if (phs__parse_decimal(n->str, n->len, &v) && isfinite(v)) {
-            phs__buf_printf(b, "n%.17g", v); /* with an exponent */
+            phs__buf_putc(b, 'n'); /* with an exponent: shortest form */
+            phs__json_num(b, v == 0 ? 0.0 : v);
             return;
         }
     }
     phs__buf_putc(b, 's');
-    phs__buf_json_str(b, n->str, n->len);
+    phs__json_str(b, n->str, n->len);
 }
 
 void phs__yaml_canon(phs__buf *b, const phs__ynode *n)

@@ -32,14 +32,6 @@ static void put_date(phs__buf *b, phs_date d)
     phs__buf_puts(b, s);
 }
 
-static void json_str(phs__buf *b, const char *s)
-{
-    if (s)
-        phs__buf_json_str(b, s, strlen(s));
-    else
-        phs__buf_puts(b, "null");
-}
-
 /* The name of tier t of program p; the extra index is "no_tier". */
 static const char *tier_name(const phs_indicators *ind, size_t p, size_t t)
 {
@@ -73,20 +65,20 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
     phs__buf_puts(&b, "\",\"to\":\"");
     put_date(&b, ind->to);
     phs__buf_puts(&b, "\"},\"rules_fingerprint\":");
-    json_str(&b, rs->fingerprint);
+    phs__json_cstr(&b, rs->fingerprint);
     phs__buf_puts(&b, ",\"indicators\":[");
     for (size_t i = 0; i < ind->ni; i++) {
         const phs__indicator *d = &rs->indicators[i];
         size_t num = phs_indicators_numerator(ind, i),
                den = phs_indicators_denominator(ind, i);
         phs__buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-        json_str(&b, d->id);
+        phs__json_cstr(&b, d->id);
         phs__buf_puts(&b, ",\"program\":");
-        json_str(&b, phs_indicators_program(ind, i));
+        phs__json_cstr(&b, phs_indicators_program(ind, i));
         phs__buf_puts(&b, ",\"title\":{\"zh\":");
-        json_str(&b, d->title_zh);
+        phs__json_cstr(&b, d->title_zh);
         phs__buf_puts(&b, ",\"en\":");
-        json_str(&b, d->title_en);
+        phs__json_cstr(&b, d->title_en);
         phs__buf_printf(&b, "},\"numerator\":%zu,\"denominator\":%zu,"
                             "\"undecided\":%zu,\"excluded\":%zu,\"rate\":",
                         num, den, phs_indicators_undecided(ind, i),
@@ -104,7 +96,7 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
         for (size_t c = 0; c < d->ncites; c++) {
             if (c)
                 phs__buf_putc(&b, ',');
-            json_str(&b, d->cites[c]->id);
+            phs__json_cstr(&b, d->cites[c]->id);
         }
         phs__buf_puts(&b, "]}");
     }
@@ -113,12 +105,12 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
         size_t nt = rs->programs[p].ntiers + 1;
         if (p)
             phs__buf_putc(&b, ',');
-        json_str(&b, rs->programs[p].id);
+        phs__json_cstr(&b, rs->programs[p].id);
         phs__buf_puts(&b, ":{\"tiers\":{");
         for (size_t t = 0; t < nt; t++) {
             if (t)
                 phs__buf_putc(&b, ',');
-            json_str(&b, tier_name(ind, p, t));
+            phs__json_cstr(&b, tier_name(ind, p, t));
             phs__buf_printf(&b, ":%zu",
                             phs_indicators_tier_residents(ind, p, t));
         }
@@ -131,9 +123,9 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
                     continue;
                 phs__buf_puts(&b, first ? "{\"from\":" : ",{\"from\":");
                 first = 0;
-                json_str(&b, tier_name(ind, p, f));
+                phs__json_cstr(&b, tier_name(ind, p, f));
                 phs__buf_puts(&b, ",\"to\":");
-                json_str(&b, tier_name(ind, p, t));
+                phs__json_cstr(&b, tier_name(ind, p, t));
                 phs__buf_printf(&b, ",\"count\":%zu}", n);
             }
         phs__buf_puts(&b, "]}");
@@ -142,11 +134,11 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
     for (size_t k = 0; k < ind->noverdue; k++) {
         const phs__overdue *o = &ind->overdue[k];
         phs__buf_puts(&b, k ? ",{\"id\":" : "{\"id\":");
-        json_str(&b, ind->idtext + ind->idoff[o->res]);
+        phs__json_cstr(&b, ind->idtext + ind->idoff[o->res]);
         phs__buf_puts(&b, ",\"program\":");
-        json_str(&b, rs->programs[o->program].id);
+        phs__json_cstr(&b, rs->programs[o->program].id);
         phs__buf_puts(&b, ",\"tier\":");
-        json_str(&b, tier_name(ind, (size_t)o->program, (size_t)o->tier));
+        phs__json_cstr(&b, tier_name(ind, (size_t)o->program, (size_t)o->tier));
         phs__buf_puts(&b, ",\"due\":\"");
         put_date(&b, o->due);
         phs__buf_printf(&b, "\",\"days\":%d}", o->days);

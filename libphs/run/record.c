@@ -78,12 +78,17 @@ int phs_record_set_number(phs_record *r, int f, double v)
     if (!isfinite(v))
         return phs__error_record(PHS_ERECORD, fd->name, 0,
                                  "%s: not a finite number", fd->name);
-    if (fd->has_range && (v < fd->lo || v > fd->hi))
+    if (fd->has_range && (v < fd->lo || v > fd->hi)) {
+        char tv[PHS_NUMBER_BUFSIZE], tlo[PHS_NUMBER_BUFSIZE], thi[PHS_NUMBER_BUFSIZE];
+        phs_number_format(v, tv);
+        phs_number_format(fd->lo, tlo);
+        phs_number_format(fd->hi, thi);
         return phs__error_record(PHS_ERECORD, fd->name, 0,
-                                 "%s: %g is outside the valid range %g to "
-                                 "%g%s%s",
-                                 fd->name, v, fd->lo, fd->hi,
+                                 "%s: %s is outside the valid range %s to "
+                                 "%s%s%s",
+                                 fd->name, tv, tlo, thi,
                                  fd->unit ? " " : "", fd->unit ? fd->unit : "");
+    }
     r->vals[f].u.n = v;
     set_bit(r->present, (size_t)f, 1);
     return PHS_OK;

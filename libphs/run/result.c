@@ -265,14 +265,6 @@ int phs_result_plan_serves(const phs_result *r, size_t i, size_t p)
 
 /* ---- JSON ---- */
 
-static void jstr(phs__buf *b, const char *s)
-{
-    if (s)
-        phs__buf_json_str(b, s, strlen(s));
-    else
-        phs__buf_puts(b, "null");
-}
-
 static void jdate(phs__buf *b, phs_date d)
 {
     char tmp[11];
@@ -281,28 +273,28 @@ static void jdate(phs__buf *b, phs_date d)
         return;
     }
     phs_date_format(d, tmp);
-    jstr(b, tmp);
+    phs__json_cstr(b, tmp);
 }
 
 static void jrule(phs__buf *b, const phs__rule *ru)
 {
     phs__buf_puts(b, "{\"rule\":");
-    jstr(b, ru->id);
+    phs__json_cstr(b, ru->id);
     phs__buf_puts(b, ",\"provisional\":");
     phs__buf_puts(b, ru->provisional ? "true" : "false");
     phs__buf_puts(b, ",\"cites\":[");
     for (size_t c = 0; c < ru->ncites; c++) {
         const phs__clause *cl = ru->cites[c];
         phs__buf_puts(b, c ? ",{\"clause\":" : "{\"clause\":");
-        jstr(b, cl->id);
+        phs__json_cstr(b, cl->id);
         phs__buf_puts(b, ",\"source\":");
-        jstr(b, cl->source);
+        phs__json_cstr(b, cl->source);
         phs__buf_puts(b, ",\"section\":");
-        jstr(b, cl->section);
+        phs__json_cstr(b, cl->section);
         phs__buf_puts(b, ",\"tag\":");
-        jstr(b, cl->tag);
+        phs__json_cstr(b, cl->tag);
         phs__buf_puts(b, ",\"confidence\":");
-        jstr(b, cl->confidence);
+        phs__json_cstr(b, cl->confidence);
         phs__buf_putc(b, '}');
     }
     phs__buf_puts(b, "]}");
@@ -316,34 +308,34 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     phs__buf_puts(b, "{\"enrolled\":");
     phs__buf_puts(b, o->enrolled < 0 ? "null" : o->enrolled ? "true" : "false");
     phs__buf_puts(b, ",\"tier\":");
-    jstr(b, phs_result_tier(r, p));
+    phs__json_cstr(b, phs_result_tier(r, p));
     phs__buf_printf(b, ",\"level\":%d,\"code\":", t ? t->level : 0);
-    jstr(b, t ? t->code : NULL);
+    phs__json_cstr(b, t ? t->code : NULL);
     phs__buf_puts(b, ",\"next_due\":");
     jdate(b, o->due);
     phs__buf_puts(b, ",\"earliest\":");
     jdate(b, o->earliest);
     phs__buf_puts(b, ",\"interval\":");
-    jstr(b, t ? t->ivl_text : NULL);
+    phs__json_cstr(b, t ? t->ivl_text : NULL);
     phs__buf_puts(b, ",\"referral\":");
     phs__buf_puts(b, t && t->referral ? "true" : "false");
     phs__buf_puts(b, ",\"actions\":[");
     for (size_t i = 0, n = phs_result_action_count(r, p); i < n; i++) {
         if (i)
             phs__buf_putc(b, ',');
-        jstr(b, phs_result_action(r, p, i));
+        phs__json_cstr(b, phs_result_action(r, p, i));
     }
     phs__buf_puts(b, "],\"flags\":[");
     for (size_t i = 0, n = phs_result_flag_count(r, p); i < n; i++) {
         if (i)
             phs__buf_putc(b, ',');
-        jstr(b, phs_result_flag(r, p, i));
+        phs__json_cstr(b, phs_result_flag(r, p, i));
     }
     phs__buf_puts(b, "],\"undecided_flags\":[");
     for (size_t i = 0, n = phs_result_undecided_flag_count(r, p); i < n; i++) {
         if (i)
             phs__buf_putc(b, ',');
-        jstr(b, phs_result_undecided_flag(r, p, i));
+        phs__json_cstr(b, phs_result_undecided_flag(r, p, i));
     }
     phs__buf_puts(b, "],\"reasons\":[");
     for (size_t i = 0, n = phs_result_reason_count(r, p); i < n; i++) {
@@ -355,7 +347,7 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     for (size_t i = 0, n = phs_result_missing_count(r, p); i < n; i++) {
         if (i)
             phs__buf_putc(b, ',');
-        jstr(b, phs_result_missing(r, p, i));
+        phs__json_cstr(b, phs_result_missing(r, p, i));
     }
     phs__buf_puts(b, "],\"yearly\":[");
     int first = 1;
@@ -365,17 +357,17 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
             continue;
         phs__buf_puts(b, first ? "{\"id\":" : ",{\"id\":");
         first = 0;
-        jstr(b, yr->id);
+        phs__json_cstr(b, yr->id);
         phs__buf_printf(b, ",\"min\":%d,\"what\":", yr->min);
-        jstr(b, yr->what);
+        phs__json_cstr(b, yr->what);
         phs__buf_putc(b, '}');
     }
     phs__buf_puts(b, "],\"spec_version\":");
-    jstr(b, pr->version);
+    phs__json_cstr(b, pr->version);
     phs__buf_puts(b, ",\"spec_status\":");
-    jstr(b, pr->status);
+    phs__json_cstr(b, pr->status);
     phs__buf_puts(b, ",\"spec_fingerprint\":");
-    jstr(b, pr->fingerprint);
+    phs__json_cstr(b, pr->fingerprint);
     phs__buf_puts(b, ",\"spec_effective\":{\"from\":");
     jdate(b, pr->eff_from);
     phs__buf_puts(b, ",\"to\":");
@@ -391,16 +383,16 @@ int phs_result_to_json(const phs_result *r, char **out, size_t *len)
     if (!r || !out)
         return phs__error_set(PHS_EINVAL, "to_json: NULL argument");
     phs__buf_puts(&b, "{\"id\":");
-    jstr(&b, r->id);
+    phs__json_cstr(&b, r->id);
     phs__buf_puts(&b, ",\"rules_fingerprint\":");
-    jstr(&b, r->rs->fingerprint);
+    phs__json_cstr(&b, r->rs->fingerprint);
     phs__buf_puts(&b, ",\"visit_date\":");
     jdate(&b, r->visit);
     phs__buf_puts(&b, ",\"programs\":{");
     for (size_t p = 0; p < r->rs->nprograms; p++) {
         if (p)
             phs__buf_putc(&b, ',');
-        jstr(&b, r->rs->programs[p].id);
+        phs__json_cstr(&b, r->rs->programs[p].id);
         phs__buf_putc(&b, ':');
         jprogram(&b, r, p);
     }
@@ -415,7 +407,7 @@ int phs_result_to_json(const phs_result *r, char **out, size_t *len)
                 if (!first)
                     phs__buf_putc(&b, ',');
                 first = 0;
-                jstr(&b, r->rs->programs[p].id);
+                phs__json_cstr(&b, r->rs->programs[p].id);
             }
         phs__buf_puts(&b, "]}");
     }
