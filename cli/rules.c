@@ -92,6 +92,17 @@ int cmd_check(int argc, char **argv)
          * command; rules with an error are what check is for: 1 */
         return rc == PHS_EIO ? EXIT_USAGE : EXIT_RECORDS;
     }
+    /* a load leaves the examples unread: an unreadable one is an error of
+     * the rules (running them reads them) */
+    if (phs_ruleset_test(rs, NULL, NULL, NULL, NULL) < 0) {
+        if (a.json)
+            json_error();
+        else
+            err("%s", last_message());
+        phs_ruleset_free(rs);
+        free_args(&a);
+        return EXIT_RECORDS;
+    }
     n = phs_ruleset_program_count(rs);
     if (a.strict) {
         if (phs_ruleset_check_strict(rs, &r) < 0) {

@@ -292,6 +292,58 @@ Test(yaml_tree, canonical_form)
     free(z);
 }
 
+/* phs__yaml_parse_split leaves a trailing block `examples:` unparsed (its
+ * text) and otherwise detaches the parsed value; either way the tree and the
+ * part read as the whole file does, with the file's positions. */
+static void split_case(const char *text, int lazy)
+{
+    phs__limits l = lim_default();
+    phs__arena a = {0}, b = {0};
+    phs__ynode *whole, *root;
+    phs__ypart part;
+    const phs__ynode *val;
+    cr_assert_eq(parse(text, &whole, &a), PHS_OK, "%s", text);
+    cr_assert_eq(phs__yaml_parse_split(&root, &part, &a, "t.yaml", text,
+                                       strlen(text), &l, "examples"),
+                 PHS_OK, "%s", text);
+    cr_expect_eq(part.text != NULL, lazy, "%s", text);
+    cr_expect_eq(part.node == NULL, lazy, "%s", text);
+    cr_expect_null(phs__ymap_get(root, "examples"), "%s", text);
+    cr_assert_eq(phs__yaml_parse_part(&val, &b, "t.yaml", &part, &l), PHS_OK);
+    const phs__ynode *want = phs__ymap_get(whole, "examples");
+    cr_assert(val && want, "%s", text);
+    phs__buf x = {0}, y = {0};
+    phs__yaml_canon(&x, val);
+    phs__yaml_canon(&y, want);
+    phs__buf_putc(&x, 0);
+    phs__buf_putc(&y, 0);
+    cr_expect_str_eq(x.p, y.p, "%s", text);
+    cr_expect_eq(val->line, want->line, "%s", text);
+    cr_expect_eq(val->kids[0]->line, want->kids[0]->line, "%s", text);
+    cr_expect_eq(val->kids[0]->col, want->kids[0]->col, "%s", text);
+    cr_expect_eq(root->n + 2, whole->n, "%s", text);
+    phs__buf_free(&x);
+    phs__buf_free(&y);
+    phs__arena_free(&a);
+    phs__arena_free(&b);
+}
+
+Test(yaml_tree, split_off_examples)
+{
+    /* trailing, block style: not parsed by the load */
+    split_case("a: 1\nexamples:\n  - {x: 1}\n  - y: [2, 3]\n", 1);
+    split_case("a: 1\nexamples:   # c\n# c\n- x\n\n- |\n  text\n  \n", 1);
+    split_case("a: 1\r\nexamples:\r\n  - x\r\n", 1);
+    split_case("---\na: [1,\n  2]\nb: \"q\n  r\"\nexamples:\n  - x\n", 1);
+    /* followed by another key, flow style, first, or the root is not a
+     * block mapping at column 0: parsed whole */
+    split_case("a: 1\nexamples:\n  - x\nb: 2\n", 0);
+    split_case("a: 1\nexamples: [x, y]\n", 0);
+    split_case("examples:\n  - x\n", 0);
+    split_case("{a: 1,\nexamples:\n  [x]}\n", 0);
+    split_case("a: 1\nexamples:\n  - x\n...\n", 0);
+}
+
 Test(strbuf, grows_and_escapes_json)
 {
     phs__buf b = {0};

@@ -1,6 +1,7 @@
 /* Spec loading: metadata and field accessors, parameters and overrides,
  * the fingerprint, provisional rules and embedded examples. */
 #include "helpers.h"
+#include "phs/analysis.h"
 
 static const char PARAM_BODY[] =
     "parameters:\n"
@@ -614,7 +615,10 @@ Test(examples, failing_examples_are_reported)
     phs_ruleset_free(rs);
 }
 
-Test(examples, example_errors_are_spec_errors)
+/* Examples are parsed and checked when something reads them (phs test,
+ * coverage, verify, diff), not by the load: a malformed example loads, and
+ * every reader refuses it with its file, line and column. */
+Test(examples, example_errors_are_spec_errors_when_read)
 {
     static const char *bad[] = {
         /* unknown field in input */
@@ -629,20 +633,144 @@ Test(examples, example_errors_are_spec_errors)
         "  - {id: x, params: {nope: 1}, input: {sbp: 100}, expect: {tier: t}}\n",
         /* missing expect */
         "  - {id: x, input: {sbp: 100}}\n",
+        /* not YAML */
+        "  - {id: x, input: {sbp: 100}, expect: {tier: t}\n",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < 2 * sizeof bad / sizeof bad[0]; i++) {
+        /* the head is 11 lines: the example is on line 16; examples last
+         * (left unparsed by the load) or followed by a note (parsed) */
         char *body = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
                            "tiers:\n"
                            "  - {id: t, level: 1, when: \"true\", follow_up: "
                            "{interval: 3 months}, cite: [c1]}\n"
-                           "examples:\n%s",
-                           bad[i]);
-        phs_ruleset *rs = (phs_ruleset *)1;
-        cr_expect_eq(t_load_body(&rs, "draft", body), PHS_ESPEC, "%s", bad[i]);
-        cr_expect_null(rs);
-        cr_expect(strstr(t_errmsg(), "p.yaml:"), "%s", t_errmsg());
+                           "examples:\n%s%s",
+                           bad[i / 2], i % 2 ? "note: after\n" : "");
+        phs_ruleset *rs = NULL;
+        phs_report *r = NULL;
+        size_t failed = 0;
+        if (i == 13) { /* not YAML, and parsed by the load */
+            cr_expect_eq(t_load_body(&rs, "draft", body), PHS_ESPEC);
+            cr_expect(strstr(t_errmsg(), "p.yaml:17:"), "%s", t_errmsg());
+            free(body);
+            continue;
+        }
+        cr_assert_eq(t_load_body(&rs, "draft", body), PHS_OK, "%s: %s", body,
+                     t_errmsg());
+        /* libyaml finds the unclosed mapping on the next line */
+        const char *at = i == 12 ? "p.yaml:17:1:" : "p.yaml:16:";
+        cr_expect_eq(phs_ruleset_test(rs, NULL, NULL, &failed, NULL),
+                     PHS_ESPEC, "%s", body);
+        cr_expect(strstr(t_errmsg(), at), "%s", t_errmsg());
+        cr_expect_eq(phs_ruleset_coverage(rs, NULL, &r), PHS_ESPEC, "%s",
+                     body);
+        cr_expect_null(r);
+        cr_expect(strstr(t_errmsg(), at), "%s", t_errmsg());
+        phs_analysis_options o = PHS_ANALYSIS_OPTIONS_INIT;
+        phs_date_make(&o.as_of, 2024, 6, 1);
+        cr_expect_eq(phs_ruleset_verify(rs, &o, &r), PHS_ESPEC, "%s", body);
+        cr_expect_null(r);
+        phs_ruleset_free(rs);
         free(body);
     }
+}
+
+/* The load parses what comes before a trailing `examples:` and leaves the
+ * examples as text; anywhere else, or in another style, the file is parsed
+ * whole.  Both read the same, with the same positions. */
+Test(examples, same_wherever_they_are_written)
+{
+    const char *rules =
+        "eligibility: {when: \"has_code(diagnoses, ['I10'])\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: high, level: 3, when: \"sbp >= threshold\", referral: true, "
+        "follow_up: {interval: 14 days}, cite: [c1]}\n"
+        "  - {id: low, level: 1, when: \"true\", follow_up: {interval: 3 months, "
+        "window: 14 days}, cite: [c1]}\n";
+    const char *params =
+        "parameters:\n"
+        "  - {name: threshold, type: number, default: 140, cite: [c1]}\n";
+    const char *ex =
+        "examples:\n"
+        "  - id: E1\n"
+        "    input: {id: r1, visit_date: 2024-06-01, diagnoses: [I10], sbp: 150}\n"
+        "    expect: {tier: high, next_due: 2024-06-15}\n"
+        "  - id: E2\n"
+        "    input: {visit_date: 2024-06-01, diagnoses: [I10], sbp: 120}\n"
+        "    expect: {tier: high}\n";
+    /* last (not parsed by the load), first, in the middle, flow style, with
+     * a comment and items at column 0 */
+    char *bodies[] = {
+        t_fmt("%s%s%s", params, rules, ex),
+        t_fmt("%s%s%s", ex, params, rules),
+        t_fmt("%s%s%s", params, ex, rules),
+        t_fmt("%s%sexamples: [{id: E1, input: {id: r1, visit_date: 2024-06-01,"
+              " diagnoses: [I10], sbp: 150}, expect: {tier: high, next_due: "
+              "2024-06-15}}, {id: E2, input: {visit_date: 2024-06-01, "
+              "diagnoses: [I10], sbp: 120}, expect: {tier: high}}]\n",
+              params, rules),
+        t_fmt("%s%sexamples:  # the vectors\n- id: E1\n  input: {id: r1, "
+              "visit_date: 2024-06-01, diagnoses: [I10], sbp: 150}\n\n# two\n"
+              "- id: E2\n  input: {visit_date: 2024-06-01, diagnoses: [I10], "
+              "sbp: 120}\n  expect: {tier: high}\n  # end\n"
+              "  \n",
+              params, rules),
+    };
+    /* the last variant lacks E1's expect on purpose: a spec error */
+    char *fp0 = NULL;
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        phs_ruleset *rs = NULL;
+        cr_assert_eq(t_load_body(&rs, "draft", bodies[i]), PHS_OK, "%zu: %s",
+                     i, t_errmsg());
+        if (!fp0)
+            fp0 = strdup(phs_ruleset_fingerprint(rs));
+        /* examples are not part of the fingerprint */
+        cr_expect_str_eq(phs_ruleset_fingerprint(rs), fp0, "%zu", i);
+        ex_log l;
+        memset(&l, 0, sizeof l);
+        size_t failed = 0, total = 0;
+        int rc = phs_ruleset_test(rs, on_example, &l, &failed, &total);
+        if (i == 4) {
+            cr_expect_eq(rc, PHS_ESPEC);
+            /* head 11 lines, parameters 2 and rules 4: E1 is on line 19 */
+            cr_expect(strstr(t_errmsg(), "p.yaml:19:3:"), "%s", t_errmsg());
+        } else {
+            cr_expect_eq(rc, PHS_OK, "%zu: %s", i, t_errmsg());
+            cr_expect_eq(total, 2, "%zu", i);
+            cr_expect_eq(failed, 1, "%zu", i);
+            cr_expect_str_eq(l.ids, "p/E1,p/E2", "%zu", i);
+            cr_expect(strstr(l.last_fail, "tier: got low, expected high"),
+                      "%zu: %s", i, l.last_fail);
+        }
+        phs_ruleset_free(rs);
+        free(bodies[i]);
+    }
+    free(fp0);
+}
+
+Test(examples, twice_or_outside_a_program_is_an_error)
+{
+    const char *rules =
+        "eligibility: {when: \"true\", cite: [c1]}\n"
+        "tiers:\n"
+        "  - {id: t, level: 1, when: \"true\", follow_up: {interval: 3 months},"
+        " cite: [c1]}\n";
+    const char *ex = "examples:\n  - {id: x, input: {sbp: 1}, expect: {tier: t}}\n";
+    char *body = t_fmt("%s%s%s", ex, rules, ex);
+    phs_ruleset *rs = NULL;
+    cr_expect_eq(t_load_body(&rs, "draft", body), PHS_ESPEC);
+    cr_expect(strstr(t_errmsg(), "duplicate key 'examples'"), "%s", t_errmsg());
+    cr_expect_null(rs);
+    free(body);
+
+    char *prog = t_prog("p", "draft", rules);
+    char *dict = t_fmt("%s%s", T_DICT, ex);
+    const char *progs[] = {prog};
+    cr_expect_eq(t_load(&rs, dict, progs, NULL, 1, NULL), PHS_ESPEC);
+    cr_expect(strstr(t_errmsg(), "fields.yaml:"), "%s", t_errmsg());
+    cr_expect(strstr(t_errmsg(), "'examples'"), "%s", t_errmsg());
+    cr_expect_null(rs);
+    free(dict);
+    free(prog);
 }
 
 /* ---- loading limits through the options ---- */

@@ -263,7 +263,8 @@ PHS_EXTERN(int) phs_analysis_options_init(phs_analysis_options *opts,
  *  @param opts  options (as_of is required).
  *  @return PHS_OK (the report may hold errors), PHS_ENOTFOUND (unknown
  *  program), PHS_EINVAL (NULL argument, unknown options version, as_of
- *  not given), PHS_ENOMEM. */
+ *  not given), PHS_ESPEC (a malformed embedded example: the examples
+ *  choose typical values), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_ruleset_verify(const phs_ruleset *rs,
                                    const phs_analysis_options *opts,
                                    phs_report **out);
@@ -280,7 +281,8 @@ PHS_EXTERN(int) phs_ruleset_verify(const phs_ruleset *rs,
  *  or (population, no as_of) on the latest visit date of the population.
  *  @return PHS_OK, PHS_EIO (population unreadable), PHS_EINVAL (NULL
  *  argument, unknown options version, as_of missing where a date is
- *  needed), PHS_ENOMEM. */
+ *  needed), PHS_ESPEC (without a population: a malformed embedded example
+ *  of `old`), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_ruleset_diff(const phs_ruleset *old_rs,
                                  const phs_ruleset *new_rs,
                                  const char *population,
@@ -292,7 +294,9 @@ PHS_EXTERN(int) phs_ruleset_diff(const phs_ruleset *old_rs,
  *  condition was true, false or unknown, and on which side of each
  *  threshold (below, at, above, absent) the examples' values fall.  A tier
  *  or flag without an example is an error; a threshold side without one a
- *  warning. */
+ *  warning.
+ *  @return PHS_OK (the report may hold errors), PHS_ENOTFOUND (unknown
+ *  program), PHS_ESPEC (a malformed example), PHS_ENOMEM. */
 PHS_EXTERN(int) phs_ruleset_coverage(const phs_ruleset *rs,
                                      const phs_analysis_options *opts,
                                      phs_report **out);

@@ -250,7 +250,9 @@ PHS_EXTERN(const char *) phs_rules_dir_default(void);
 
 /** The rule set's fingerprint: "sha256:" and 64 hex digits over a canonical
  *  form of every loaded file (key order, comments and formatting do not
- *  change it; any value does).  Parameter overrides are part of it. */
+ *  change it; any value does).  Parameter overrides are part of it; the
+ *  embedded `examples:` are not (they test the rules, they do not decide:
+ *  phs_ruleset_test reads them). */
 PHS_EXTERN(const char *) phs_ruleset_fingerprint(const phs_ruleset *rs);
 
 /** Number of programs loaded. */
@@ -527,7 +529,9 @@ typedef void (*phs_example_fn)(void *payload, const char *program,
                                const char *example_id, const char *failure);
 
 /** Run every embedded example of every program and report each through
- *  `fn` (may be NULL).  Examples that override parameters are run against a
+ *  `fn` (may be NULL).  A load keeps the examples as text: they are parsed
+ *  and checked here (into memory of this call: the rule set is not
+ *  modified, so concurrent calls on one rule set are safe).  Examples that override parameters are run against a
  *  ruleset recompiled with those parameters.
  *  @param[out] failed  number of failing examples (may be NULL).
  *  @return PHS_OK when the examples could be run (even if some failed), or
@@ -607,7 +611,8 @@ PHS_EXTERN(int) phs_ruleset_version_effective(const phs_ruleset *rs,
                                               phs_date *from, phs_date *to);
 /** Fingerprint of one program version: "sha256:" and 64 hex digits over
  *  the canonical form of the field dictionary, of the version's spec file
- *  and of the parameter overrides addressed to the program.  Results name
+ *  (without its examples) and of the parameter overrides addressed to the
+ *  program.  Results name
  *  it, so that a decision can be replayed with exactly that version. */
 PHS_EXTERN(const char *) phs_ruleset_version_fingerprint(
     const phs_ruleset *rs, size_t p, size_t v);

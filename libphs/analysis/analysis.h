@@ -226,6 +226,7 @@ typedef struct an_space {
     int in_elig;
     phs_record *rec[2];
     phs_result *res[2];
+    const phs__examples *ex; /* the examples of rs[0] (caller's) */
     double *center;      /* per base field: typical value (examples) */
     int oom;
     int err;             /* a library error (status) */
@@ -253,8 +254,10 @@ an_set an_set_num(int f, double x, int date);
 void an_begin_record(an_space *sp);
 void an_apply_set(an_space *sp, const an_set *s);
 
+/* ex: base's examples (phs__examples_parse), kept by the caller. */
 int an_space_init(an_space *sp, const phs_ruleset *base,
-                  const phs_ruleset *other, phs_date visit);
+                  const phs_ruleset *other, phs_date visit,
+                  const phs__examples *ex);
 void an_space_free(an_space *sp);
 /* Add the variables a condition reads (rule: name for notes). */
 void an_space_walk(an_space *sp, int rsi, int32_t root, const char *rule,

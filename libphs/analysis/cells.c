@@ -259,8 +259,8 @@ static void codes_values(an_space *sp, an_var *v, an_dim *d, size_t *cap)
      * constants cannot reach, such as regular expressions) */
     const phs_ruleset *rs0 = sp->rs[0];
     for (size_t pv = 0; pv < rs0->nallvers && nc < 150; pv++)
-        for (size_t e = 0; e < rs0->allvers[pv].nexamples && nc < 150; e++) {
-            const phs__ynode *in = phs__ymap_get(rs0->allvers[pv].examples[e].node,
+        for (size_t e = 0; e < sp->ex->n[pv] && nc < 150; e++) {
+            const phs__ynode *in = phs__ymap_get(sp->ex->of[pv][e].node,
                                                  "input");
             const phs__ynode *x = in ? phs__ymap_get(in, v->name) : NULL;
             for (size_t k = 0; x && x->kind == PHS__Y_SEQ && k < x->n && nc < 150;

@@ -43,12 +43,13 @@ static int eval_rule(phs_result *res, const phs_record *rec, const phs__expr *e)
 
 /* Where visit-relative thresholds are placed: as_of, else the first
  * example's visit date, else the version's effective-from date. */
-static phs_date threshold_day(const phs__program *pr, phs_date as_of)
+static phs_date threshold_day(const phs__program *pr, const phs__example *exs,
+                              size_t nex, phs_date as_of)
 {
     if (as_of != PHS_DATE_NONE)
         return as_of;
-    for (size_t e = 0; e < pr->nexamples; e++) {
-        const phs__ynode *in = phs__ymap_get(pr->examples[e].node, "input");
+    for (size_t e = 0; e < nex; e++) {
+        const phs__ynode *in = phs__ymap_get(exs[e].node, "input");
         const phs__ynode *vd = in ? phs__ymap_get(in, "visit_date") : NULL;
         phs_date d;
         if (vd && vd->kind == PHS__Y_SCALAR &&
@@ -58,17 +59,21 @@ static phs_date threshold_day(const phs__program *pr, phs_date as_of)
     return pr->eff_from;
 }
 
-static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
-                            size_t v, phs_date as_of, int first_json)
+static int coverage_version(phs_report *r, const phs_ruleset *rs,
+                            const phs__examples *ex, size_t p, size_t v,
+                            phs_date as_of, int first_json)
 {
     const phs__program *pr = rs->programs[p].vers[v];
+    const phs__example *exs = ex->of[pr - rs->allvers];
+    size_t nex = ex->n[pr - rs->allvers];
     size_t nrules = 1 + pr->ntiers + pr->nflags;
     double *tier = phs__calloc(pr->ntiers + 1, sizeof *tier);
     double *flag = phs__calloc(pr->nflags + 1, sizeof *flag);
     tfu *cond = phs__calloc(nrules, sizeof *cond);
     double notenr = 0, insuf = 0, uncl = 0, refused = 0, failed = 0;
     an_space sp;
-    int rc = an_space_init(&sp, rs, NULL, threshold_day(pr, as_of));
+    int rc = an_space_init(&sp, rs, NULL, threshold_day(pr, exs, nex, as_of),
+                           ex);
     phs__report_section(r, pr->id, pr->version, NULL);
     if (!tier || !flag || !cond)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
@@ -89,10 +94,10 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     sides *sd = phs__calloc(nthr + 1, sizeof *sd);
     if (rc == PHS_OK && !sd)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
-    for (size_t e = 0; e < pr->nexamples && rc == PHS_OK; e++) {
+    for (size_t e = 0; e < nex && rc == PHS_OK; e++) {
         phs__exrun x;
         phs__buf msg = {0};
-        rc = phs__example_run(rs, p, v, &pr->examples[e], &x, &msg);
+        rc = phs__example_run(rs, p, v, &exs[e], &x, &msg);
         phs__buf_free(&msg);
         if (rc < 0)
             break;
@@ -153,15 +158,15 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     }
     if (rc < 0)
         goto done;
-    phs__report_tally(r, PHS_TOTAL_EXAMPLES, (double)pr->nexamples);
+    phs__report_tally(r, PHS_TOTAL_EXAMPLES, (double)nex);
     phs__report_tally(r, PHS_TOTAL_FAILED, failed);
     phs__report_tally(r, PHS_TOTAL_REFUSED, refused);
     /* render */
     phs__buf *j = &r->json;
     phs__report_text(r, "\n%s %s: %zu example%s (%.0f refused by a record check, "
                         "%.0f failing)\n",
-                     pr->id, pr->version, pr->nexamples,
-                     pr->nexamples == 1 ? "" : "s", refused, failed);
+                     pr->id, pr->version, nex, nex == 1 ? "" : "s", refused,
+                     failed);
     if (!first_json)
         phs__buf_putc(j, ',');
     phs__buf_puts(j, "{\"program\":");
@@ -170,7 +175,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs, size_t p,
     phs__json_cstr(j, pr->version);
     phs__buf_printf(j, ",\"examples\":%zu,\"refused\":%.0f,\"failing\":%.0f,"
                        "\"tiers\":{",
-                    pr->nexamples, refused, failed);
+                    nex, refused, failed);
     phs__report_text(r, "  tiers: ");
     for (size_t t = 0; t < pr->ntiers; t++) {
         phs__report_text(r, "%s%s %.0f", t ? ", " : "", pr->tiers[t].name, tier[t]);
@@ -286,9 +291,15 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
         return rc;
     if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
         return PHS_ENOTFOUND;
-    rc = phs__report_new(&r, PHS_ANALYSIS_COVERAGE);
+    phs__examples ex;
+    rc = phs__examples_parse(rs, &ex);
     if (rc < 0)
         return rc;
+    rc = phs__report_new(&r, PHS_ANALYSIS_COVERAGE);
+    if (rc < 0) {
+        phs__examples_free(&ex);
+        return rc;
+    }
     phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"coverage\",\"rules_fingerprint\":");
     phs__json_cstr(&r->json, rs->fingerprint);
@@ -298,7 +309,7 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
         if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;
         for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++) {
-            rc = coverage_version(r, rs, p, v, o.as_of, first);
+            rc = coverage_version(r, rs, &ex, p, v, o.as_of, first);
             first = 0;
         }
     }
@@ -316,6 +327,7 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
     phs__report_findings_json(&r->json, r, NULL);
     phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
                     r->errors, r->warnings, r->errors ? "false" : "true");
+    phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }
 

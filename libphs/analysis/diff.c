@@ -791,15 +791,15 @@ static int diff_population(phs_report *r, const phs_ruleset *ro,
 /* ---- space mode ---- */
 
 static int diff_space(phs_report *r, const phs_ruleset *ro,
-                      const phs_ruleset *rn, const phs_analysis_options *o,
-                      progdiff *d, phs__buf *j)
+                      const phs_ruleset *rn, const phs__examples *examples,
+                      const phs_analysis_options *o, progdiff *d, phs__buf *j)
 {
     an_space sp;
     size_t vo = (size_t)phs__version_at(&ro->programs[d->po], o->as_of, NULL);
     size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], o->as_of, NULL);
     const phs__program *po = ro->programs[d->po].vers[vo];
     const phs__program *pn = rn->programs[d->pn].vers[vn];
-    int rc = an_space_init(&sp, ro, rn, o->as_of);
+    int rc = an_space_init(&sp, ro, rn, o->as_of, examples);
     if (rc < 0) {
         an_space_free(&sp);
         return rc;
@@ -980,6 +980,10 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     phs_date day = o.as_of; /* the versions compared are in force on it */
     if (rc == PHS_OK && population)
         rc = diff_population(r, ro, rn, population, &o, pd, npd, &day);
+    phs__examples ex; /* the old rules' examples, for the input space */
+    memset(&ex, 0, sizeof ex);
+    if (rc == PHS_OK && !population)
+        rc = phs__examples_parse(ro, &ex);
     phs__buf_puts(&r->json, "\"programs\":[");
     for (size_t i = 0; i < npd && rc == PHS_OK; i++) {
         progdiff *d = &pd[i];
@@ -1010,7 +1014,7 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
         if (population)
             render(r, j, d, po, pn, 1, 0);
         else
-            rc = diff_space(r, ro, rn, &o, d, j);
+            rc = diff_space(r, ro, rn, &ex, &o, d, j);
         phs__report_tally(r, PHS_TOTAL_CHANGED, d->changed);
         if (d->changed > 0)
             phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
@@ -1027,5 +1031,6 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     phs__report_text(r, "\n%s\n", changed > 0 ? "outcomes differ" : "no outcome differs");
     phs__buf_printf(&r->json, "],\"changed\":%.0f,\"differ\":%s}", changed,
                     changed > 0 ? "true" : "false");
+    phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }

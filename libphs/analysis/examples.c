@@ -204,15 +204,16 @@ void phs__example_done(phs__exrun *r)
     memset(r, 0, sizeof *r);
 }
 
-static int test_version(phs_report *r, const phs_ruleset *rs, size_t p,
-                        size_t v)
+static int test_version(phs_report *r, const phs_ruleset *rs,
+                        const phs__examples *exs, size_t p, size_t v)
 {
     const phs__program *pr = rs->programs[p].vers[v];
+    size_t pv = (size_t)(pr - rs->allvers);
     phs__buf msg = {0};
     int rc = PHS_OK;
     phs__report_section(r, pr->id, pr->version, NULL);
-    for (size_t e = 0; e < pr->nexamples && rc == PHS_OK; e++) {
-        const phs__example *ex = &pr->examples[e];
+    for (size_t e = 0; e < exs->n[pv] && rc == PHS_OK; e++) {
+        const phs__example *ex = &exs->of[pv][e];
         phs__exrun x;
         msg.len = 0;
         rc = phs__example_run(rs, p, v, ex, &x, &msg);
@@ -246,15 +247,22 @@ int phs_ruleset_test_report(const phs_ruleset *rs,
     if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
         return phs__error_set(PHS_ENOTFOUND, "test: no program '%s'",
                               o.program);
-    rc = phs__report_new(&r, PHS_ANALYSIS_TEST);
+    phs__examples ex;
+    rc = phs__examples_parse(rs, &ex);
     if (rc < 0)
         return rc;
+    rc = phs__report_new(&r, PHS_ANALYSIS_TEST);
+    if (rc < 0) {
+        phs__examples_free(&ex);
+        return rc;
+    }
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;
         for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++)
-            rc = test_version(r, rs, p, v);
+            rc = test_version(r, rs, &ex, p, v);
     }
+    phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }
 

@@ -88,9 +88,8 @@ static void centers(an_space *sp)
         if (fd->type != PHS_TYPE_NUMBER && fd->type != PHS_TYPE_DATE)
             continue;
         for (size_t v = 0; v < rs->nallvers; v++) {
-            const phs__program *pr = &rs->allvers[v];
-            for (size_t e = 0; e < pr->nexamples && n < 4096; e++) {
-                const phs__ynode *in = phs__ymap_get(pr->examples[e].node,
+            for (size_t e = 0; e < sp->ex->n[v] && n < 4096; e++) {
+                const phs__ynode *in = phs__ymap_get(sp->ex->of[v][e].node,
                                                      "input");
                 const phs__ynode *x = in ? phs__ymap_get(in, fd->name) : NULL;
                 double d;
@@ -120,9 +119,11 @@ static void centers(an_space *sp)
 }
 
 int an_space_init(an_space *sp, const phs_ruleset *base,
-                  const phs_ruleset *other, phs_date visit)
+                  const phs_ruleset *other, phs_date visit,
+                  const phs__examples *ex)
 {
     memset(sp, 0, sizeof *sp);
+    sp->ex = ex;
     sp->rs[0] = base;
     sp->nrs = 1;
     sp->visit = visit;

@@ -15,6 +15,7 @@ typedef struct {
     const phs_ruleset *rs;
     size_t p, v;
     const phs__program *pr;
+    const phs__examples *ex; /* of rs */
     phs_date visit;
     size_t cap;
     uint64_t seed;
@@ -254,7 +255,7 @@ static int verify_tiers(vctx *c)
 {
     an_space sp;
     const phs__program *pr = c->pr;
-    int rc = an_space_init(&sp, c->rs, NULL, c->visit);
+    int rc = an_space_init(&sp, c->rs, NULL, c->visit, c->ex);
     if (rc < 0) {
         an_space_free(&sp);
         return rc;
@@ -508,7 +509,7 @@ static int verify_flag(vctx *c, size_t f, int *sampled_any)
     const phs__program *pr = c->pr;
     const phs__flag *fl = &pr->flags[f];
     an_space sp;
-    int rc = an_space_init(&sp, c->rs, NULL, c->visit);
+    int rc = an_space_init(&sp, c->rs, NULL, c->visit, c->ex);
     if (rc < 0) {
         an_space_free(&sp);
         return rc;
@@ -714,9 +715,15 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
                                           "(phs verify --as-of YYYY-MM-DD)");
     if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
         return PHS_ENOTFOUND;
-    rc = phs__report_new(&r, PHS_ANALYSIS_VERIFY);
+    phs__examples ex;
+    rc = phs__examples_parse(rs, &ex);
     if (rc < 0)
         return rc;
+    rc = phs__report_new(&r, PHS_ANALYSIS_VERIFY);
+    if (rc < 0) {
+        phs__examples_free(&ex);
+        return rc;
+    }
     phs__report_text(r, "phs verify: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"verify\",\"rules_fingerprint\":");
     phs__json_cstr(&r->json, rs->fingerprint);
@@ -734,6 +741,7 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
             c.p = p;
             c.v = v;
             c.pr = rs->programs[p].vers[v];
+            c.ex = &ex;
             c.visit = version_date(c.pr, o.as_of);
             c.cap = o.max_cells;
             c.seed = o.seed;
@@ -750,5 +758,6 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
                      r->warnings == 1 ? "" : "s");
     phs__buf_printf(&r->json, "],\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
                     r->errors, r->warnings, r->errors ? "false" : "true");
+    phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }

@@ -71,8 +71,11 @@ static int close_frame(phs__arena *a, frame *f)
     return 1;
 }
 
-int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
-                    const char *text, size_t len, const phs__limits *lim)
+/* Parse text whose first line is line `line0 + 1` of the file, into *out
+ * (*block: the root is a block mapping). */
+static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
+                 const char *text, size_t len, int line0,
+                 const phs__limits *lim)
 {
     yaml_parser_t p;
     yaml_event_t ev;
@@ -82,10 +85,7 @@ int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
     int rc = PHS_OK, done = 0, docs = 0;
 
     *out = NULL;
-    if ((long)len > lim->file_bytes)
-        return phs__error_at(PHS_ELIMIT, file, 0, 0,
-                             "file is %zu bytes, over the limit of %ld", len,
-                             lim->file_bytes);
+    *block = 0;
     stack = phs__calloc((size_t)lim->yaml_depth + 1, sizeof *stack);
     if (!stack || !yaml_parser_initialize(&p)) {
         phs__free(stack);
@@ -94,14 +94,15 @@ int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
-            rc = phs__error_at(PHS_ESPEC, file, (int)p.problem_mark.line + 1,
+            rc = phs__error_at(PHS_ESPEC, file,
+                               line0 + (int)p.problem_mark.line + 1,
                                (int)p.problem_mark.column + 1, "YAML: %s%s%s",
                                p.problem ? p.problem : "syntax error",
                                p.context ? " " : "",
                                p.context ? p.context : "");
             break;
         }
-        int line = (int)ev.start_mark.line + 1;
+        int line = line0 + (int)ev.start_mark.line + 1;
         int col = (int)ev.start_mark.column + 1;
         phs__ynode *node = NULL;
         const unsigned char *anchor = NULL, *tag = NULL;
@@ -174,8 +175,12 @@ int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
                 rc = phs__error_set(PHS_ENOMEM, "out of memory");
                 break;
             }
-            if (depth == 0)
+            if (depth == 0) {
                 root = node;
+                *block = ev.type == YAML_MAPPING_START_EVENT &&
+                          ev.data.mapping_start.style ==
+                              YAML_BLOCK_MAPPING_STYLE;
+            }
             if (node->kind != PHS__Y_SCALAR) {
                 if ((long)depth >= lim->yaml_depth) {
                     rc = phs__error_at(PHS_ELIMIT, file, line, col,
@@ -211,8 +216,126 @@ int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
     if (rc != PHS_OK)
         return rc;
     if (!root)
-        return phs__error_at(PHS_ESPEC, file, 1, 1, "the file is empty");
+        return phs__error_at(PHS_ESPEC, file, line0 + 1, 1,
+                             "the file is empty");
     *out = root;
+    return PHS_OK;
+}
+
+static int over_limit(const char *file, size_t len, const phs__limits *lim)
+{
+    return phs__error_at(PHS_ELIMIT, file, 0, 0,
+                         "file is %zu bytes, over the limit of %ld", len,
+                         lim->file_bytes);
+}
+
+int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
+                    const char *text, size_t len, const phs__limits *lim)
+{
+    int block;
+    if ((long)len > lim->file_bytes)
+        return over_limit(file, len, lim);
+    return parse(out, &block, a, file, text, len, 0, lim);
+}
+
+/* ---- a top-level key split off, parsed on demand ---- */
+
+/* Where the last top-level entry `key:` (block value, at column 0) starts,
+ * and its line; 0 when the text has no such entry.  The entry is the last
+ * one when every line after it is blank, a comment, indented, or a "- "
+ * item at column 0. */
+static int find_last_key(const char *t, size_t len, const char *key,
+                         size_t *at, int *line)
+{
+    size_t klen = strlen(key), pos = 0;
+    int found = 0, ln = 1;
+    while (pos < len) {
+        const char *nl = memchr(t + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - t) : len;
+        char c = t[pos];
+        if (found) {
+            char d = pos + 1 < len ? t[pos + 1] : '\n';
+            if (!(c == ' ' || c == '\r' || c == '\n' || c == '#' ||
+                  (c == '-' && (d == ' ' || d == '\r' || d == '\n'))))
+                return 0; /* another top-level entry follows */
+        } else if (end - pos > klen && !memcmp(t + pos, key, klen) &&
+                   t[pos + klen] == ':') {
+            size_t i = pos + klen + 1;
+            while (i < end && (t[i] == ' ' || t[i] == '\t'))
+                i++;
+            if (i == end || t[i] == '\r' || t[i] == '#') {
+                found = 1;
+                *at = pos;
+                *line = ln;
+            }
+        }
+        pos = end + 1;
+        ln++;
+    }
+    return found;
+}
+
+int phs__yaml_parse_split(phs__ynode **out, phs__ypart *part,
+                          phs__arena *a, const char *file, const char *text,
+                          size_t len, const phs__limits *lim, const char *key)
+{
+    size_t at = 0;
+    int line = 0, block, rc;
+    memset(part, 0, sizeof *part);
+    if ((long)len > lim->file_bytes)
+        return over_limit(file, len, lim);
+    /* The fast path: the text before the entry is a complete block mapping
+     * at column 0 without the key, so the entry is a key of it and the
+     * whole file means the same as the two parts. */
+    if (find_last_key(text, len, key, &at, &line)) {
+        /* when it does not apply, its nodes stay unused in the arena */
+        rc = parse(out, &block, a, file, text, at, 0, lim);
+        if (rc == PHS_OK && block && (*out)->col == 1 &&
+            !phs__ymap_get(*out, key)) {
+            part->text = text;
+            part->off = at;
+            part->len = len - at;
+            part->line = line;
+            return PHS_OK;
+        }
+        if (rc == PHS_ENOMEM)
+            return rc;
+        phs_error_clear();
+    }
+    /* Otherwise parse the whole text and detach the entry's value. */
+    rc = parse(out, &block, a, file, text, len, 0, lim);
+    if (rc < 0)
+        return rc;
+    phs__ynode *root = *out;
+    for (size_t i = 0; root->kind == PHS__Y_MAP && i + 1 < root->n; i += 2) {
+        const phs__ynode *k = root->kids[i];
+        if (k->kind == PHS__Y_SCALAR && !strcmp(k->str, key)) {
+            part->node = root->kids[i + 1];
+            part->line = k->line;
+            memmove(&root->kids[i], &root->kids[i + 2],
+                    (root->n - i - 2) * sizeof *root->kids);
+            root->n -= 2;
+            break;
+        }
+    }
+    return PHS_OK;
+}
+
+int phs__yaml_parse_part(const phs__ynode **out, phs__arena *a,
+                         const char *file, const phs__ypart *part,
+                         const phs__limits *lim)
+{
+    phs__ynode *root;
+    int block;
+    *out = part->node;
+    if (part->node || !part->text)
+        return PHS_OK;
+    int rc = parse(&root, &block, a, file, part->text + part->off, part->len,
+                   part->line - 1, lim);
+    if (rc < 0)
+        return rc;
+    /* the text is "key:" and its value: one entry */
+    *out = root->kids[1];
     return PHS_OK;
 }
 

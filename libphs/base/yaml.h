@@ -26,6 +26,31 @@ typedef struct phs__ynode {
 } phs__ynode;
 int phs__yaml_parse(phs__ynode **out, phs__arena *arena, const char *file,
                     const char *text, size_t len, const phs__limits *lim);
+
+/* A top-level entry split off a file by phs__yaml_parse_split: either its
+ * value, parsed with the rest of the file, or its text, parsed on demand by
+ * phs__yaml_parse_part.  Absent when both node and text are NULL. */
+typedef struct phs__ypart {
+    const phs__ynode *node; /* the value, when parsed with the file */
+    const char *text;       /* else the file's text (not owned) ... */
+    size_t off, len;        /* ... whose bytes [off, off + len) are "key:"
+                             * and the value */
+    int line;               /* the key's line, 1-based */
+} phs__ypart;
+/* phs__yaml_parse, with the top-level entry `key` left out of the tree.
+ * When it is the file's last entry, in block style at column 0, its text is
+ * not parsed at all (part->text); otherwise the file is parsed whole and the
+ * value detached (part->node).  Either way the tree and the part together
+ * mean what the whole file means. */
+int phs__yaml_parse_split(phs__ynode **out, phs__ypart *part,
+                          phs__arena *arena, const char *file,
+                          const char *text, size_t len,
+                          const phs__limits *lim, const char *key);
+/* The value of a split-off entry: part->node, or its text parsed into arena
+ * (positions are the file's).  *out is NULL when the entry is absent. */
+int phs__yaml_parse_part(const phs__ynode **out, phs__arena *arena,
+                         const char *file, const phs__ypart *part,
+                         const phs__limits *lim);
 /* Canonical form for the fingerprint: keys sorted, numbers normalised. */
 void phs__yaml_canon(phs__buf *b, const phs__ynode *n);
 /* Map lookup by key; NULL if absent. */

@@ -177,11 +177,6 @@ struct phs__param {
 };
 typedef struct phs__param phs__param;
 
-typedef struct phs__example {
-    const char *id, *file;
-    const phs__ynode *node;   /* the whole example mapping */
-} phs__example;
-
 typedef struct phs__program {
     const char *id, *version, *status, *title_zh, *title_en, *file;
     phs_date eff_from, eff_to;
@@ -196,8 +191,7 @@ typedef struct phs__program {
     size_t nflags;
     phs__yearly *yearly;
     size_t nyearly;
-    phs__example *examples;
-    size_t nexamples;
+    phs__ypart examples;        /* parsed on demand: phs__examples_parse */
     /* Effective dates: a program id may be loaded in several versions with
      * non-overlapping effective ranges ([eff_from, eff_to], eff_to
      * inclusive, PHS_DATE_NONE = open).  Every loaded version is one

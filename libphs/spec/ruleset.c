@@ -120,7 +120,8 @@ static int cmp_str(const void *a, const void *b)
 
 typedef struct {
     const char *name, *base;
-    phs__ynode *root;
+    phs__ynode *root;      /* without the examples */
+    phs__ypart examples;   /* parsed on demand (phs__examples_parse) */
 } parsed;
 
 static int cmp_parsed(const void *a, const void *b)
@@ -307,8 +308,10 @@ static int build(phs_ruleset *rs, const char *const *names,
     for (size_t i = 0; i < count && rc == PHS_OK; i++) {
         files[i].name = rs->src_names[i];
         files[i].base = base_name(rs->src_names[i]);
-        rc = phs__yaml_parse(&files[i].root, &rs->arena, files[i].name,
-                             rs->src_texts[i], rs->src_lens[i], &rs->lim);
+        rc = phs__yaml_parse_split(&files[i].root, &files[i].examples,
+                                   &rs->arena, files[i].name,
+                                   rs->src_texts[i], rs->src_lens[i],
+                                   &rs->lim, "examples");
     }
     if (rc == PHS_OK) {
         qsort(files, count, sizeof *files, cmp_parsed);
@@ -327,6 +330,16 @@ static int build(phs_ruleset *rs, const char *const *names,
             rc = phs__error_set(PHS_ESPEC, "no field dictionary (fields.yaml) "
                                            "among the rule files");
     }
+    /* only program specs embed examples */
+    for (size_t i = 0; i < count && rc == PHS_OK; i++)
+        if ((files[i].examples.node || files[i].examples.text) &&
+            ((int)i == dict || is_indicator_file(&files[i])))
+            rc = phs__error_at(PHS_ESPEC, files[i].name,
+                               files[i].examples.line, 1,
+                               "unknown key 'examples' in %s (examples "
+                               "belong in program specs)",
+                               (int)i == dict ? "the field dictionary"
+                                              : "an indicator set");
     if (rc == PHS_OK)
         rc = phs__spec_load_fields(rs, files[dict].name, files[dict].root);
     if (rc == PHS_OK) {
@@ -340,7 +353,8 @@ static int build(phs_ruleset *rs, const char *const *names,
     for (size_t i = 0; i < count && rc == PHS_OK; i++)
         if ((int)i != dict && !is_indicator_file(&files[i]))
             rc = phs__spec_load_program(rs, files[i].name, files[i].root,
-                                        rs->overrides, rs->noverrides, used);
+                                        &files[i].examples, rs->overrides,
+                                        rs->noverrides, used);
     if (rc == PHS_OK)
         rc = group_versions(rs);
     for (size_t i = 0; i < count && rc == PHS_OK; i++)

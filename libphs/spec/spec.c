@@ -760,7 +760,10 @@ static int load_yearly(L *l, const phs__ynode *m, phs__yearly *y)
     return PHS_OK;
 }
 
-static int load_example(L *l, const phs__ynode *m, phs__example *ex)
+/* One example mapping, checked against its program version (the rule set
+ * is only read: l carries the file name alone). */
+static int check_example(L *l, const phs_ruleset *rs, const phs__program *p,
+                         const phs__ynode *m, phs__example *ex)
 {
     static const char *const keys[] = {"id", "note", "params", "input",
                                        "expect", NULL};
@@ -768,7 +771,6 @@ static int load_example(L *l, const phs__ynode *m, phs__example *ex)
                                         "referral", "missing", "level",
                                         "code", "earliest", NULL};
     const phs__ynode *in, *exp, *t;
-    phs__program *p = l->prog;
     TRY(check_keys(l, m, "an example", keys));
     TRY(req_str(l, m, "id", &ex->id));
     TRY(req(l, m, "input", &in));
@@ -778,7 +780,7 @@ static int load_example(L *l, const phs__ynode *m, phs__example *ex)
         return err(l, in, "input must be a mapping of field: value");
     for (size_t i = 0; i < in->n; i += 2)
         if (in->kids[i]->kind != PHS__Y_SCALAR ||
-            phs_ruleset_field_id(l->rs, in->kids[i]->str) < 0)
+            phs_ruleset_field_id(rs, in->kids[i]->str) < 0)
             return err(l, in->kids[i], "unknown field '%s' in example input",
                        in->kids[i]->str ? in->kids[i]->str : "?");
     phs_error_clear();
@@ -841,7 +843,8 @@ static int load_example(L *l, const phs__ynode *m, phs__example *ex)
     } while (0)
 
 int phs__spec_load_program(phs_ruleset *rs, const char *file,
-                           const phs__ynode *root, char **overrides,
+                           const phs__ynode *root,
+                           const phs__ypart *examples, char **overrides,
                            size_t noverrides, uint8_t *used)
 {
     static const char *const keys[] = {
@@ -956,10 +959,53 @@ int phs__spec_load_program(phs_ruleset *rs, const char *file,
     }
     if ((n = phs__ymap_get(root, "yearly")) != NULL)
         LIST_OF(yearly, nyearly, n, "yearly requirements", load_yearly, 64);
-    if ((n = phs__ymap_get(root, "examples")) != NULL)
-        LIST_OF(examples, nexamples, n, "examples", load_example, 100000);
+    p->examples = *examples;
     rs->nallvers++;
     return PHS_OK;
+}
+
+int phs__examples_parse(const phs_ruleset *rs, phs__examples *out)
+{
+    size_t nv = rs->nallvers ? rs->nallvers : 1;
+    memset(out, 0, sizeof *out);
+    out->of = phs__arena_alloc(&out->arena, nv * sizeof *out->of);
+    out->n = phs__arena_alloc(&out->arena, nv * sizeof *out->n);
+    if (!out->of || !out->n) {
+        phs__examples_free(out);
+        return oom();
+    }
+    for (size_t v = 0; v < rs->nallvers; v++) {
+        const phs__program *p = &rs->allvers[v];
+        const phs__ynode *list;
+        L l = {NULL, p->file, NULL, -1, NULL, NULL};
+        int rc = phs__yaml_parse_part(&list, &out->arena, p->file,
+                                      &p->examples, &rs->lim);
+        if (rc == PHS_OK && list && list->kind != PHS__Y_SEQ)
+            rc = err(&l, list, "examples must be a list, not %s",
+                     kind_name(list));
+        if (rc == PHS_OK && list && list->n > 100000)
+            rc = err(&l, list, "at most %d examples", 100000);
+        if (rc == PHS_OK && list) {
+            out->n[v] = list->n;
+            out->of[v] = phs__arena_alloc(&out->arena, (list->n ? list->n : 1) *
+                                                           sizeof *out->of[v]);
+            if (!out->of[v])
+                rc = oom();
+        }
+        for (size_t i = 0; rc == PHS_OK && list && i < list->n; i++)
+            rc = check_example(&l, rs, p, list->kids[i], &out->of[v][i]);
+        if (rc < 0) {
+            phs__examples_free(out);
+            return rc;
+        }
+    }
+    return PHS_OK;
+}
+
+void phs__examples_free(phs__examples *ex)
+{
+    phs__arena_free(&ex->arena);
+    memset(ex, 0, sizeof *ex);
 }
 
 /* ---- indicator files ---- */

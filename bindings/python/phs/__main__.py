@@ -167,6 +167,11 @@ def _check(args: argparse.Namespace) -> int:
         # an unreadable directory is 2 as for every command; rules with an
         # error are what check is for: 1
         return EXIT_USAGE if isinstance(e, PhsIOError) else EXIT_RECORDS
+    try:
+        engine.run_examples()  # a load leaves the examples unread
+    except Error as e:
+        _err(e.message)
+        return EXIT_RECORDS
     n = len(engine.programs)
     print(f"ok: {n} program{'' if n == 1 else 's'}, fingerprint {engine.fingerprint}")
     return 0
