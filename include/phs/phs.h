@@ -459,16 +459,23 @@ PHS_EXTERN(int) phs_result_tier_index(const phs_result *res, size_t p);
 PHS_EXTERN(uint64_t) phs_result_flag_mask(const phs_result *res, size_t p);
 /** Tier severity level (higher = more urgent), 0 when no tier. */
 PHS_EXTERN(int) phs_result_level(const phs_result *res, size_t p);
-/** The national follow-up classification code (CV05.10.012) of the tier,
- *  or NULL when the tier declares none. */
+/** The national follow-up classification code (CV05.10.012) of the
+ *  result: the code of the tier's first cause (`codes:`) that holds, else
+ *  the tier's `code`; NULL when the tier declares none. */
 PHS_EXTERN(const char *) phs_result_code(const phs_result *res, size_t p);
 /** Enrolment: 1 enrolled, 0 not, -1 undecided (eligibility needs a missing
  *  field). */
 PHS_EXTERN(int) phs_result_enrolled(const phs_result *res, size_t p);
-/** Referral required by the tier (1) or not (0). */
+/** Referral required (1) or not (0): by the tier, or by a flag that fired
+ *  and declares `referral: true`. */
 PHS_EXTERN(int) phs_result_referral(const phs_result *res, size_t p);
-/** Next follow-up due date, or PHS_DATE_NONE. */
+/** Next follow-up due date, or PHS_DATE_NONE: the tier's, or the earlier
+ *  due date of a flag that fired and declares a `follow_up`. */
 PHS_EXTERN(phs_date) phs_result_next_due(const phs_result *res, size_t p);
+/** Days by which the next follow-up is overdue: visit date - next due date
+ *  when the due date is before the visit, else 0.  The merged plan then
+ *  schedules that contact at the visit date. */
+PHS_EXTERN(int) phs_result_overdue_days(const phs_result *res, size_t p);
 /** Earliest date the next follow-up counts for, or PHS_DATE_NONE. */
 PHS_EXTERN(phs_date) phs_result_earliest(const phs_result *res, size_t p);
 /** The tier's follow-up interval as text ("14 days", "3 months"), or NULL. */

@@ -142,11 +142,20 @@ typedef struct phs__rule {
     size_t nactions;
 } phs__rule;
 
+/* A tier's national follow-up classification code per cause (`codes:`):
+ * the first case whose condition holds gives the code, else tier->code. */
+typedef struct phs__code_case {
+    const char *code;
+    phs__expr when;
+} phs__code_case;
+
 typedef struct phs__tier {
     phs__rule r;
     const char *name;
     int level;
     const char *code;
+    phs__code_case *cases;
+    size_t ncases;
     int referral;
     int ivl_n;           /* interval amount */
     char ivl_unit;       /* 'd' days, 'm' months */
@@ -159,12 +168,24 @@ typedef struct phs__flag {
     phs__rule r;
     const char *name;
     int enrolled;        /* -1 any, 0 only non-enrolled, 1 only enrolled */
+    /* For an enrolled resident the flag may refer and schedule a contact:
+     * the program's referral and due date then take it into account
+     * (referral: or; due, earliest: the earlier). has_follow_up 0: none. */
+    int referral;
+    int has_follow_up;
+    int ivl_n;
+    char ivl_unit;
+    phs__expr from;      /* root -1: visit_date */
+    int window_days;
 } phs__flag;
 
 typedef struct phs__yearly {
     const char *id, *what;
     int min;
     uint64_t tiers;      /* 0: all tiers, else mask of tier indexes */
+    phs__expr when;      /* root -1: none.  With tiers and/or when, the
+                            requirement applies when the tier is listed or
+                            when holds */
     const phs__clause **cites;
     size_t ncites;
 } phs__yearly;

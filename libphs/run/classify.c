@@ -69,34 +69,46 @@ static void add_missing(phs__eval *ev, int32_t root, uint64_t *missing)
         missing[w] |= ev->miss[w];
 }
 
-static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
-                     phs__pout *o, uint64_t *missing)
+/* due = from + interval, earliest = due - window (or from); NONE when the
+ * start date is unknown (its fields added to missing when track_missing) */
+static void follow_up(phs__eval *ev, const phs__expr *fromx, int ivl_n,
+                      char ivl_unit, int window_days, phs_date visit,
+                      phs_date *due, phs_date *earliest, uint64_t *missing)
 {
     phs_date from = visit;
-    o->due = o->earliest = PHS_DATE_NONE;
-    if (t->from.root >= 0) {
+    *due = *earliest = PHS_DATE_NONE;
+    if (fromx->root >= 0) {
         phs__val v;
-        if (!phs__expr_eval(ev, t->from.root, &v)) {
-            add_missing(ev, t->from.root, missing);
+        if (!phs__expr_eval(ev, fromx->root, &v)) {
+            if (missing)
+                add_missing(ev, fromx->root, missing);
             return;
         }
         from = v.u.i;
     }
     if (from == PHS_DATE_NONE)
         return;
-    o->due = t->ivl_unit == 'm' ? phs_date_add_months(from, t->ivl_n)
-                                : from + t->ivl_n;
-    o->earliest = t->window_days >= 0 ? o->due - t->window_days : from;
-    if (o->earliest > o->due)
-        o->earliest = o->due;
+    *due = ivl_unit == 'm' ? phs_date_add_months(from, ivl_n) : from + ivl_n;
+    *earliest = window_days >= 0 ? *due - window_days : from;
+    if (*earliest > *due)
+        *earliest = *due;
+}
+
+static void schedule(phs__eval *ev, const phs__tier *t, phs_date visit,
+                     phs__pout *o, uint64_t *missing)
+{
+    follow_up(ev, &t->from, t->ivl_n, t->ivl_unit, t->window_days, visit,
+              &o->due, &o->earliest, missing);
 }
 
 static void classify_version(phs__eval *ev, const phs__program *p,
                              phs_date visit, phs__pout *o, uint64_t *missing)
 {
     int e = phs__expr_test(ev, &p->elig.when);
-    o->flags = o->undecided = 0;
+    o->flags = o->undecided = o->yearly = 0;
     o->tier = -1;
+    o->code_case = -1;
+    o->referral = 0;
     o->due = o->earliest = PHS_DATE_NONE;
     o->enrolled = (int8_t)e;
     if (e < 0) {
@@ -109,9 +121,18 @@ static void classify_version(phs__eval *ev, const phs__program *p,
         for (size_t t = 0; t < p->ntiers; t++) {
             int v = phs__expr_test(ev, &p->tiers[t].r.when);
             if (v == 1) {
+                const phs__tier *ti = &p->tiers[t];
                 o->outcome = PHS_TIERED;
                 o->tier = (int16_t)t;
-                schedule(ev, &p->tiers[t], visit, o, missing);
+                o->referral = (uint8_t)(ti->referral != 0);
+                schedule(ev, ti, visit, o, missing);
+                /* the code of the first cause that holds (an unknown
+                 * cause is not taken) */
+                for (size_t c = 0; c < ti->ncases; c++)
+                    if (phs__expr_test(ev, &ti->cases[c].when) == 1) {
+                        o->code_case = (int8_t)c;
+                        break;
+                    }
                 break;
             }
             if (v < 0) { /* cannot know whether this tier applies */
@@ -126,11 +147,39 @@ static void classify_version(phs__eval *ev, const phs__program *p,
         if (fl->enrolled >= 0 && fl->enrolled != e)
             continue;
         int v = phs__expr_test(ev, &fl->r.when);
-        if (v == 1)
+        if (v == 1) {
             o->flags |= (uint64_t)1 << f;
-        else if (v < 0)
+            /* only enrolled flags (the loader's rule) refer or schedule */
+            if (fl->referral)
+                o->referral = 1;
+            if (fl->has_follow_up) {
+                phs_date due, earliest;
+                follow_up(ev, &fl->from, fl->ivl_n, fl->ivl_unit,
+                          fl->window_days, visit, &due, &earliest, NULL);
+                if (due != PHS_DATE_NONE &&
+                    (o->due == PHS_DATE_NONE || due < o->due))
+                    o->due = due;
+                if (earliest != PHS_DATE_NONE &&
+                    (o->earliest == PHS_DATE_NONE || earliest < o->earliest))
+                    o->earliest = earliest;
+            }
+        } else if (v < 0)
             o->undecided |= (uint64_t)1 << f;
     }
+    /* yearly requirements: all of them when neither tiers nor when is
+     * given; otherwise when the tier is listed or when holds */
+    if (o->outcome == PHS_TIERED)
+        for (size_t y = 0; y < p->nyearly; y++) {
+            const phs__yearly *yr = &p->yearly[y];
+            int on = !yr->tiers && yr->when.root < 0;
+            if (yr->tiers >> o->tier & 1)
+                on = 1;
+            if (!on && yr->when.root >= 0 &&
+                phs__expr_test(ev, &yr->when) == 1)
+                on = 1;
+            if (on)
+                o->yearly |= (uint64_t)1 << y;
+        }
 }
 
 static void classify_program(phs_result *res, size_t pi, phs_date visit,
@@ -228,6 +277,7 @@ int phs_classify(const phs_ruleset *rs, const phs_record *rec,
             for (size_t p = 0; p < rs->nprograms; p++)
                 res->prog[p] = (phs__pout){.outcome = PHS_NOT_ENROLLED,
                                            .tier = -1,
+                                           .code_case = -1,
                                            .due = PHS_DATE_NONE,
                                            .earliest = PHS_DATE_NONE};
             return phs__error_record(PHS_ERECORD, rs->fields[k->field].name,

@@ -60,12 +60,25 @@ int phs_result_level(const phs_result *r, size_t p)
 
 const char *phs_result_code(const phs_result *r, size_t p)
 {
-    return tier(r, p) ? tier(r, p)->code : NULL;
+    const phs__tier *t = tier(r, p);
+    if (!t)
+        return NULL;
+    int c = r->prog[p].code_case;
+    return c >= 0 && (size_t)c < t->ncases ? t->cases[c].code : t->code;
 }
 
 int phs_result_referral(const phs_result *r, size_t p)
 {
-    return tier(r, p) ? tier(r, p)->referral : 0;
+    return pout(r, p) ? pout(r, p)->referral : 0;
+}
+
+int phs_result_overdue_days(const phs_result *r, size_t p)
+{
+    const phs__pout *o = pout(r, p);
+    if (!o || o->due == PHS_DATE_NONE || r->visit == PHS_DATE_NONE ||
+        o->due >= r->visit)
+        return 0;
+    return (int)(r->visit - o->due);
 }
 
 phs_date phs_result_next_due(const phs_result *r, size_t p)
@@ -310,15 +323,16 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     phs__buf_puts(b, ",\"tier\":");
     phs__json_cstr(b, phs_result_tier(r, p));
     phs__buf_printf(b, ",\"level\":%d,\"code\":", t ? t->level : 0);
-    phs__json_cstr(b, t ? t->code : NULL);
+    phs__json_cstr(b, phs_result_code(r, p));
     phs__buf_puts(b, ",\"next_due\":");
     jdate(b, o->due);
     phs__buf_puts(b, ",\"earliest\":");
     jdate(b, o->earliest);
+    phs__buf_printf(b, ",\"overdue_days\":%d", phs_result_overdue_days(r, p));
     phs__buf_puts(b, ",\"interval\":");
     phs__json_cstr(b, t ? t->ivl_text : NULL);
     phs__buf_puts(b, ",\"referral\":");
-    phs__buf_puts(b, t && t->referral ? "true" : "false");
+    phs__buf_puts(b, o->referral ? "true" : "false");
     phs__buf_puts(b, ",\"actions\":[");
     for (size_t i = 0, n = phs_result_action_count(r, p); i < n; i++) {
         if (i)
@@ -353,7 +367,7 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     int first = 1;
     for (size_t y = 0; t && y < pr->nyearly; y++) {
         const phs__yearly *yr = &pr->yearly[y];
-        if (yr->tiers && !(yr->tiers >> o->tier & 1))
+        if (!(o->yearly >> y & 1))
             continue;
         phs__buf_puts(b, first ? "{\"id\":" : ",{\"id\":");
         first = 0;

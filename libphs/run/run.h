@@ -13,8 +13,11 @@ typedef struct phs__pout {
     uint8_t ver;          /* index of the version used (program->vers) */
     uint8_t in_force;     /* the visit date is inside its effective range */
     int16_t tier;         /* index, -1 none */
+    int8_t code_case;     /* tier->cases index that gave the code, -1 none */
+    uint8_t referral;     /* the tier's or a fired flag's */
     phs_date due, earliest;
     uint64_t flags, undecided;
+    uint64_t yearly;      /* mask of the version's yearly requirements that apply */
 } phs__pout;
 
 struct phs_result {

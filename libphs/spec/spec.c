@@ -662,40 +662,23 @@ static int load_params(L *l, const phs__ynode *list, char **overrides,
     return PHS_OK;
 }
 
-static int load_tier(L *l, const phs__ynode *m, phs__tier *t)
+/* follow_up: {interval, from, window} of a tier or a flag */
+static int load_follow_up(L *l, const phs__ynode *fu, const char **ivl_text,
+                          int *ivl_n, char *ivl_unit, phs__expr *from_out,
+                          int *window_days)
 {
-    static const char *const keys[] = {"id", "level", "code", "when",
-                                       "follow_up", "referral", "actions",
-                                       "cite", "provisional", "label", "note",
-                                       NULL};
     static const char *const fkeys[] = {"interval", "from", "window", NULL};
-    const phs__ynode *lv, *fu, *rf;
-    TRY(check_keys(l, m, "a tier", keys));
-    TRY(ident(l, m, "id", &t->name));
-    if (!strcmp(t->name, "insufficient_data"))
-        return err(l, m, "'insufficient_data' is reserved for undecidable "
-                         "results");
-    TRY(req(l, m, "level", &lv));
-    TRY(to_int(l, lv, "level", 0, 100, &t->level));
-    TRY(opt_str(l, m, "code", &t->code));
-    char *rid = join(&l->rs->arena, "tier.", t->name);
-    if (!rid)
-        return oom();
-    TRY(rule(l, m, rid, &t->r));
-    if ((rf = phs__ymap_get(m, "referral")) != NULL)
-        TRY(to_bool(l, rf, "referral", &t->referral));
-    t->from.root = -1;
-    t->window_days = -1;
-    TRY(req(l, m, "follow_up", &fu));
+    from_out->root = -1;
+    *window_days = -1;
     TRY(check_keys(l, fu, "follow_up", fkeys));
-    TRY(req_str(l, fu, "interval", &t->ivl_text));
-    if (!parse_interval(t->ivl_text, &t->ivl_n, &t->ivl_unit))
+    TRY(req_str(l, fu, "interval", ivl_text));
+    if (!parse_interval(*ivl_text, ivl_n, ivl_unit))
         return err(l, phs__ymap_get(fu, "interval"),
                    "interval must read 'N days', 'N weeks', 'N months' or 'N "
-                   "years', not '%s'", t->ivl_text);
+                   "years', not '%s'", *ivl_text);
     const phs__ynode *from = phs__ymap_get(fu, "from");
     if (from)
-        TRY(expr(l, from, PHS__T_DATE, "from", &t->from));
+        TRY(expr(l, from, PHS__T_DATE, "from", from_out));
     const phs__ynode *win = phs__ymap_get(fu, "window");
     if (win) {
         const char *s;
@@ -704,16 +687,66 @@ static int load_tier(L *l, const phs__ynode *m, phs__tier *t)
         TRY(scalar(l, win, "window", &s));
         if (!parse_interval(s, &n, &unit) || unit != 'd')
             return err(l, win, "window must read 'N days' or 'N weeks'");
-        t->window_days = n;
+        *window_days = n;
     }
     return PHS_OK;
+}
+
+/* codes: [{code, when}, ...] - the follow-up classification code per cause */
+static int load_code_cases(L *l, const phs__ynode *n, phs__tier *t)
+{
+    static const char *const ckeys[] = {"code", "when", "note", NULL};
+    TRY(seq(l, n, "codes"));
+    if (n->n > 16)
+        return err(l, n, "at most 16 codes");
+    t->ncases = n->n;
+    t->cases = phs__arena_alloc(&l->rs->arena,
+                                (n->n ? n->n : 1) * sizeof *t->cases);
+    if (!t->cases)
+        return oom();
+    for (size_t i = 0; i < n->n; i++) {
+        const phs__ynode *c = n->kids[i], *w;
+        TRY(check_keys(l, c, "a code case", ckeys));
+        TRY(req_str(l, c, "code", &t->cases[i].code));
+        TRY(req(l, c, "when", &w));
+        TRY(expr(l, w, PHS__T_BOOL, "when", &t->cases[i].when));
+    }
+    return PHS_OK;
+}
+
+static int load_tier(L *l, const phs__ynode *m, phs__tier *t)
+{
+    static const char *const keys[] = {"id", "level", "code", "codes", "when",
+                                       "follow_up", "referral", "actions",
+                                       "cite", "provisional", "label", "note",
+                                       NULL};
+    const phs__ynode *lv, *fu, *rf, *cs;
+    TRY(check_keys(l, m, "a tier", keys));
+    TRY(ident(l, m, "id", &t->name));
+    if (!strcmp(t->name, "insufficient_data"))
+        return err(l, m, "'insufficient_data' is reserved for undecidable "
+                         "results");
+    TRY(req(l, m, "level", &lv));
+    TRY(to_int(l, lv, "level", 0, 100, &t->level));
+    TRY(opt_str(l, m, "code", &t->code));
+    if ((cs = phs__ymap_get(m, "codes")) != NULL)
+        TRY(load_code_cases(l, cs, t));
+    char *rid = join(&l->rs->arena, "tier.", t->name);
+    if (!rid)
+        return oom();
+    TRY(rule(l, m, rid, &t->r));
+    if ((rf = phs__ymap_get(m, "referral")) != NULL)
+        TRY(to_bool(l, rf, "referral", &t->referral));
+    TRY(req(l, m, "follow_up", &fu));
+    return load_follow_up(l, fu, &t->ivl_text, &t->ivl_n, &t->ivl_unit,
+                          &t->from, &t->window_days);
 }
 
 static int load_flag(L *l, const phs__ynode *m, phs__flag *f)
 {
     static const char *const keys[] = {"id", "when", "enrolled", "actions",
                                        "cite", "provisional", "label", "note",
-                                       NULL};
+                                       "referral", "follow_up", NULL};
     TRY(check_keys(l, m, "a flag", keys));
     TRY(ident(l, m, "id", &f->name));
     char *rid = join(&l->rs->arena, "flag.", f->name);
@@ -721,9 +754,25 @@ static int load_flag(L *l, const phs__ynode *m, phs__flag *f)
         return oom();
     TRY(rule(l, m, rid, &f->r));
     f->enrolled = -1;
+    f->from.root = -1;
+    f->window_days = -1;
     const phs__ynode *e = phs__ymap_get(m, "enrolled");
     if (e)
         TRY(to_bool(l, e, "enrolled", &f->enrolled));
+    const phs__ynode *rf = phs__ymap_get(m, "referral");
+    const phs__ynode *fu = phs__ymap_get(m, "follow_up");
+    if ((rf || fu) && f->enrolled != 1)
+        return err(l, rf ? rf : fu, "flag '%s': referral and follow_up need "
+                                    "'enrolled: true' (they act on the "
+                                    "program's result)", f->name);
+    if (rf)
+        TRY(to_bool(l, rf, "referral", &f->referral));
+    if (fu) {
+        const char *text;
+        f->has_follow_up = 1;
+        TRY(load_follow_up(l, fu, &text, &f->ivl_n, &f->ivl_unit, &f->from,
+                           &f->window_days));
+    }
     return PHS_OK;
 }
 
@@ -737,10 +786,13 @@ static int tier_index(const phs__program *p, const char *name)
 
 static int load_yearly(L *l, const phs__ynode *m, phs__yearly *y)
 {
-    static const char *const keys[] = {"id", "min", "what", "tiers", "cite",
-                                       "note", NULL};
-    const phs__ynode *mn, *ts;
+    static const char *const keys[] = {"id", "min", "what", "tiers", "when",
+                                       "cite", "note", NULL};
+    const phs__ynode *mn, *ts, *w;
     TRY(check_keys(l, m, "a yearly requirement", keys));
+    y->when.root = -1;
+    if ((w = phs__ymap_get(m, "when")) != NULL)
+        TRY(expr(l, w, PHS__T_BOOL, "when", &y->when));
     TRY(ident(l, m, "id", &y->id));
     TRY(req_str(l, m, "what", &y->what));
     TRY(req(l, m, "min", &mn));
