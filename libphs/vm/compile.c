@@ -29,7 +29,7 @@ static const uint8_t SHAPE[V_NOPS] = {
     [V_ADD_MONTHS] = RA | RB | FOLD, [V_MINMAX] = RA | RB | FOLD,
     [V_IF] = RA | RB | RC | FOLD, [V_COALESCE] = RA | RB | FOLD,
     [V_KNOWN] = RA | FOLD, [V_CHECK] = RB, [V_ELIG] = RB, [V_TIER] = RB,
-    [V_DUE] = RB, [V_FLAG] = RB};
+    [V_DUE] = RB, [V_FLAG] = RB, [V_FLAGDUE] = RB};
 
 typedef struct vreg {
     int32_t def;       /* defining operation, -1: a constant */
@@ -470,9 +470,14 @@ static void compile_unit(C *c, size_t u)
     }
     for (size_t f = 0; f < p->nflags && f < 64; f++) {
         int32_t r = cond(c, &p->flags[f].r.when);
-        if (may_hold(c, r))
-            emit(c, mk(V_FLAG, (int32_t)u, r, (int32_t)f,
-                       p->flags[f].enrolled + 1));
+        if (may_hold(c, r)) {
+            const phs__flag *fl = &p->flags[f];
+            emit(c, mk(V_FLAG, (int32_t)u, r, (int32_t)f, fl->enrolled + 1));
+            if (fl->has_follow_up) /* after V_FLAG: reads its bit */
+                emit(c, mk(V_FLAGDUE, (int32_t)u,
+                           fl->from.root >= 0 ? node(c, fl->from.root) : -1,
+                           (int32_t)f, 0));
+        }
     }
 }
 

@@ -594,6 +594,25 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
         }
         return;
     }
+    case V_FLAGDUE: {
+        const phs__flag *fl = &vm->units[o->a].prog->flags[o->c];
+        const uint64_t *f = s->u_flags + (size_t)o->a * L;
+        int32_t *due = s->u_due + (size_t)o->a * L;
+        for (size_t j = 0; j < n; j++) {
+            if (!(f[j] >> o->c & 1))
+                continue;
+            int32_t from = o->b < 0 ? s->visit[j]
+                           : bk[j]  ? (int32_t)bv[j]
+                                    : PHS_DATE_NONE;
+            if (from == PHS_DATE_NONE)
+                continue;
+            int32_t d = fl->ivl_unit == 'm' ? add_months(s, from, fl->ivl_n)
+                                            : from + fl->ivl_n;
+            if (due[j] == PHS_DATE_NONE || d < due[j])
+                due[j] = d;
+        }
+        return;
+    }
     case V_FLAG: {
         const int8_t *e = s->u_elig + (size_t)o->a * L;
         uint64_t *fl = s->u_flags + (size_t)o->a * L;

@@ -56,6 +56,8 @@ typedef enum {
     V_TIER,      /* unit a, tier c (first match), condition b */
     V_DUE,       /* unit a, tier c: due date from b (-1: the visit date) */
     V_FLAG,      /* unit a, flag c, condition b; sub: enrolled + 1 */
+    V_FLAGDUE,   /* unit a, flag c raised: due = the earlier of the due so
+                    far and the flag's follow-up from b (-1: the visit date) */
     V_NOPS
 } phs__vopcode;
 
