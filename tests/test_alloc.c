@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "helpers.h"
+#include "phs/analysis.h"
 
 #define MAGIC 0x5048534dU /* "PHSM" */
 
@@ -578,4 +579,90 @@ Test(alloc, record_refill_stops_allocating)
     cr_expect_eq(st.calls, 0, "%ld allocations in 1000 refills", st.calls);
     phs_record_free(rec);
     phs_ruleset_free(rs);
+}
+
+/* ---- the regulator analyses (include/phs/analysis.h) ---- */
+
+/* Run analysis a (0 verify, 1 diff, 2 coverage, 3 test, 4 strict). */
+static int analysis(int a, const phs_ruleset *rs, const phs_ruleset *rs2,
+                    phs_report **out)
+{
+    phs_analysis_options o = PHS_ANALYSIS_OPTIONS_INIT;
+    phs_date_make(&o.as_of, 2024, 6, 1);
+    o.max_cells = 60;
+    switch (a) {
+    case 0: return phs_ruleset_verify(rs, &o, out);
+    case 1: return phs_ruleset_diff(rs, rs2, NULL, &o, out);
+    case 2: return phs_ruleset_coverage(rs, &o, out);
+    case 3: return phs_ruleset_test_report(rs, &o, out);
+    default: return phs_ruleset_check_strict(rs, out);
+    }
+}
+
+/* What a report says, to compare a run under failures with a clean one. */
+static void summary(const phs_report *r, double *s)
+{
+    s[0] = (double)phs_report_count(r);
+    s[1] = (double)phs_report_errors(r);
+    s[2] = (double)phs_report_section_count(r);
+    for (int w = 0; w < PHS_TOTAL_COUNT; w++)
+        s[3 + w] = phs_report_total(r, w);
+    double pairs = 0;
+    for (size_t i = 0; i < phs_report_count(r); i++)
+        pairs += (double)phs_report_example_count(r, i);
+    s[3 + PHS_TOTAL_COUNT] = pairs;
+}
+
+/* Each analysis with the k-th allocation call failing (k over every call,
+ * by a stride that keeps the runs under ~80 per analysis): PHS_OK with
+ * the same report as without failures, or PHS_ENOMEM with no report;
+ * nothing leaks. */
+Test(alloc, oom_over_the_analyses, .timeout = 600)
+{
+    enum { NS = 4 + PHS_TOTAL_COUNT };
+    install();
+    reset(0, 0);
+    phs_ruleset *rs = NULL, *rs2 = NULL;
+    cr_assert_eq(load_rich(&rs, 0, 0), PHS_OK, "%s", t_errmsg());
+    cr_assert_eq(load_rich(&rs2, 0, 1), PHS_OK, "%s", t_errmsg());
+    long base = st.live, tried = 0, runs = 0;
+    for (int a = 0; a < 5; a++) {
+        phs_report *r = NULL;
+        double want[NS], got[NS];
+        reset(0, 0);
+        cr_assert_eq(analysis(a, rs, rs2, &r), PHS_OK, "%d: %s", a, t_errmsg());
+        long n = st.calls;
+        summary(r, want);
+        phs_report_free(r);
+        cr_assert_eq(st.live, base);
+        long stride = n / 80 + 1;
+        for (long k = 1; k <= n; k += stride) {
+            reset(k, 0);
+            r = NULL;
+            int rc = analysis(a, rs, rs2, &r);
+            runs++;
+            tried += st.failed;
+            if (rc == PHS_OK) {
+                cr_assert_not_null(r);
+                summary(r, got);
+                for (int i = 0; i < NS; i++)
+                    cr_expect_eq(got[i], want[i], "analysis %d, call %ld: "
+                                 "value %d differs", a, k, i);
+            } else {
+                cr_expect_eq(rc, PHS_ENOMEM, "analysis %d, call %ld: %d (%s)",
+                             a, k, rc, t_errmsg());
+                cr_expect_null(r);
+            }
+            phs_report_free(r);
+            cr_expect_eq(st.live, base, "analysis %d, call %ld: %ld leaked",
+                         a, k, st.live - base);
+            if (st.live != base)
+                st.live = base; /* report one leak per run */
+        }
+    }
+    reset(0, 0);
+    phs_ruleset_free(rs);
+    phs_ruleset_free(rs2);
+    fprintf(stderr, "oom_over_the_analyses: %ld runs, %ld allocations failed "
+            "on purpose\n", runs, tried);
 }

@@ -101,6 +101,8 @@ static void val_alt(an_space *sp, an_val *v, const an_set *s, size_t n)
 
 char *an_label_dup(an_space *sp, phs__buf *b)
 {
+    if (b->oom) /* a label cut short would describe other cells */
+        sp->oom = 1;
     char *c = an_sdup(sp, b->p ? b->p : "");
     b->len = 0;
     if (b->p)
@@ -199,9 +201,12 @@ static void fill_codes(an_space *sp, int f, const clist *c)
         phs_record_clear(sp->rec[r]);
         if (g < 0 || c->absent)
             continue;
-        phs_record_set_text(sp->rec[r], g, "", 0);
-        for (uint32_t k = 0; k < c->n; k++)
-            phs_record_add_code(sp->rec[r], g, c->codes[k], strlen(c->codes[k]));
+        int rc = phs_record_set_text(sp->rec[r], g, "", 0);
+        for (uint32_t k = 0; k < c->n && rc == PHS_OK; k++)
+            rc = phs_record_add_code(sp->rec[r], g, c->codes[k],
+                                     strlen(c->codes[k]));
+        if (rc == PHS_ENOMEM) /* a list cut short is another cell */
+            sp->oom = 1;
     }
 }
 
@@ -302,6 +307,8 @@ static void codes_values(an_space *sp, an_var *v, an_dim *d, size_t *cap)
     /* breadth first: extend each list by one code while new truth vectors
      * appear */
     char *vec = phs__malloc(na + 1);
+    if (!vec)
+        sp->oom = 1; /* fewer code lists would be fewer cells: no silent loss */
     for (size_t i = 0; vec && i < qn && qn < qcap; i++) {
         if (q[i].absent || q[i].n >= (uint32_t)v->maxlen + (uint32_t)na ||
             q[i].n >= 8)

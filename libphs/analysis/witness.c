@@ -544,7 +544,7 @@ int an_space_build(an_space *sp)
             else
                 bundle_dim(sp, (int)i, d);
         }
-    if (sp->oom)
+    if (sp->oom || sp->notes.oom) /* a note lost is a finding lost */
         return phs__error_set(PHS_ENOMEM, "out of memory");
     return PHS_OK;
 }
