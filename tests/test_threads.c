@@ -6,7 +6,8 @@
  * record and result, classifies them and renders each result as JSON, many
  * times over; every thread's output must equal a single-threaded run's.
  * Each thread also provokes a record error and checks that the thread's
- * error object names its own record.
+ * error object names its own record, and runs the embedded examples once
+ * (each run parses them into memory of its own: the rule set is shared).
  *
  * Plain C with pthreads and no test framework, so that it also runs under
  * ThreadSanitizer (Criterion's process arena does not start under TSan);
@@ -33,6 +34,7 @@ typedef struct {
     char *out;    /* every result's JSON, one per line */
     size_t len, cap;
     int failures; /* checks that failed in this thread */
+    size_t examples; /* embedded examples run (all must pass) */
 } worker;
 
 static int append(worker *w, const char *s, size_t n)
@@ -73,6 +75,10 @@ static void run(worker *w, int rounds)
         fail(w, "record/result", rc);
         goto out;
     }
+    size_t failed = 0;
+    rc = phs_ruleset_test(w->rs, NULL, NULL, &failed, &w->examples);
+    if (rc != PHS_OK || failed != 0)
+        fail(w, "examples", rc);
     for (int r = 0; r < rounds; r++) {
         phs_reader *rd = NULL;
         rc = phs_reader_open_buffer(&rd, w->rs, w->csv, w->csv_len,
@@ -166,14 +172,14 @@ int main(void)
         return 1;
     }
 
-    worker ref = {rs, csv, csv_len, NTHREADS, NULL, 0, 0, 0};
+    worker ref = {rs, csv, csv_len, NTHREADS, NULL, 0, 0, 0, 0};
     run(&ref, 1);
     failures += ref.failures;
 
     pthread_t t[NTHREADS];
     worker w[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
-        w[i] = (worker){rs, csv, csv_len, i, NULL, 0, 0, 0};
+        w[i] = (worker){rs, csv, csv_len, i, NULL, 0, 0, 0, 0};
         if (pthread_create(&t[i], NULL, thread_main, &w[i]) != 0) {
             fprintf(stderr, "pthread_create failed\n");
             return 1;
@@ -183,14 +189,15 @@ int main(void)
         pthread_join(t[i], NULL);
     for (int i = 0; i < NTHREADS; i++) {
         failures += w[i].failures;
-        if (!w[i].out || !ref.out || strcmp(w[i].out, ref.out) != 0) {
+        if (!w[i].out || !ref.out || strcmp(w[i].out, ref.out) != 0 ||
+            w[i].examples != ref.examples) {
             fprintf(stderr, "thread %d disagrees with the single-threaded "
                             "run\n", i);
             failures++;
         }
         free(w[i].out);
     }
-    if (!ref.out || strstr(ref.out, "\"tier\"") == NULL) {
+    if (!ref.out || strstr(ref.out, "\"tier\"") == NULL || !ref.examples) {
         fprintf(stderr, "the single-threaded run classified nobody\n");
         failures++;
     }
