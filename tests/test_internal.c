@@ -342,6 +342,7 @@ Test(yaml_tree, split_off_examples)
     split_case("examples:\n  - x\n", 0);
     split_case("{a: 1,\nexamples:\n  [x]}\n", 0);
     split_case("a: 1\nexamples:\n  - x\n...\n", 0);
+    split_case("a: 1\rb: 2\nexamples:\n  - x\n", 0); /* lone CR: a line */
 }
 
 Test(strbuf, grows_and_escapes_json)

@@ -243,7 +243,9 @@ int phs__yaml_parse(phs__ynode **out, phs__arena *a, const char *file,
 /* Where the last top-level entry `key:` (block value, at column 0) starts,
  * and its line; 0 when the text has no such entry.  The entry is the last
  * one when every line after it is blank, a comment, indented, or a "- "
- * item at column 0. */
+ * item at column 0.  Lines end with "\n" or "\r\n"; a lone "\r" (a line
+ * break to YAML) before the entry gives 0, so that lines are counted as
+ * libyaml counts them. */
 static int find_last_key(const char *t, size_t len, const char *key,
                          size_t *at, int *line)
 {
@@ -252,6 +254,9 @@ static int find_last_key(const char *t, size_t len, const char *key,
     while (pos < len) {
         const char *nl = memchr(t + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - t) : len;
+        const char *cr = found ? NULL : memchr(t + pos, '\r', end - pos);
+        if (cr && (size_t)(cr - t) + 1 != end)
+            return 0;
         char c = t[pos];
         if (found) {
             char d = pos + 1 < len ? t[pos + 1] : '\n';
@@ -335,6 +340,9 @@ int phs__yaml_parse_part(const phs__ynode **out, phs__arena *a,
     if (rc < 0)
         return rc;
     /* the text is "key:" and its value: one entry */
+    if (root->kind != PHS__Y_MAP || root->n != 2)
+        return phs__error_at(PHS_ESPEC, file, part->line, 1,
+                             "expected one top-level entry here");
     *out = root->kids[1];
     return PHS_OK;
 }
