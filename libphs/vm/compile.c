@@ -54,21 +54,6 @@ typedef struct C {
     int oom;
 } C;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : 64;
-    while (c < need)
-        c *= 2;
-    void *q = phs__realloc(*p, c * size);
-    if (!q)
-        return 0;
-    *p = q;
-    *cap = c;
-    return 1;
-}
-
 static void c_free(C *c)
 {
     for (size_t i = 0; c->srefs && i < c->nops; i++)
@@ -81,7 +66,7 @@ static void c_free(C *c)
 
 static int32_t new_reg(C *c, int32_t def, double v, uint8_t b, uint8_t k)
 {
-    if (!grow((void **)&c->regs, &c->regcap, c->nregs + 1, sizeof *c->regs)) {
+    if (phs__grow(&c->regs, &c->regcap, c->nregs, sizeof *c->regs, 64) < 0) {
         c->oom = 1;
         return -1;
     }
@@ -168,8 +153,8 @@ static int32_t emit(C *c, phs__vop o)
             }
         }
     }
-    if (!grow((void **)&c->ops, &c->opcap, c->nops + 1, sizeof *c->ops) ||
-        !grow((void **)&c->srefs, &c->srefcap, c->nops + 1, sizeof *c->srefs)) {
+    if (phs__grow(&c->ops, &c->opcap, c->nops, sizeof *c->ops, 64) < 0 ||
+        phs__grow(&c->srefs, &c->srefcap, c->nops, sizeof *c->srefs, 64) < 0) {
         c->oom = 1;
         return -1;
     }
@@ -224,9 +209,8 @@ static int code_test(C *c, int f, const phs__val *list, int prefix)
             return (int)i;
     if (vm->ntests[f] == 64)
         return -1;
-    size_t cap = vm->ntests[f];
-    if (!grow((void **)&vm->tests[f], &cap, vm->ntests[f] + 1,
-              sizeof *vm->tests[f])) {
+    size_t cap = vm->ntests[f]; /* full: each test grows the array */
+    if (phs__grow(&vm->tests[f], &cap, vm->ntests[f], sizeof *vm->tests[f], 1) < 0) {
         c->oom = 1;
         return -1;
     }

@@ -7,6 +7,7 @@
  * resident, and only operations some picked version needs run, each over
  * the whole block; last, each resident's outputs are read from the units of
  * its versions. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -180,10 +181,11 @@ static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
             const double *x = (const double *)col + s->base;
             double lo = fd->has_range ? fd->lo : -HUGE_VAL;
             double hi = fd->has_range ? fd->hi : HUGE_VAL;
-            for (size_t j = 0; j < n; j++)
-                if (!isnan(x[j]) && !(x[j] >= lo && x[j] <= hi && isfinite(x[j])) &&
-                    !s->why[j])
-                    s->why[j] = bad;
+            for (size_t j = 0; j < n; j++) {
+                int ok = (x[j] != x[j]) | ((x[j] >= lo) & (x[j] <= hi) &
+                                           (fabs(x[j]) <= DBL_MAX));
+                s->why[j] = s->why[j] ? s->why[j] : ok ? 0 : bad;
+            }
             break;
         }
         case PHS_TYPE_DATE: {
@@ -346,27 +348,41 @@ static void scalar(const phs__vm *vm, phs__vscratch *s, const phs__vop *o, size_
 
 #define REG(X, r) (s->X + (size_t)(r) * L)
 
+/* d = a ? b, or a ? k when b is NULL.  Known values are finite, so these
+ * comparisons agree with the tree's num_cmp. */
+#define CMP_LOOPS(OP)                                                          \
+    do {                                                                       \
+        if (b)                                                                 \
+            for (size_t j = 0; j < n; j++)                                     \
+                d[j] = a[j] OP b[j];                                           \
+        else                                                                   \
+            for (size_t j = 0; j < n; j++)                                     \
+                d[j] = a[j] OP k;                                              \
+    } while (0)
+
 static void cmp_loop(int sub, const double *a, const double *b, double k,
-                     uint8_t *d, size_t n)
+                     uint8_t *restrict d, size_t n)
 {
-    /* b NULL: against the constant k.  Known values are finite, so the
-     * comparisons below agree with the tree's num_cmp. */
     switch (sub) {
-    case CMP_EQ: for (size_t j = 0; j < n; j++) d[j] = a[j] == (b ? b[j] : k); break;
-    case CMP_NE: for (size_t j = 0; j < n; j++) d[j] = a[j] != (b ? b[j] : k); break;
-    case CMP_LT: for (size_t j = 0; j < n; j++) d[j] = a[j] < (b ? b[j] : k); break;
-    case CMP_LE: for (size_t j = 0; j < n; j++) d[j] = a[j] <= (b ? b[j] : k); break;
-    case CMP_GT: for (size_t j = 0; j < n; j++) d[j] = a[j] > (b ? b[j] : k); break;
-    default: for (size_t j = 0; j < n; j++) d[j] = a[j] >= (b ? b[j] : k); break;
+    case CMP_EQ: CMP_LOOPS(==); break;
+    case CMP_NE: CMP_LOOPS(!=); break;
+    case CMP_LT: CMP_LOOPS(<); break;
+    case CMP_LE: CMP_LOOPS(<=); break;
+    case CMP_GT: CMP_LOOPS(>); break;
+    default: CMP_LOOPS(>=); break;
     }
 }
 
 void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
                      size_t n)
 {
-    double *dv = REG(V, o->d), *av = REG(V, o->a), *bv = REG(V, o->b);
-    uint8_t *db = REG(B, o->d), *ab = REG(B, o->a), *bb = REG(B, o->b);
-    uint8_t *dk = REG(K, o->d), *ak = REG(K, o->a), *bk = REG(K, o->b);
+    /* The destination never shares a register with a source (compile.c
+     * allocates it before freeing them): restrict lets loops vectorise. */
+    double *restrict dv = REG(V, o->d);
+    uint8_t *restrict db = REG(B, o->d), *restrict dk = REG(K, o->d);
+    const double *av = REG(V, o->a), *bv = REG(V, o->b);
+    const uint8_t *ab = REG(B, o->a), *bb = REG(B, o->b);
+    const uint8_t *ak = REG(K, o->a), *bk = REG(K, o->b);
     switch ((phs__vopcode)o->op) {
     case V_LOAD: {
         const phs__field *fd = &vm->rs->fields[o->a];
@@ -375,10 +391,9 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             const double *x = (const double *)col + s->base;
             double lo = fd->has_range ? fd->lo : -HUGE_VAL;
             double hi = fd->has_range ? fd->hi : HUGE_VAL;
-            for (size_t j = 0; j < n; j++) {
-                dv[j] = x[j];
-                dk[j] = x[j] >= lo && x[j] <= hi && isfinite(x[j]);
-            }
+            memcpy(dv, x, n * sizeof *dv);
+            for (size_t j = 0; j < n; j++) /* NaN fails both, inf the range */
+                dk[j] = (x[j] >= lo) & (x[j] <= hi) & (fabs(x[j]) <= DBL_MAX);
         } else if (fd->type == PHS_TYPE_BOOL) {
             const int8_t *x = (const int8_t *)col + s->base;
             for (size_t j = 0; j < n; j++) {
@@ -450,21 +465,26 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
         }
         return;
     case V_ARITH:
-        for (size_t j = 0; j < n; j++) {
-            double r = o->sub == '+' ? av[j] + bv[j]
-                       : o->sub == '-' ? av[j] - bv[j]
-                       : o->sub == '*' ? av[j] * bv[j]
-                                       : av[j] / (bv[j] != 0 ? bv[j] : 1);
-            dv[j] = r;
-            dk[j] = ak[j] & bk[j] & (isfinite(r) != 0) &
-                    (o->sub != '/' || bv[j] != 0);
+        switch (o->sub) {
+        case '+': for (size_t j = 0; j < n; j++) dv[j] = av[j] + bv[j]; break;
+        case '-': for (size_t j = 0; j < n; j++) dv[j] = av[j] - bv[j]; break;
+        case '*': for (size_t j = 0; j < n; j++) dv[j] = av[j] * bv[j]; break;
+        default: /* x/0 is unknown, not inf */
+            for (size_t j = 0; j < n; j++)
+                dv[j] = av[j] / (bv[j] != 0 ? bv[j] : 1);
         }
+        for (size_t j = 0; j < n; j++) /* |x| <= DBL_MAX: finite, not NaN */
+            dk[j] = ak[j] & bk[j] & (fabs(dv[j]) <= DBL_MAX) &
+                    (o->sub != '/' || bv[j] != 0);
         return;
     case V_CMP:
-    case V_CMPK:
-        cmp_loop(o->sub, av, o->op == V_CMP ? bv : NULL, o->k, db, n);
+        cmp_loop(o->sub, av, bv, 0, db, n);
         for (size_t j = 0; j < n; j++)
-            dk[j] = ak[j] & (o->op == V_CMPK ? 1 : bk[j]);
+            dk[j] = ak[j] & bk[j];
+        return;
+    case V_CMPK:
+        cmp_loop(o->sub, av, NULL, o->k, db, n);
+        memcpy(dk, ak, n);
         return;
     case V_CMPB:
         for (size_t j = 0; j < n; j++) {
