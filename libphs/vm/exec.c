@@ -20,6 +20,16 @@
 #define DATE_MIN (-719162) /* 0001-01-01, the first date a record takes */
 #define DATE_MAX 2932896   /* 9999-12-31, the last */
 
+/* The block loops are built twice where the compiler can (GCC's function
+ * multi-versioning): for AVX2, where comparisons of doubles into byte masks
+ * vectorise, and for the baseline; the loader picks what the CPU runs. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&      \
+    defined(__linux__)
+#define VM_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VM_CLONES
+#endif
+
 typedef struct dmemo {    /* a decoded enum or codes cell */
     const char *p;
     uint64_t bits;
@@ -166,7 +176,7 @@ static void decode_enum(const phs__field *fd, const char *s, dmemo *m)
 }
 
 /* Validate and decode the block's columns; refused lanes get why[] != 0. */
-static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
+VM_CLONES static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
 {
     const phs_ruleset *rs = vm->rs;
     memset(s->why, 0, n * sizeof *s->why);
@@ -181,11 +191,12 @@ static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
             const double *x = (const double *)col + s->base;
             double lo = fd->has_range ? fd->lo : -HUGE_VAL;
             double hi = fd->has_range ? fd->hi : HUGE_VAL;
-            for (size_t j = 0; j < n; j++) {
-                int ok = (x[j] != x[j]) | ((x[j] >= lo) & (x[j] <= hi) &
-                                           (fabs(x[j]) <= DBL_MAX));
-                s->why[j] = s->why[j] ? s->why[j] : ok ? 0 : bad;
-            }
+            uint8_t refused[L];
+            for (size_t j = 0; j < n; j++) /* NaN = absent; else in range */
+                refused[j] = !((x[j] != x[j]) | ((x[j] >= lo) & (x[j] <= hi) &
+                                                 (fabs(x[j]) <= DBL_MAX)));
+            for (size_t j = 0; j < n; j++)
+                s->why[j] = s->why[j] ? s->why[j] : refused[j] * bad;
             break;
         }
         case PHS_TYPE_DATE: {
@@ -211,7 +222,7 @@ static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
             for (size_t j = 0; j < n; j++) {
                 dmemo m = {.state = -1};
                 if (x[j]) {
-                    dmemo *e = &memo[((uintptr_t)x[j] >> 3) % MEMO];
+                    dmemo *e = &memo[((uint64_t)(uintptr_t)x[j] * 0x9E3779B97F4A7C15u) >> 56];
                     if (e->p != x[j]) {
                         e->p = x[j];
                         if (fd->type == PHS_TYPE_ENUM)
@@ -373,6 +384,7 @@ static void cmp_loop(int sub, const double *a, const double *b, double k,
     }
 }
 
+VM_CLONES
 void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
                      size_t n)
 {
@@ -590,11 +602,12 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
     }
     case V_TIER: {
         int16_t *t = s->u_tier + (size_t)o->a * L;
-        for (size_t j = 0; j < n; j++) {
-            int open = t[j] == OPEN;
-            t[j] = open && bk[j] && bb[j]   ? (int16_t)o->c
-                   : open && !bk[j]         ? PHS_COL_INSUFFICIENT_DATA
-                                            : t[j];
+        const int16_t hit = (int16_t)o->c, unknown = PHS_COL_INSUFFICIENT_DATA;
+        for (size_t j = 0; j < n; j++) { /* branch-free: it vectorises */
+            int16_t cur = t[j];
+            int open = cur == OPEN;
+            cur = (open & bk[j] & bb[j]) ? hit : cur;
+            t[j] = (open & !bk[j]) ? unknown : cur;
         }
         return;
     }
@@ -602,6 +615,15 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
         const phs__tier *ti = &vm->units[o->a].prog->tiers[o->c];
         const int16_t *t = s->u_tier + (size_t)o->a * L;
         int32_t *due = s->u_due + (size_t)o->a * L;
+        if (o->b < 0 && ti->ivl_unit != 'm') { /* the visit + days: branch-free */
+            const int32_t *v = s->visit;
+            const int32_t c = o->c, days = ti->ivl_n;
+            for (size_t j = 0; j < n; j++) {
+                int32_t d = v[j] == PHS_DATE_NONE ? PHS_DATE_NONE : v[j] + days;
+                due[j] = t[j] == c ? d : due[j];
+            }
+            return;
+        }
         for (size_t j = 0; j < n; j++) {
             if (t[j] != o->c)
                 continue;
@@ -676,6 +698,7 @@ static void refuse_message(const phs__vm *vm, const phs__vscratch *s,
                                                         : "not valid UTF-8");
 }
 
+VM_CLONES
 int phs__vm_run(const phs__vm *vm, phs__vscratch *s, const void *const *col,
                 size_t n, int16_t *tier, phs_date *next_due, uint64_t *flags,
                 int *status)
