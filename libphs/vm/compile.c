@@ -20,7 +20,7 @@
 enum { RA = 1, RB = 2, RC = 4, FOLD = 8 };
 static const uint8_t SHAPE[V_NOPS] = {
     [V_LOAD] = 0, [V_DEFAULT] = RA | FOLD, [V_CODEBIT] = 0,
-    [V_CODECOUNT] = 0, [V_SCALAR] = 0, [V_NOT] = RA | FOLD,
+    [V_CODECOUNT] = 0, [V_SCALAR] = 0, [V_PRESENT] = 0, [V_NOT] = RA | FOLD,
     [V_AND] = RA | RB | FOLD, [V_OR] = RA | RB | FOLD, [V_NEG] = RA | FOLD,
     [V_ABS] = RA | FOLD, [V_ARITH] = RA | RB | FOLD, [V_CMP] = RA | RB | FOLD,
     [V_CMPB] = RA | RB | FOLD, [V_CMPK] = RA | FOLD, [V_INNUM] = RA | FOLD,
@@ -343,6 +343,16 @@ static int32_t node_uncached(C *c, int32_t i)
             return c->oom ? -1 : scalar(c, i);
         return codes_op(c, V_CODEBIT, l->a, bit);
     }
+    case OP_KNOWN: { /* of a text field: is it there? */
+        const phs__node *f = &rs->nodes[n->a];
+        int t = f->op == OP_FIELD ? rs->fields[f->a].type : -1;
+        if (t != PHS_TYPE_ENUM && t != PHS_TYPE_STRING && t != PHS_TYPE_CODES)
+            break;
+        int dflt = rs->fields[f->a].absent_default;
+        if (!has_col(c, f->a))
+            return konst(c, 0, (uint8_t)dflt, 1);
+        return emit(c, mk(V_PRESENT, f->a, -1, dflt, 0));
+    }
     case OP_LEN:
         if (!is_codes_field(c, &rs->nodes[n->a]))
             return scalar(c, i);
@@ -357,8 +367,7 @@ static int32_t node_uncached(C *c, int32_t i)
         break;
     case OP_NOT: case OP_AND: case OP_OR: case OP_NEG: case OP_ARITH:
     case OP_DATE_ADD: case OP_DATE_DIFF: case OP_IF: case OP_COALESCE:
-    case OP_KNOWN: case OP_AGE_AT: case OP_ADD_MONTHS: case OP_MINMAX:
-    case OP_ABS:
+    case OP_AGE_AT: case OP_ADD_MONTHS: case OP_MINMAX: case OP_ABS:
         if (n->type != PHS__T_NUM && n->type != PHS__T_BOOL && n->type != PHS__T_DATE)
             return -1;
         break;

@@ -451,6 +451,18 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
     case V_SCALAR:
         scalar(vm, s, o, n);
         return;
+    case V_PRESENT:
+        if (vm->rs->fields[o->a].type == PHS_TYPE_STRING) {
+            const char *const *x = (const char *const *)s->col[o->a] + s->base;
+            for (size_t j = 0; j < n; j++)
+                db[j] = (x[j] && *x[j]) || o->c;
+        } else {
+            const int8_t *st = s->d_state + (size_t)vm->dec_of[o->a] * L;
+            for (size_t j = 0; j < n; j++)
+                db[j] = st[j] == 0 || o->c;
+        }
+        memset(dk, 1, n);
+        return;
     case V_NOT:
         for (size_t j = 0; j < n; j++) {
             db[j] = !ab[j];

@@ -37,6 +37,8 @@ typedef enum {
     V_CODEBIT,   /* codes field a: bit b of its test mask; c: absent default */
     V_CODECOUNT, /* codes field a: number of codes; c: absent default */
     V_SCALAR,    /* node a by the tree evaluator, per resident */
+    V_PRESENT,   /* known(f) of a text field a (enum, string, codes); c: absent
+                    default */
     V_NOT, V_AND, V_OR, V_NEG, V_ABS,
     V_ARITH,     /* sub '+', '-', '*', '/' */
     V_CMP,       /* a ? b on doubles, sub CMP_* */
