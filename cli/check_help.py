@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The phs command's --help and the phs(1) page do not drift.
 
-check_help.py GEN_HELP SOURCE PHS README
+check_help.py GEN_HELP SOURCE PHS README MAIN_C
 
 1. Every help text the command prints (`phs --help`, `phs CMD --help` for
    each command section of SOURCE) is exactly what GEN_HELP renders from
@@ -9,8 +9,9 @@ check_help.py GEN_HELP SOURCE PHS README
 2. When scdoc and groff are installed, the page scdoc renders from SOURCE,
    formatted as text, holds every section of every help text word for word
    (scdoc's reading of the markup agrees with the generator's).
-3. README names every command (as `phs CMD ...`), so that a newcomer
-   reading it meets each one.
+3. Every command of the dispatch table in MAIN_C has its section (and so
+   its help from the page), and README names every command (as
+   `phs CMD ...`), so that a newcomer reading it meets each one.
 """
 import re
 import shutil
@@ -50,10 +51,20 @@ def sections(help_text):
 
 
 def main(argv):
-    gen, source, phs, readme = argv[1:5]
+    gen, source, phs, readme, main_c = argv[1:6]
     py = sys.executable
     names = ["main"] + run([py, gen, source, "--list"]).split()
     bad = 0
+    with open(main_c, encoding="utf-8") as f:
+        table = re.findall(r'\{"([a-z-]+)", cmd_\w+, help_(\w+)\}', f.read())
+    if not table:
+        print(f"no command table found in {main_c}")
+        bad += 1
+    for name, helper in table:
+        if name not in names or helper != name.replace("-", "_"):
+            print(f"command {name} ({main_c}) has no section '# PHS "
+                  f"{name.upper()}' in {source}")
+            bad += 1
     with open(readme, encoding="utf-8") as f:
         text = f.read()
     for name in names[1:]:
