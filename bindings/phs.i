@@ -22,6 +22,9 @@
  *   PhsReader      phs_reader           CSV / NDJSON / array input
  *   PhsReport      phs_report           verify, diff, coverage, test and
  *                                       strict-check reports (analysis.h)
+ *   PhsPopulation  phs_population       visit histories (population.h)
+ *   PhsIndicators  phs_indicators       one period's indicators, tiers,
+ *                                       transitions and overdue list
  *
  * (The classes SWIG sees are named apart from the C API: SWIG names the C
  * helper of `%extend phs_result { to_json() }` phs_result_to_json, which is
@@ -49,6 +52,7 @@
 #include <string.h>
 #include "phs/phs.h"
 #include "phs/analysis.h"
+#include "phs/population.h"
 
 typedef struct phs_ruleset_options PhsOptions;
 typedef struct phs_ruleset PhsRuleset;
@@ -56,6 +60,8 @@ typedef struct phs_record PhsRecord;
 typedef struct phs_result PhsResult;
 typedef struct phs_reader PhsReader;
 typedef struct phs_report PhsReport;
+typedef struct phs_population PhsPopulation;
+typedef struct phs_indicators PhsIndicators;
 
 /* Analysis options from the wrapper's arguments (as_of: PHS_DATE_NONE when
  * not given; 0 for the library's defaults of the sizes). */
@@ -107,6 +113,8 @@ typedef struct {} PhsRecord;
 typedef struct {} PhsResult;
 typedef struct {} PhsReader;
 typedef struct {} PhsReport;
+typedef struct {} PhsPopulation;
+typedef struct {} PhsIndicators;
 %clearnodefaultctor;
 %clearnodefaultdtor;
 
@@ -115,6 +123,8 @@ typedef struct {} PhsReport;
 %include "phs/phs.h"
 %ignore PHS_ANALYSIS_OPTIONS_INIT;
 %include "phs/analysis.h"
+%ignore PHS_POPULATION_H;
+%include "phs/population.h"
 
 /* ------------------------------------------------------------------ */
 /* Module functions                                                    */
@@ -605,3 +615,102 @@ const char *total_name(int which) { return phs_total_name(which); }
     int version(size_t p) { (void)p; return 0; }
 }
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Population view (population.h): visit histories, indicators         */
+/* ------------------------------------------------------------------ */
+
+%newobject PhsPopulation::indicators;
+%newobject PhsIndicators::to_json;
+%newobject PhsIndicators::to_csv;
+
+/* Visit histories over a ruleset (which the language files keep alive). */
+%extend PhsPopulation {
+    PhsPopulation(const PhsRuleset *rs)
+    {
+        phs_population *pop = NULL;
+        return phs_population_new(&pop, rs) < 0 ? NULL : pop;
+    }
+    ~PhsPopulation() { phs_population_free($self); }
+    /* Add one visit (the record may be reused at once). */
+    phs_rc add(const PhsRecord *rec) { return phs_population_add($self, rec); }
+    size_t visit_count() { return phs_population_visit_count($self); }
+    size_t resident_count() { return phs_population_resident_count($self); }
+    /* The indicators of the visits dated from..to (both included). */
+    PhsIndicators *indicators(phs_date from, phs_date to)
+    {
+        phs_indicators *ind = NULL;
+        return phs_population_indicators($self, from, to, &ind) < 0 ? NULL
+                                                                     : ind;
+    }
+}
+
+/* One period's numbers, accessor for accessor (see population.h). */
+%extend PhsIndicators {
+    ~PhsIndicators() { phs_indicators_free($self); }
+    phs_date period_from() { return phs_indicators_from($self); }
+    phs_date period_to() { return phs_indicators_to($self); }
+    size_t count() { return phs_indicators_count($self); }
+    const char *id(size_t i) { return phs_indicators_id($self, i); }
+    const char *program(size_t i) { return phs_indicators_program($self, i); }
+    const char *title(size_t i, const char *lang)
+    {
+        return phs_indicators_title($self, i, lang);
+    }
+    size_t numerator(size_t i) { return phs_indicators_numerator($self, i); }
+    size_t denominator(size_t i)
+    {
+        return phs_indicators_denominator($self, i);
+    }
+    size_t undecided(size_t i) { return phs_indicators_undecided($self, i); }
+    size_t excluded(size_t i) { return phs_indicators_excluded($self, i); }
+    double rate(size_t i) { return phs_indicators_rate($self, i); }
+    double target(size_t i) { return phs_indicators_target($self, i); }
+    size_t cite_count(size_t i) { return phs_indicators_cite_count($self, i); }
+    const char *cite(size_t i, size_t c)
+    {
+        return phs_indicators_cite($self, i, c);
+    }
+    size_t resident_count(size_t i, int which)
+    {
+        return phs_indicators_resident_count($self, i, which);
+    }
+    const char *resident(size_t i, int which, size_t k)
+    {
+        return phs_indicators_resident($self, i, which, k);
+    }
+    size_t tier_residents(size_t p, size_t t)
+    {
+        return phs_indicators_tier_residents($self, p, t);
+    }
+    size_t transitions(size_t p, size_t from, size_t to)
+    {
+        return phs_indicators_transitions($self, p, from, to);
+    }
+    size_t overdue_count() { return phs_indicators_overdue_count($self); }
+    const char *overdue_id(size_t k)
+    {
+        return phs_indicators_overdue_id($self, k);
+    }
+    int overdue_program(size_t k)
+    {
+        return phs_indicators_overdue_program($self, k);
+    }
+    int overdue_tier(size_t k) { return phs_indicators_overdue_tier($self, k); }
+    phs_date overdue_due(size_t k)
+    {
+        return phs_indicators_overdue_due($self, k);
+    }
+    int overdue_days(size_t k) { return phs_indicators_overdue_days($self, k); }
+    /* The `phs report --format json` / `--format csv` renderings. */
+    char *to_json()
+    {
+        char *out = NULL;
+        return phs_indicators_to_json($self, &out, NULL) < 0 ? NULL : out;
+    }
+    char *to_csv()
+    {
+        char *out = NULL;
+        return phs_indicators_to_csv($self, &out, NULL) < 0 ? NULL : out;
+    }
+}

@@ -23,6 +23,8 @@
 %rename(NativeRecord) PhsRecord;
 %rename(NativeResult) PhsResult;
 %rename(NativeReader) PhsReader;
+%rename(NativePopulation) PhsPopulation;
+%rename(NativeIndicators) PhsIndicators;
 /* Java spelling: setNumber, programCount, classifyColumns. */
 %rename("%(lowercamelcase)s", %$isfunction, %$ismember) "";
 %rename(versionNumber) version_number;
@@ -144,6 +146,10 @@ static void phs_java_throw_last(JNIEnv *jenv, int code)
 %exception PhsRuleset::test_report { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::check_strict { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::to_json { $action if (!result) PHS_THROW_LAST }
+%exception PhsPopulation::PhsPopulation { $action if (!result) PHS_THROW_LAST }
+%exception PhsPopulation::indicators { $action if (!result) PHS_THROW_LAST }
+%exception PhsIndicators::to_json { $action if (!result) PHS_THROW_LAST }
+%exception PhsIndicators::to_csv { $action if (!result) PHS_THROW_LAST }
 %exception date_make { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 %exception date_parse { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 

@@ -35,6 +35,8 @@
 %rename(Record) PhsRecord;
 %rename(Result) PhsResult;
 %rename(Reader) PhsReader;
+%rename(Population) PhsPopulation;
+%rename(Indicators) PhsIndicators;
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -115,6 +117,13 @@ static PyObject *phs_py_raise_last(int code)
 %}
 %pythonappend PhsReader::PhsReader %{
         self._parent = rs
+%}
+%pythonappend PhsPopulation::PhsPopulation %{
+        self._parent = rs
+%}
+/* Indicators hold their population (which holds the ruleset). */
+%pythonappend PhsPopulation::indicators %{
+        val._parent = self
 %}
 
 
@@ -638,6 +647,10 @@ fail:
 %exception PhsRuleset::test_report { $action if (!result) PHS_THROW_LAST }
 %exception PhsRuleset::check_strict { $action if (!result) PHS_THROW_LAST }
 %exception PhsResult::to_json { $action if (!result) PHS_THROW_LAST }
+%exception PhsPopulation::PhsPopulation { $action if (!result) PHS_THROW_LAST }
+%exception PhsPopulation::indicators { $action if (!result) PHS_THROW_LAST }
+%exception PhsIndicators::to_json { $action if (!result) PHS_THROW_LAST }
+%exception PhsIndicators::to_csv { $action if (!result) PHS_THROW_LAST }
 %exception date_make { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 %exception date_parse { $action if (result == PHS_DATE_NONE) PHS_THROW_LAST }
 

@@ -15,7 +15,11 @@ with the library's message and, for spec errors, file, line and column.
 The regulator analyses return data: ``phs.Rules(dir).verify(as_of=...)``,
 ``.diff(other, population=...)``, ``.coverage()``, ``.test()`` and
 ``.check_strict()`` give :class:`Report` dataclasses (``Rules`` is
-:class:`Engine`).  ``phs.core`` is the SWIG-generated layer underneath, one method per C call.
+:class:`Engine`).  Visit histories give a period's performance indicators:
+``phs.indicators(visits, period=2024)`` (a DataFrame), ``phs.report(...)``
+(``phs report``'s CSV/JSON), ``Engine.population()``; ``phs.spark`` does
+classification and indicators on Spark.  ``phs.core`` is the SWIG-generated
+layer underneath, one method per C call.
 """
 
 from . import core
@@ -31,6 +35,7 @@ from ._engine import (
     default_rules_dir,
 )
 from ._types import date_to_days, days_to_date
+from ._population import Indicators, Population, indicators, report
 from ._reports import (
     CoverageReport,
     DiffReport,
@@ -61,6 +66,10 @@ __version__ = core.version()
 Rules = Engine
 
 __all__ = [
+    "Population",
+    "Indicators",
+    "indicators",
+    "report",
     "Engine",
     "Rules",
     "Report",

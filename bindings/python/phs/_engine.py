@@ -46,6 +46,8 @@ from .errors import Error, LimitError, PhsMemoryError, RecordError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
+    from ._population import Population
+
 __all__ = [
     "Engine",
     "Result",
@@ -406,6 +408,13 @@ class Engine:
         report = from_core(r)
         assert isinstance(report, VerifyReport)
         return report
+
+    def population(self) -> "Population":
+        """An empty :class:`phs.Population` over this rule set: add visit
+        histories, then ask for a period's indicators."""
+        from ._population import Population
+
+        return Population(self)
 
     def diff(
         self,

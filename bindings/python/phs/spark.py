@@ -14,6 +14,10 @@ parameters); every output row carries the rule set's fingerprint, and a
 worker whose rules differ from the driver's fails the job instead of mixing
 two rule sets in one output.
 
+:func:`indicators` computes :func:`phs.indicators` on Spark: visits
+repartitioned by resident id, one :class:`phs.Population` per partition,
+per-indicator counts summed.
+
 The executors need the ``phs`` package (the wheel built by ``pip wheel .``)
 and libyaml and PCRE2; ``bindings/README.md`` gives the spark-submit recipe.
 """
@@ -26,6 +30,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ._engine import Engine, _yaml_scalar, default_rules_dir
+from ._population import PeriodLike, period_days
 from ._types import DateLike, PathLike
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
     from pyspark.sql.types import StructType
 
-__all__ = ["classify", "engine", "schema"]
+__all__ = ["classify", "indicators", "engine", "schema"]
 
 #: The column every output row carries: the fingerprint of the rules used.
 FINGERPRINT = "rules_fingerprint"
@@ -107,19 +112,24 @@ def classify(
     date of rows without ``visit_date``.  A refused row gets its reason in
     ``error``, like ``Engine.classify_frame(errors="record")``.
     """
+    eng = engine(rules, params)
+    run = functools.partial(
+        _classify_batches, rules, dict(params or {}),
+        None if as_of is None else str(as_of), eng.fingerprint,
+        _fields(eng, df, ignore_unknown), df.sparkSession.conf.get("spark.sql.session.timeZone"))
+    return df.mapInArrow(run, schema(eng, df.schema))
+
+
+def _fields(eng: Engine, df: "DataFrame", ignore_unknown: bool) -> List[str]:
+    """The columns of df that are dictionary fields; another column raises
+    NotFoundError, here on the driver, unless ignore_unknown."""
     from .errors import NotFoundError
 
-    eng = engine(rules, params)
     unknown = [c for c in df.columns if c not in eng.fields]
     if unknown and not ignore_unknown:
         raise NotFoundError(f"unknown field '{unknown[0]}' (a column of the DataFrame)",
                             -7, field=unknown[0])
-    run = functools.partial(
-        _classify_batches, rules, dict(params or {}),
-        None if as_of is None else str(as_of), eng.fingerprint,
-        [c for c in df.columns if c in eng.fields],
-        df.sparkSession.conf.get("spark.sql.session.timeZone"))
-    return df.mapInArrow(run, schema(eng, df.schema))
+    return [c for c in df.columns if c in eng.fields]
 
 
 def _classify_batches(
@@ -134,23 +144,10 @@ def _classify_batches(
     """On an executor: each Arrow batch through classify_frame; the input's
     columns go back untouched, the results are built as Arrow arrays."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    eng = engine(rules, params)
-    if eng.fingerprint != fingerprint:
-        raise RuntimeError(
-            f"this executor's rules ({eng.rules_dir}, fingerprint {eng.fingerprint}) are "
-            f"not the driver's (fingerprint {fingerprint}): install the same phs wheel "
-            "and rules everywhere")
+    eng = _executor_engine(rules, params, fingerprint)
     for batch in batches:
-        cols = [batch.column(batch.schema.get_field_index(c)) for c in fields]
-        # Arrays of codes as "A;B": joined by Arrow, not per row in Python.
-        cols = [pc.binary_join(a, ";") if pa.types.is_list(a.type) else a for a in cols]
-        frame = pa.RecordBatch.from_arrays(cols, names=fields).to_pandas(date_as_object=False)
-        for c in fields:  # Spark's timestamps are UTC instants: local dates
-            if tz and getattr(frame[c].dtype, "tz", None) is not None:
-                frame[c] = frame[c].dt.tz_convert(tz)
-        res = eng.classify_frame(frame, as_of=as_of)
+        res = eng.classify_frame(_fields_frame(batch, fields, tz), as_of=as_of)
         arrays = list(batch.columns)
         names = list(batch.schema.names)
         for p in eng.programs:
@@ -160,6 +157,35 @@ def _classify_batches(
         arrays.append(pa.array([eng.fingerprint] * batch.num_rows, type=pa.string()))
         names += ["error", FINGERPRINT]
         yield pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def _executor_engine(rules: Optional[PathLike], params: Dict[str, Any],
+                     fingerprint: str) -> Engine:
+    """This worker's engine, refusing rules that are not the driver's."""
+    eng = engine(rules, params)
+    if eng.fingerprint != fingerprint:
+        raise RuntimeError(
+            f"this executor's rules ({eng.rules_dir}, fingerprint {eng.fingerprint}) are "
+            f"not the driver's (fingerprint {fingerprint}): install the same phs wheel "
+            "and rules everywhere")
+    return eng
+
+
+def _fields_frame(batch: "pyarrow.RecordBatch", fields: List[str],
+                  tz: Optional[str]) -> "pandas.DataFrame":
+    """The dictionary fields of an Arrow batch as a pandas frame: arrays of
+    codes joined as "A;B" by Arrow (not per row in Python), timestamps as
+    local times of the session's zone (Spark sends UTC instants)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = [batch.column(batch.schema.get_field_index(c)) for c in fields]
+    cols = [pc.binary_join(a, ";") if pa.types.is_list(a.type) else a for a in cols]
+    frame = pa.RecordBatch.from_arrays(cols, names=fields).to_pandas(date_as_object=False)
+    for c in fields:
+        if tz and getattr(frame[c].dtype, "tz", None) is not None:
+            frame[c] = frame[c].dt.tz_convert(tz)
+    return frame
 
 
 def _program_array(res: "pandas.DataFrame", program: str) -> "pyarrow.StructArray":
@@ -181,3 +207,80 @@ def _program_array(res: "pandas.DataFrame", program: str) -> "pyarrow.StructArra
         pa.array(which, mask=which < 0))
     return pa.StructArray.from_arrays(
         [tiers, due, flags], names=["tier", "next_due", "flags"], mask=pa.array(absent))
+
+
+#: Per indicator, what each partition counts (then summed).
+_COUNTS = ("numerator", "denominator", "undecided", "excluded")
+
+
+def indicators(
+    df: "DataFrame",
+    *,
+    period: PeriodLike,
+    rules: Optional[PathLike] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    partitions: Optional[int] = None,
+    ignore_unknown: bool = False,
+) -> "pandas.DataFrame":
+    """:func:`phs.indicators` over a Spark DataFrame of visits (one row per
+    visit, keyed by ``id`` and ``visit_date``): the same pandas frame, with
+    the same numbers, one row per indicator.
+
+    The visits are repartitioned by ``id`` (``partitions``, default the
+    context's parallelism), so that each resident's whole history is in one
+    partition; each partition is added to one :class:`phs.Population` and
+    counts its residents for every indicator; the counts are summed, which is
+    exact because a resident is counted in one partition only.  A visit
+    without id or visit date, or with a bad value, fails the job (as
+    ``errors="raise"``)."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    eng = engine(rules, params)
+    period_days(period)  # a bad period fails here, not on the executors
+    fields = _fields(eng, df, ignore_unknown)
+    if "id" not in fields:
+        raise ValueError("the visits need an 'id' column (residents are keyed by it)")
+    run = functools.partial(_count_partition, rules, dict(params or {}), eng.fingerprint,
+                            fields, df.sparkSession.conf.get("spark.sql.session.timeZone"),
+                            period)
+    counts = StructType([StructField("indicator", StringType(), False)]
+                        + [StructField(c, LongType(), False) for c in _COUNTS])
+    n = partitions or df.sparkSession.sparkContext.defaultParallelism
+    sums = pd.DataFrame(
+        df.select(*fields).repartition(n, "id").mapInArrow(run, counts)
+        .groupBy("indicator").agg(*[F.sum(c).alias(c) for c in _COUNTS]).toPandas()
+    ).set_index("indicator")
+    # Titles, targets and citations: the rule set's, as for no visits.
+    frame = eng.population().indicators(period).frame()
+    for c in _COUNTS:
+        frame[c] = [int(sums[c].get(i, 0)) for i in frame["indicator"]]
+    frame["rate"] = [r.numerator / r.denominator if r.denominator else float("nan")
+                     for r in frame.itertuples()]
+    return pd.DataFrame(frame)
+
+
+def _count_partition(
+    rules: Optional[PathLike],
+    params: Dict[str, Any],
+    fingerprint: str,
+    fields: List[str],
+    tz: Optional[str],
+    period: PeriodLike,
+    batches: Iterable["pyarrow.RecordBatch"],
+) -> Iterator["pyarrow.RecordBatch"]:
+    """On an executor: one partition's visits (whole histories) into one
+    population; per indicator its counts."""
+    import pyarrow as pa
+
+    pop = _executor_engine(rules, params, fingerprint).population()
+    for batch in batches:
+        pop.add(_fields_frame(batch, fields, tz))
+    native = pop.indicators(period)._ind
+    ids = [native.id(i) for i in range(native.count())]
+    yield pa.RecordBatch.from_arrays(
+        [pa.array(ids, type=pa.string())]
+        + [pa.array([getattr(native, c)(i) for i in range(native.count())], type=pa.int64())
+           for c in _COUNTS],
+        names=["indicator", *_COUNTS])

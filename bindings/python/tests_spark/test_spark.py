@@ -208,3 +208,85 @@ def test_types_with_pyspark_present():
     runner = os.path.join(os.environ["PHS_SOURCE_ROOT"], "bindings", "python", "run_mypy.py")
     done = subprocess.run([sys.executable, runner, package], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ---------------------------------------------------------------------------
+# Indicators over visit histories
+# ---------------------------------------------------------------------------
+
+def _hand():
+    """The hand-computed population of tests/test_population.c (kept in the
+    python suite's test_population.py)."""
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "test_population.py")
+    spec = importlib.util.spec_from_file_location("hand_population", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _typed(spark, frame, engine):
+    """A Spark DataFrame of the pandas visits, each column typed as its
+    field (dates as DateType)."""
+    schema = T.StructType([T.StructField(c, SPARK_TYPES.get(engine.fields[c].type,
+                                                            T.StringType()))
+                           for c in frame.columns])
+    rows = frame.astype(object).where(frame.notna(), None)
+    for c in frame.columns:
+        if engine.fields[c].type == "date":
+            rows[c] = [None if v is None else dt.date.fromisoformat(v) for v in rows[c]]
+        elif engine.fields[c].type == "number":
+            rows[c] = [None if v is None else float(v) for v in rows[c]]
+        elif engine.fields[c].type == "bool":
+            rows[c] = [None if v is None else v in (True, "true") for v in rows[c]]
+    return spark.createDataFrame(rows.values.tolist(), schema)
+
+
+def test_indicators_hand_computed(spark, tmp_path):
+    import io
+
+    hand = _hand()
+    for name, text in (("fields.yaml", hand.DICT), ("bp.yaml", hand.BP),
+                       ("indicators.yaml", hand.IND)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    rules = str(tmp_path)
+    visits = pd.read_csv(io.StringIO(hand.VISITS), dtype=str)
+    with phs.Engine(rules) as eng:
+        df = _typed(spark, visits, eng)
+    # Three partitions for 12 residents: histories must stay whole.
+    got = phs_spark.indicators(df, period=2024, rules=rules, partitions=3)
+    want = phs.indicators(visits, period=2024, rules=rules)
+    pd.testing.assert_frame_equal(got, want)
+    byname = got.set_index("indicator")
+    for name, (den, num, und) in hand.WANT_2024.items():
+        assert byname.loc[name, "denominator"] == len(den.split()), name
+        assert byname.loc[name, "numerator"] == len(num.split()), name
+        assert byname.loc[name, "undecided"] == len(und.split()), name
+
+
+def test_indicators_match_phs_report(spark, engine):
+    """examples/visits.csv: the numbers of `phs report --format csv`."""
+    import os
+    import subprocess
+
+    src = os.path.join(os.environ["PHS_SOURCE_ROOT"], "examples", "visits.csv")
+    cli = os.path.join(os.environ["PHS_BUILD_ROOT"], "cli", "phs")
+    if not os.access(cli, os.X_OK):
+        pytest.skip(f"the phs command is not built ({cli})")
+    out = subprocess.run([cli, "report", "--rules", engine.rules_dir, "--period", "2024",
+                          "--format", "csv", src], capture_output=True, text=True, check=True)
+    want = {}
+    for line in out.stdout.splitlines():
+        kind, _program, name, detail, value = line.split(",", 4)
+        if kind == "indicator" and detail in ("numerator", "denominator", "undecided",
+                                              "excluded"):
+            want[(name, detail)] = int(value)
+    visits = pd.read_csv(src, dtype=str)
+    got = phs_spark.indicators(_typed(spark, visits, engine), period=2024, partitions=4)
+    assert len(got) == len({k[0] for k in want}) > 0
+    for row in got.itertuples():
+        for part in ("numerator", "denominator", "undecided", "excluded"):
+            assert getattr(row, part) == want[(row.indicator, part)], (row.indicator, part)
+    assert got["denominator"].sum() > 1000  # a district, not an empty page
