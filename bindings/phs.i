@@ -120,6 +120,8 @@ typedef struct {} PhsIndicators;
 
 /* For SWIG's evaluation of `#define PHS_DATE_NONE INT32_MIN` only. */
 #define INT32_MIN (-2147483647 - 1)
+%ignore PHS_VERSION_H;
+%include "phs/version.h"
 %include "phs/phs.h"
 %ignore PHS_ANALYSIS_OPTIONS_INIT;
 %include "phs/analysis.h"

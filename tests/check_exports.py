@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """The functions declared PHS_EXTERN in the public headers, the names in libphs.map and
-the dynamic symbols the built library exports must be the same set."""
+the dynamic symbols the built library exports must be the same set.  With
+--release X.Y.Z (the meson project version), the map's newest version node
+must be PHS_X.Y: symbols added in a release are in that release's node."""
 import re
 import subprocess
 import sys
 
-*headers, mapfile, lib = sys.argv[1:]
+args = sys.argv[1:]
+release = None
+if args[0] == "--release":
+    release, args = args[1], args[2:]
+*headers, mapfile, lib = args
 
 text = ""
 for header in headers:
@@ -35,6 +41,13 @@ for name, a, b in (("declared but not in libphs.map", declared, mapped),
     if diff:
         ok = False
         print(f"{name}: {', '.join(diff)}")
+nodes = re.findall(r"\b(PHS_\d+\.\d+)\s*\{", mtext)
+if release:
+    want = "PHS_" + ".".join(release.split(".")[:2])
+    if not nodes or nodes[-1] != want:
+        ok = False
+        print(f"newest node of libphs.map is {nodes[-1] if nodes else None}, "
+              f"the release {release} wants {want}")
 if len(declared) < 50:
     ok = False
     print(f"only {len(declared)} declarations found in {headers}")

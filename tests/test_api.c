@@ -832,15 +832,16 @@ Test(api, rules_dir_default)
 {
     setenv("PHS_RULES_DIR", "/some/where", 1);
     cr_expect_str_eq(phs_rules_dir_default(), "/some/where");
-    unsetenv("PHS_RULES_DIR");
+    setenv("PHS_RULES_DIR", "", 1); /* empty: as if unset */
     const char *d = phs_rules_dir_default();
-    cr_assert(d != NULL && *d);
-    char *f = t_fmt("%s/fields.yaml", d);
-    FILE *fp = fopen(f, "r");
-    cr_expect(fp != NULL, "%s has no fields.yaml", d);
-    if (fp)
-        fclose(fp);
-    free(f);
+    unsetenv("PHS_RULES_DIR");
+    cr_expect_str_eq(phs_rules_dir_default(), d);
+    /* the installed rules, never the build's source tree (no baked path) */
+    const char *tail = "/libphs/rules";
+    cr_assert(d != NULL && strlen(d) > strlen(tail));
+    cr_expect_str_eq(d + strlen(d) - strlen(tail), tail);
+    cr_expect(strncmp(d, PHS_SOURCE_ROOT "/rules", strlen(PHS_SOURCE_ROOT "/rules")) != 0,
+              "%s", d);
 }
 
 Test(record, record_has)

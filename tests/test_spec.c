@@ -839,3 +839,56 @@ Test(limits, regex_match_limit)
     free(rec);
     free(b);
 }
+
+/* A tier may not take an outcome's name: results could not tell them
+ * apart.  The error points at the id. */
+Test(spec, outcome_names_are_not_tier_ids)
+{
+    static const char *const names[] = {"unclassified", "not_enrolled",
+                                        "insufficient_data"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *body = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
+                           "tiers:\n"
+                           "  - id: ok\n"
+                           "    level: 1\n"
+                           "    when: \"sbp >= 140\"\n"
+                           "    follow_up: {interval: 1 days}\n"
+                           "    cite: [c1]\n"
+                           "  - level: 2\n"
+                           "    id: %s\n"
+                           "    when: \"sbp < 140\"\n"
+                           "    follow_up: {interval: 1 days}\n"
+                           "    cite: [c1]\n",
+                           names[i]);
+        char *text = t_prog("p", "draft", body);
+        /* where the id's value is in the whole file */
+        const char *at = strstr(text, "    id: ");
+        cr_assert(at);
+        int line = 1;
+        for (const char *c = text; c < at; c++)
+            line += *c == '\n';
+        phs_ruleset *rs = NULL;
+        int rc = t_load_body(&rs, "draft", body);
+        cr_expect_eq(rc, PHS_ESPEC, "%s accepted as a tier id", names[i]);
+        cr_expect_null(rs);
+        const phs_error *e = phs_error_last();
+        cr_expect_eq(phs_error_line(e), line, "%s", phs_error_message(e));
+        cr_expect_eq(phs_error_column(e), 9, "%s", phs_error_message(e));
+        cr_expect(strstr(phs_error_message(e), "reserved"), "%s",
+                  phs_error_message(e));
+        cr_expect(strstr(phs_error_message(e), names[i]), "%s",
+                  phs_error_message(e));
+        free(text);
+        free(body);
+    }
+    /* a name that merely contains one is a tier like any other */
+    phs_ruleset *rs = t_must_load_body("eligibility: {when: \"true\", cite: [c1]}\n"
+                                       "tiers:\n"
+                                       "  - id: unclassified_bp\n"
+                                       "    level: 1\n"
+                                       "    when: \"sbp >= 140\"\n"
+                                       "    follow_up: {interval: 1 days}\n"
+                                       "    cite: [c1]\n");
+    cr_expect_str_eq(phs_ruleset_tier_id(rs, 0, 0), "unclassified_bp");
+    phs_ruleset_free(rs);
+}

@@ -22,6 +22,16 @@
  *    phs_classify_columns caches in it, is behind a lock).  A phs_record, phs_result and phs_reader belong to
  *    one thread at a time.  There is no mutable global state except the
  *    allocator, which is set (if at all) before any other call.
+ *  - Indexes have one type, size_t: every program, tier, flag, version,
+ *    item or example index passed in runs 0..count-1 (a count is a size_t
+ *    too), and a bad one gives NULL, 0 or PHS_EINVAL, never undefined
+ *    behaviour.  A lookup that can fail (phs_ruleset_program_index,
+ *    phs_ruleset_field_id, phs_result_tier_index, phs_ruleset_version_at)
+ *    returns int under the status convention: the index, or a negative
+ *    phs_status; cast it to size_t once checked.  The exception, kept for
+ *    the 0.1 ABI: a field id is passed as the int phs_ruleset_field_id
+ *    returned (phs_record_set_*, phs_column.field).  The bindings map the
+ *    int lookups to an index or an exception.
  *  - Dates are phs_date: days since 1970-01-01 in the proleptic Gregorian
  *    calendar.
  */
@@ -47,14 +57,10 @@ extern "C" {
 /* Version                                                             */
 /* ------------------------------------------------------------------ */
 
-/** Version of the headers this program was compiled against. */
-#define PHS_VERSION_MAJOR 0
-#define PHS_VERSION_MINOR 1
-#define PHS_VERSION_PATCH 0
-#define PHS_VERSION "0.1.0"
-/** MAJOR*1000000 + MINOR*1000 + PATCH, for compile-time comparisons. */
-#define PHS_VERSION_NUMBER                                                     \
-    (PHS_VERSION_MAJOR * 1000000 + PHS_VERSION_MINOR * 1000 + PHS_VERSION_PATCH)
+/* PHS_VERSION, PHS_VERSION_MAJOR/_MINOR/_PATCH and PHS_VERSION_NUMBER:
+ * the version of the headers this program was compiled against, generated
+ * from the project version. */
+#include "phs/version.h"
 
 /** The version of the library actually linked, as "X.Y.Z"; static string. */
 PHS_EXTERN(const char *) phs_version(void);

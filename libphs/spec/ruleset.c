@@ -527,12 +527,7 @@ int phs_ruleset_load_dir(phs_ruleset **out, const char *dir,
 const char *phs_rules_dir_default(void)
 {
     const char *env = getenv("PHS_RULES_DIR");
-    struct stat st;
-    if (env && *env)
-        return env;
-    if (stat(PHS_RULES_DIR "/fields.yaml", &st) == 0)
-        return PHS_RULES_DIR;
-    return PHS_SOURCE_RULES_DIR; /* running from the build tree */
+    return env && *env ? env : PHS_RULES_DIR;
 }
 
 const char *phs_ruleset_fingerprint(const phs_ruleset *rs)

@@ -723,9 +723,15 @@ static int load_tier(L *l, const phs__ynode *m, phs__tier *t)
     const phs__ynode *lv, *fu, *rf, *cs;
     TRY(check_keys(l, m, "a tier", keys));
     TRY(ident(l, m, "id", &t->name));
-    if (!strcmp(t->name, "insufficient_data"))
-        return err(l, m, "'insufficient_data' is reserved for undecidable "
-                         "results");
+    /* the outcome names a result gives in a tier's place: a tier so named
+     * could not be told from them */
+    static const char *const reserved[] = {"unclassified", "not_enrolled",
+                                           "insufficient_data"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (!strcmp(t->name, reserved[i]))
+            return err(l, phs__ymap_get(m, "id"),
+                       "'%s' is reserved for an outcome and cannot be a tier "
+                       "id", t->name);
     TRY(req(l, m, "level", &lv));
     TRY(to_int(l, lv, "level", 0, 100, &t->level));
     TRY(opt_str(l, m, "code", &t->code));
