@@ -122,6 +122,34 @@ Test(badinput, binary_and_invalid_utf8)
     expect_prog_fail("\x01\x02\x03\x04", PHS_ESPEC, 0, NULL);
 }
 
+/* libyaml reports reader errors (invalid UTF-8, control characters, NUL)
+ * with a byte offset, not a line and column: they were all at 1:1. */
+Test(badinput, invalid_bytes_are_positioned)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        int line, col;
+    } cases[] = {
+        {"program: p\nversion: \"1\"\ntitle: 收缩\xff\n", 0, 3, 10},
+        {"program: p\nversion: \"1\x01\"\n", 0, 2, 12},
+        {"program: p\nversion: 1\n  \0x: 1\n", 26, 3, 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *names[] = {"fields.yaml", "p.yaml"};
+        const char *texts[] = {T_DICT, cases[i].text};
+        size_t lens[] = {strlen(T_DICT),
+                         cases[i].len ? cases[i].len : strlen(cases[i].text)};
+        phs_ruleset *rs = NULL;
+        int rc = phs_ruleset_load_texts(&rs, names, texts, lens, 2, NULL);
+        cr_expect_eq(rc, PHS_ESPEC, "case %zu: %d", i, rc);
+        cr_expect_eq(phs_error_line(phs_error_last()), cases[i].line,
+                     "case %zu: %s", i, t_errmsg());
+        cr_expect_eq(phs_error_column(phs_error_last()), cases[i].col,
+                     "case %zu: %s", i, t_errmsg());
+    }
+}
+
 /* ---- unknown keys, wrong types, missing keys ---- */
 
 Test(badinput, unknown_keys)

@@ -478,3 +478,65 @@ Test(reader, many_records_large_file, .init = setup, .fini = teardown)
     phs_reader_free(rd);
     unlink(path);
 }
+
+/* ---- the id of a record when storing it fails (issue 9, defect 7) ---- */
+
+static long g_fail_at = -1; /* the allocation (counting from 0) that fails */
+static long g_count;
+static int fa_fails(void)
+{
+    return g_fail_at >= 0 && g_count++ == g_fail_at;
+}
+static void *fa_malloc(void *ud, size_t n)
+{
+    (void)ud;
+    return fa_fails() ? NULL : malloc(n);
+}
+static void *fa_realloc(void *ud, void *p, size_t n)
+{
+    (void)ud;
+    return fa_fails() ? NULL : realloc(p, n);
+}
+static void fa_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+/* A CSV record whose id could not be stored was read as a record without
+ * an id (the result of storing it was ignored).  Every allocation of the
+ * read fails in turn: the read fails with PHS_ENOMEM or gives the record
+ * with its own id, never one without it or with the previous one. */
+Test(reader_csv, id_that_cannot_be_stored_is_an_error)
+{
+    phs_allocator a = {fa_malloc, fa_realloc, fa_free, NULL};
+    cr_assert_eq(phs_allocator_set(&a), PHS_OK);
+    setup();
+    char longid[101];
+    memset(longid, 'x', 100);
+    longid[100] = '\0';
+    char *csv = t_fmt("id,age\na,50\n%s,60\n", longid);
+    int failed = 0;
+    for (long k = 0;; k++) {
+        phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
+        cr_assert_eq(phs_reader_next(rd, g_rec), PHS_OK, "%s", t_errmsg());
+        g_count = 0;
+        g_fail_at = k;
+        int rc = phs_reader_next(rd, g_rec);
+        int hit = g_count > k;
+        g_fail_at = -1;
+        if (rc == PHS_OK)
+            cr_expect_str_eq(phs_reader_record_id(rd), longid,
+                             "allocation %ld failed: read without its id", k);
+        else
+            cr_expect_eq(rc, PHS_ENOMEM, "%d %s", rc, t_errmsg());
+        failed += rc == PHS_ENOMEM;
+        phs_reader_free(rd);
+        if (!hit)
+            break;
+    }
+    cr_expect_gt(failed, 0);
+    free(csv);
+    teardown();
+    phs_allocator_set(NULL);
+}

@@ -691,7 +691,7 @@ static int verify_version(vctx *c)
     phs__buf_printf(j, "\"errors\":%zu,\"findings\":", errs);
     /* this version's findings */
     phs_report tmp = *c->r;
-    tmp.f = c->r->f + nf0;
+    tmp.f = c->r->f ? c->r->f + nf0 : NULL; /* NULL + 0 is undefined */
     tmp.nf = c->r->nf - nf0;
     phs__report_findings_json(j, &tmp, NULL);
     phs__buf_putc(j, '}');

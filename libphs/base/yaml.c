@@ -71,6 +71,21 @@ static int close_frame(phs__arena *a, frame *f)
     return 1;
 }
 
+/* Line and column (in characters) of byte offset off of text. */
+static void offset_position(const char *text, size_t len, size_t off,
+                            int *line, int *col)
+{
+    *line = *col = 1;
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (text[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            ++*col;
+        }
+    }
+}
+
 /* Parse text whose first line is line `line0 + 1` of the file, into *out
  * (*block: the root is a block mapping). */
 static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
@@ -94,9 +109,12 @@ static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
-            rc = phs__error_at(PHS_ESPEC, file,
-                               line0 + (int)p.problem_mark.line + 1,
-                               (int)p.problem_mark.column + 1, "YAML: %s%s%s",
+            int eline = (int)p.problem_mark.line + 1;
+            int ecol = (int)p.problem_mark.column + 1;
+            if (p.error == YAML_READER_ERROR) /* a byte offset, no mark */
+                offset_position(text, len, p.problem_offset, &eline, &ecol);
+            rc = phs__error_at(PHS_ESPEC, file, line0 + eline, ecol,
+                               "YAML: %s%s%s",
                                p.problem ? p.problem : "syntax error",
                                p.context ? " " : "",
                                p.context ? p.context : "");

@@ -179,14 +179,15 @@ static int rd_csv_apply(phs_reader *rd, phs_record *rec, size_t line)
     return PHS_OK;
 }
 
-static void rd_csv_note_id(phs_reader *rd)
+/* Remember the record's id; -1 when it could not be stored (no memory). */
+static int rd_csv_note_id(phs_reader *rd)
 {
     size_t i;
     for (i = 0; i < rd->ncols && i < rd->ncells; i++)
-        if (rd->cols[i].field >= 0 && rd->cols[i].field == rd->id_field) {
-            phs__rd_set_id(rd, phs__rd_txt(rd, rd->cells[i].s), rd->cells[i].s.len);
-            return;
-        }
+        if (rd->cols[i].field >= 0 && rd->cols[i].field == rd->id_field)
+            return phs__rd_set_id(rd, phs__rd_txt(rd, rd->cells[i].s),
+                                  rd->cells[i].s.len);
+    return 0;
 }
 
 int phs__rd_next_csv(phs_reader *rd, phs_record *rec)
@@ -234,10 +235,12 @@ int phs__rd_next_csv(phs_reader *rd, phs_record *rec)
         if (msg) {
             const char *field =
                 errcell < rd->ncols ? rd->cols[errcell].name : NULL;
-            rd_csv_note_id(rd);
+            if (rd_csv_note_id(rd) < 0)
+                return phs__rd_nomem();
             return phs__rd_err(rd, PHS_ERECORD, field, line, errcol, "%s", msg);
         }
-        rd_csv_note_id(rd);
+        if (rd_csv_note_id(rd) < 0)
+            return phs__rd_nomem();
         if (rd->ncells != rd->ncols)
             return phs__rd_err(rd, PHS_ERECORD, NULL, line, 1,
                           "%zu fields, but the header has %zu", rd->ncells,
