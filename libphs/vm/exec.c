@@ -22,9 +22,11 @@
 
 /* The block loops are built twice where the compiler can (GCC's function
  * multi-versioning): for AVX2, where comparisons of doubles into byte masks
- * vectorise, and for the baseline; the loader picks what the CPU runs. */
+ * vectorise, and for the baseline; the loader picks what the CPU runs.  Not
+ * under ThreadSanitizer: the loader runs the instrumented ifunc resolver
+ * before the TSan runtime is up, and the program crashes at start. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&      \
-    defined(__linux__)
+    defined(__linux__) && !defined(__SANITIZE_THREAD__)
 #define VM_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define VM_CLONES
