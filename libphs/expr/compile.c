@@ -722,13 +722,20 @@ static R parse_cmp(P *p)
             return bad();
         int errcode;
         PCRE2_SIZE erroff;
-        pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
-        if (cc)
-            pcre2_set_parens_nest_limit(cc, 64);
+        pcre2_compile_context *cc = pcre2_compile_context_create(p->rs->gctx);
+        if (!cc) {
+            poom(p);
+            return bad();
+        }
+        pcre2_set_parens_nest_limit(cc, 64);
         pcre2_code *re = pcre2_compile(
             (PCRE2_SPTR)p->tok.str, p->tok.slen,
             PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &errcode, &erroff, cc);
         pcre2_compile_context_free(cc);
+        if (!re && errcode == PCRE2_ERROR_HEAP_FAILED) {
+            poom(p);
+            return bad();
+        }
         if (!re) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -736,7 +743,12 @@ static R parse_cmp(P *p)
                  (const char *)msg);
             return bad();
         }
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back if no JIT */
+        /* without JIT support PCRE2 interprets; out of memory is an error */
+        if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == PCRE2_ERROR_NOMEMORY) {
+            pcre2_code_free(re);
+            poom(p);
+            return bad();
+        }
         phs_ruleset *rs = p->rs;
         if (rs->nregex == rs->regex_cap) {
             size_t cap = rs->regex_cap ? rs->regex_cap * 2 : 8;

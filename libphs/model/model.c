@@ -3,6 +3,24 @@
 
 #include "model.h"
 
+static void *pcre2_malloc_hook(PCRE2_SIZE n, void *ud)
+{
+    (void)ud;
+    return phs__malloc(n);
+}
+
+static void pcre2_free_hook(void *p, void *ud)
+{
+    (void)ud;
+    phs__free(p);
+}
+
+pcre2_general_context *phs__pcre2_context_new(void)
+{
+    return pcre2_general_context_create(pcre2_malloc_hook, pcre2_free_hook,
+                                        NULL);
+}
+
 void phs__record_field(const phs_record *r, int f, phs__val *out)
 {
     const phs__field *fd = &r->rs->fields[f];

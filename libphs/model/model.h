@@ -264,6 +264,7 @@ struct phs_ruleset {
     size_t nregex, regex_cap;
     uint32_t max_ovector;
     pcre2_match_context *mctx;
+    pcre2_general_context *gctx; /* PCRE2's allocations through the hook */
     /* sources kept to recompile with other parameters (examples) */
     char **src_names, **src_texts;
     size_t *src_lens, nsrc;
@@ -310,6 +311,10 @@ static inline int phs__record_has(const phs_record *rec, int field)
 #define PHS__MAX_VERSIONS 255
 
 /* ---- model.c: queries on the model ---- */
+/* A PCRE2 general context whose allocations go through the allocator hook
+ * (phs__malloc/phs__free): every compile, match and JIT context and match
+ * data of a rule set is made from it.  NULL when out of memory. */
+pcre2_general_context *phs__pcre2_context_new(void);
 /* A field's value for evaluation (strings, enums and lists resolved; the
  * "not observed" value when absent). */
 void phs__record_field(const phs_record *rec, int field, phs__val *out);

@@ -33,7 +33,7 @@ int phs_result_new(phs_result **out, const phs_ruleset *rs)
     r->ev.rs = rs;
     r->ev.mctx = rs->mctx;
     if (rs->nregex)
-        r->ev.md = pcre2_match_data_create(rs->max_ovector, NULL);
+        r->ev.md = pcre2_match_data_create(rs->max_ovector, rs->gctx);
     r->id = phs__calloc(1, 64);
     r->id_cap = 64;
     if ((rs->nregex && !r->ev.md) || !r->id) {

@@ -90,6 +90,7 @@ void phs_ruleset_free(phs_ruleset *rs)
     for (size_t i = 0; i < rs->nregex; i++)
         pcre2_code_free(rs->regex[i]);
     pcre2_match_context_free(rs->mctx);
+    pcre2_general_context_free(rs->gctx);
     phs__free(rs->regex);
     phs__free(rs->nodes);
     phs__free(rs->derived);
@@ -367,7 +368,7 @@ static int build(phs_ruleset *rs, const char *const *names,
     if (rc == PHS_OK)
         rc = fingerprints(rs, files, count, (size_t)dict);
     if (rc == PHS_OK) {
-        rs->mctx = pcre2_match_context_create(NULL);
+        rs->mctx = pcre2_match_context_create(rs->gctx);
         if (!rs->mctx)
             rc = phs__error_set(PHS_ENOMEM, "out of memory");
         else
@@ -387,6 +388,11 @@ int phs__ruleset_build(phs_ruleset **out, const char *const *names,
     if (!rs)
         return phs__error_set(PHS_ENOMEM, "out of memory");
     rs->lim = *lim;
+    rs->gctx = phs__pcre2_context_new();
+    if (!rs->gctx) {
+        phs__free(rs);
+        return phs__error_set(PHS_ENOMEM, "out of memory");
+    }
     int rc = build(rs, names, texts, lens, count, overrides, noverrides);
     if (rc < 0) {
         phs_ruleset_free(rs);

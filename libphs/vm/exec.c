@@ -104,7 +104,7 @@ int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out)
     s->ev.miss = phs__calloc(nw, sizeof *s->ev.miss);
     s->ev.mctx = rs->mctx;
     if (rs->nregex)
-        s->ev.md = pcre2_match_data_create(rs->max_ovector, NULL);
+        s->ev.md = pcre2_match_data_create(rs->max_ovector, rs->gctx);
     if (!s->V || !s->B || !s->K || !s->u_tier || !s->u_due || !s->u_flags ||
         !s->u_elig || !s->d_val || !s->d_bits || !s->d_state || !s->memo ||
         !s->unit_lane || !s->rec.vals || !s->rec.present || !s->ev.dval ||
