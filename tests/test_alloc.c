@@ -666,3 +666,31 @@ Test(alloc, oom_over_the_analyses, .timeout = 600)
     fprintf(stderr, "oom_over_the_analyses: %ld runs, %ld allocations failed "
             "on purpose\n", runs, tried);
 }
+
+/* PCRE2 allocates through the hook (issue 9, defect 8): a result for rules
+ * with a regular expression makes one more hooked allocation (its match
+ * data) than one for the same rules without, and nothing PCRE2 allocated
+ * is freed outside the hook. */
+Test(alloc, pcre2_allocates_through_the_hook)
+{
+    install();
+    reset(0, 0);
+    phs_ruleset *plain = t_probe_rs("note == 'a'");
+    phs_ruleset *re = t_probe_rs("note matches '^a+$'");
+    phs_result *r1 = NULL, *r2 = NULL;
+    reset(0, 0);
+    cr_assert_eq(phs_result_new(&r1, plain), PHS_OK);
+    long n_plain = st.calls;
+    reset(0, 0);
+    cr_assert_eq(phs_result_new(&r2, re), PHS_OK);
+    long n_re = st.calls;
+    cr_expect_eq(n_re, n_plain + 1, "match data not through the hook: %ld vs %ld",
+                 n_re, n_plain);
+    phs_result_free(r1);
+    phs_result_free(r2);
+    phs_ruleset_free(plain);
+    phs_ruleset_free(re);
+    cr_expect_eq(st.bad_free, 0);
+    cr_expect_eq(st.live, 0, "%ld blocks still live", st.live);
+    cr_expect_eq(phs_allocator_set(NULL), PHS_OK);
+}
