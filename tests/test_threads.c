@@ -17,14 +17,117 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "phs/phs.h"
 
-enum { NTHREADS = 4, ROUNDS = 20 };
+enum { NTHREADS = 4, ROUNDS = 20, NCOL = 512, MAXP = 16 };
+
+/* The batch given as columns: generated, deterministic. */
+static struct {
+    double age[NCOL], sbp[NCOL], dbp[NCOL];
+    phs_date visit[NCOL];
+    const char *dx[NCOL];
+    phs_column cols[5];
+    size_t np;
+} batch;
+
+typedef struct {
+    int16_t tier[NCOL * MAXP];
+    phs_date due[NCOL * MAXP];
+    uint64_t flags[NCOL * MAXP];
+    int status[NCOL];
+} col_out;
+
+static int make_batch(const phs_ruleset *rs)
+{
+    static const char *codes[] = {"I10", "E11", "I10;E11", "J44", "", NULL};
+    phs_date d0;
+    if (phs_date_parse(&d0, "2024-06-01", 10) != PHS_OK)
+        return -1;
+    for (int i = 0; i < NCOL; i++) {
+        batch.age[i] = 30 + i % 60;
+        batch.sbp[i] = 100 + (i * 7) % 100;
+        batch.dbp[i] = i % 11 == 0 ? (double)NAN : 60 + (i * 3) % 50;
+        batch.visit[i] = d0 + i % 400;
+        batch.dx[i] = codes[i % 6];
+    }
+    const char *names[] = {"age", "sbp", "dbp", "visit_date", "diagnoses"};
+    const void *values[] = {batch.age, batch.sbp, batch.dbp, batch.visit,
+                            batch.dx};
+    for (int c = 0; c < 5; c++) {
+        batch.cols[c].field = phs_ruleset_field_id(rs, names[c]);
+        batch.cols[c].values = values[c];
+        if (batch.cols[c].field < 0)
+            return -1;
+    }
+    batch.np = phs_ruleset_program_count(rs);
+    return batch.np <= MAXP ? 0 : -1;
+}
+
+static int classify_columns(const phs_ruleset *rs, col_out *o)
+{
+    int rc = phs_classify_columns(rs, NCOL, batch.cols, 5, o->tier, o->due,
+                                  o->flags, o->status);
+    return rc == PHS_OK || rc == PHS_ERECORD ? PHS_OK : rc;
+}
+
+static int same_columns(const col_out *a, const col_out *b)
+{
+    size_t k = NCOL * batch.np;
+    return memcmp(a->tier, b->tier, k * sizeof a->tier[0]) == 0 &&
+           memcmp(a->due, b->due, k * sizeof a->due[0]) == 0 &&
+           memcmp(a->flags, b->flags, k * sizeof a->flags[0]) == 0 &&
+           memcmp(a->status, b->status, sizeof a->status) == 0;
+}
+
+/* The columnar outputs agree with phs_classify on the same values. */
+static int columns_match_classify(const phs_ruleset *rs, const col_out *o)
+{
+    phs_record *rec = NULL;
+    phs_result *res = NULL;
+    int bad = 0, tiered = 0;
+    if (phs_record_new(&rec, rs) != PHS_OK ||
+        phs_result_new(&res, rs) != PHS_OK)
+        return -1;
+    for (int i = 0; i < NCOL && !bad; i++) {
+        phs_record_clear(rec);
+        phs_record_set_number(rec, batch.cols[0].field, batch.age[i]);
+        phs_record_set_number(rec, batch.cols[1].field, batch.sbp[i]);
+        if (batch.dbp[i] == batch.dbp[i])
+            phs_record_set_number(rec, batch.cols[2].field, batch.dbp[i]);
+        phs_record_set_date(rec, batch.cols[3].field, batch.visit[i]);
+        if (batch.dx[i]) /* NULL: absent */
+            phs_record_set_text(rec, batch.cols[4].field, batch.dx[i],
+                                strlen(batch.dx[i]));
+        int rc = phs_classify(rs, rec, res);
+        if ((rc == PHS_OK) != (o->status[i] == PHS_OK)) {
+            bad = 1;
+            break;
+        }
+        for (size_t p = 0; rc == PHS_OK && p < batch.np; p++) {
+            size_t k = (size_t)i * batch.np + p;
+            int t = phs_result_tier_index(res, p);
+            if (t >= 0) {
+                tiered++;
+                bad |= o->tier[k] != t;
+            }
+            bad |= o->due[k] != phs_result_next_due(res, p);
+            bad |= o->flags[k] != phs_result_flag_mask(res, p);
+            if (bad)
+                fprintf(stderr, "resident %d, program %zu: columns and "
+                                "phs_classify disagree\n", i, p);
+        }
+    }
+    phs_record_free(rec);
+    phs_result_free(res);
+    return bad || tiered == 0 ? -1 : 0;
+}
 
 typedef struct {
     const phs_ruleset *rs;
@@ -35,6 +138,7 @@ typedef struct {
     size_t len, cap;
     int failures; /* checks that failed in this thread */
     size_t examples; /* embedded examples run (all must pass) */
+    col_out cols;    /* this thread's columnar outputs */
 } worker;
 
 static int append(worker *w, const char *s, size_t n)
@@ -130,7 +234,11 @@ out:
 
 static void *thread_main(void *arg)
 {
-    run(arg, ROUNDS);
+    worker *w = arg;
+    int rc = classify_columns(w->rs, &w->cols);
+    if (rc != PHS_OK)
+        fail(w, "phs_classify_columns", rc);
+    run(w, ROUNDS);
     return NULL;
 }
 
@@ -172,14 +280,19 @@ int main(void)
         return 1;
     }
 
-    worker ref = {rs, csv, csv_len, NTHREADS, NULL, 0, 0, 0, 0};
+    if (make_batch(rs) != 0) {
+        fprintf(stderr, "the rules lack a field of the columnar batch\n");
+        return 1;
+    }
+    static worker ref, w[NTHREADS]; /* static: the outputs are large */
+    ref = (worker){.rs = rs, .csv = csv, .csv_len = csv_len,
+                   .index = NTHREADS};
     run(&ref, 1);
     failures += ref.failures;
 
     pthread_t t[NTHREADS];
-    worker w[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
-        w[i] = (worker){rs, csv, csv_len, i, NULL, 0, 0, 0, 0};
+        w[i] = (worker){.rs = rs, .csv = csv, .csv_len = csv_len, .index = i};
         if (pthread_create(&t[i], NULL, thread_main, &w[i]) != 0) {
             fprintf(stderr, "pthread_create failed\n");
             return 1;
@@ -196,6 +309,19 @@ int main(void)
             failures++;
         }
         free(w[i].out);
+        if (!same_columns(&w[i].cols, &w[0].cols)) {
+            fprintf(stderr, "thread %d's columnar outputs differ from thread "
+                            "0's\n", i);
+            failures++;
+        }
+    }
+    /* one thread, after the race: the same outputs, and phs_classify's */
+    if (classify_columns(rs, &ref.cols) != PHS_OK ||
+        !same_columns(&ref.cols, &w[0].cols) ||
+        columns_match_classify(rs, &ref.cols) != 0) {
+        fprintf(stderr, "columnar outputs: threads, one thread and "
+                        "phs_classify disagree\n");
+        failures++;
     }
     if (!ref.out || strstr(ref.out, "\"tier\"") == NULL || !ref.examples) {
         fprintf(stderr, "the single-threaded run classified nobody\n");
@@ -204,8 +330,9 @@ int main(void)
     size_t lines = 0;
     for (const char *c = ref.out; c && *c; c++)
         lines += *c == '\n';
-    printf("%d threads x %d rounds of %zu residents: %s\n", NTHREADS, ROUNDS,
-           lines, failures ? "FAILED" : "identical to one thread");
+    printf("%d threads x %d rounds of %zu residents, and %d residents as "
+           "columns: %s\n", NTHREADS, ROUNDS, lines, NCOL,
+           failures ? "FAILED" : "identical to one thread");
     free(ref.out);
     free(csv);
     phs_ruleset_free(rs);
