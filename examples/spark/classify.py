@@ -8,7 +8,7 @@ program, `error` and `rules_fingerprint`.  Prints the tier counts per program.
 """
 import sys
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -17,7 +17,7 @@ from phs import spark as phs_spark
 TYPES = {"number": T.DoubleType(), "bool": T.BooleanType(), "date": T.DateType()}
 
 
-def read(spark: SparkSession, path: str):  # type: ignore[no-untyped-def]
+def read(spark: SparkSession, path: str) -> DataFrame:
     if not path.endswith(".csv"):
         return spark.read.parquet(path)
     fields = phs_spark.engine().fields
@@ -37,8 +37,9 @@ def main() -> None:
     for p in phs_spark.engine().programs:
         counts = out.groupBy(F.col(f"{p.id}.tier").alias("tier")).count().collect()
         print(p.id, {r["tier"]: r["count"] for r in counts if r["tier"] is not None})
+    fingerprints = [r[0] for r in out.select(phs_spark.FINGERPRINT).distinct().collect()]
     print("refused:", out.filter(F.col("error").isNotNull()).count(),
-          "fingerprint:", out.select(phs_spark.FINGERPRINT).distinct().first()[0])
+          "fingerprint:", ", ".join(fingerprints))
     spark.stop()
 
 

@@ -195,8 +195,9 @@ def test_executor_with_other_rules_fails(engine):
 
 
 def test_types_with_pyspark_present():
-    """mypy --strict on the package with pyspark's own annotations (the
-    python-types test runs where pyspark is absent)."""
+    """mypy --strict on the package and examples/spark/classify.py with
+    pyspark's own annotations (the python-types test runs where pyspark is
+    absent)."""
     import importlib.util
     import os
     import subprocess
@@ -206,7 +207,9 @@ def test_types_with_pyspark_present():
         pytest.skip("mypy is not installed (apt-get install python3-mypy)")
     package = os.path.dirname(phs.__file__)
     runner = os.path.join(os.environ["PHS_SOURCE_ROOT"], "bindings", "python", "run_mypy.py")
-    done = subprocess.run([sys.executable, runner, package], capture_output=True, text=True)
+    example = os.path.join(os.environ["PHS_SOURCE_ROOT"], "examples", "spark", "classify.py")
+    done = subprocess.run([sys.executable, runner, package, example], capture_output=True,
+                          text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
