@@ -41,19 +41,32 @@ class LeakTest {
     }
   }
 
+  /**
+   * The least growth of the resident set over three rounds of {@code round}.
+   * A leak grows it in every round; the JVM's own noise (late JIT, GC
+   * heuristics on a loaded machine) in some rounds only.
+   */
+  private static long leastGrowth(Runnable round) throws Exception {
+    long least = Long.MAX_VALUE;
+    for (int r = 0; r < 3; r++) {
+      System.gc();
+      long before = TestSupport.rss();
+      round.run();
+      System.gc();
+      least = Math.min(least, TestSupport.rss() - before);
+    }
+    return least;
+  }
+
   @Test
   void failingClassificationsKeepMemoryFlat() throws Exception {
     Map<String, Object>[] bad = failing();
     try (Engine engine = Engine.load()) {
       fail(engine, bad, 20_000); // warm up: JIT, pools, exception classes
-      System.gc();
-      long before = TestSupport.rss();
-      fail(engine, bad, CALLS);
-      System.gc();
-      long grown = TestSupport.rss() - before;
-      System.out.printf("LeakTest: %d failing classifications, resident set %+d KiB%n",
-          CALLS, grown / 1024);
-      assertTrue(grown < 8L << 20, "resident set grew by " + grown / 1024 + " KiB");
+      long grown = leastGrowth(() -> fail(engine, bad, CALLS));
+      System.out.printf("LeakTest: %d failing classifications, resident set %+d KiB"
+          + " (least of 3 rounds)%n", CALLS, grown / 1024);
+      assertTrue(grown < 8L << 20, "resident set grew by " + grown / 1024 + " KiB in every round");
     }
   }
 
@@ -64,15 +77,14 @@ class LeakTest {
       for (int i = 0; i < 3_000; i++) { // warm up: JIT, metaspace, code cache
         assertThrows(SpecException.class, () -> Engine.load(dir));
       }
-      System.gc();
-      long before = TestSupport.rss();
-      for (int i = 0; i < 2_000; i++) {
-        assertThrows(SpecException.class, () -> Engine.load(dir));
-      }
-      System.gc();
-      long grown = TestSupport.rss() - before;
-      System.out.printf("LeakTest: 2000 failing loads, resident set %+d KiB%n", grown / 1024);
-      assertTrue(grown < 8L << 20, "resident set grew by " + grown / 1024 + " KiB");
+      long grown = leastGrowth(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          assertThrows(SpecException.class, () -> Engine.load(dir));
+        }
+      });
+      System.out.printf("LeakTest: 2000 failing loads, resident set %+d KiB (least of 3 rounds)%n",
+          grown / 1024);
+      assertTrue(grown < 8L << 20, "resident set grew by " + grown / 1024 + " KiB in every round");
     } finally {
       TestSupport.delete(dir);
     }
