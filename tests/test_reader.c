@@ -540,3 +540,33 @@ Test(reader_csv, id_that_cannot_be_stored_is_an_error)
     teardown();
     phs_allocator_set(NULL);
 }
+
+/* A record nested deeper than the reader's limit (64) is that record's
+ * error; the reader goes on with the next one (issue 9, defect 3: it ended
+ * the reader, and the CLI dropped every later record). */
+Test(reader_array, too_deep_record_is_skipped, .init = setup, .fini = teardown)
+{
+    char deep[400] = "", close[200] = "";
+    for (int i = 0; i < 70; i++) {
+        strcat(deep, "[");
+        strcat(close, "]");
+    }
+    char *y = t_fmt("[{\"id\": \"a\", \"sbp\": 120},\n"
+                    " {\"id\": \"b\", \"note\": %s1%s},\n"
+                    " {\"id\": \"b2\", %s\"x\": 1%s: 2},\n"
+                    " {\"id\": \"c\", \"sbp\": 150}]\n",
+                    deep, close, deep, close);
+    char b[256];
+    phs_reader *rd = open_buf(y, PHS_FORMAT_ARRAY);
+    cr_expect(strncmp(next_ok(rd, b, sizeof b), "a:", 2) == 0, "%s", b);
+    int rc = phs_reader_next(rd, g_rec);
+    cr_expect(rc == PHS_ERECORD || rc == PHS_ELIMIT, "%d %s", rc, t_errmsg());
+    cr_expect_eq(phs_reader_record_number(rd), 2);
+    rc = phs_reader_next(rd, g_rec); /* a key nested 70 deep */
+    cr_expect(rc == PHS_ERECORD || rc == PHS_ELIMIT, "%d %s", rc, t_errmsg());
+    cr_expect_eq(phs_reader_record_number(rd), 3);
+    cr_expect(strncmp(next_ok(rd, b, sizeof b), "c:", 2) == 0, "%s", b);
+    expect_eof(rd);
+    phs_reader_free(rd);
+    free(y);
+}

@@ -589,8 +589,10 @@ PHS_EXTERN(void) phs_reader_free(phs_reader *rd);
 /** Read the next record into rec (cleared first).
  *  @return PHS_OK; PHS_EOF at the end; PHS_ERECORD for a record that could
  *  not be read (the error names the field and position; the reader has moved
- *  past it, so the caller may continue); PHS_ESPEC for input that cannot be
- *  read further (e.g. broken CSV header); PHS_EIO. */
+ *  past it, so the caller may continue); PHS_ELIMIT for a record over a
+ *  reader limit (1 MiB, nesting deeper than 64), also moved past;
+ *  PHS_ENOMEM (CSV and NDJSON: moved past the record); PHS_ESPEC for input
+ *  that cannot be read further (e.g. broken CSV header); PHS_EIO. */
 PHS_EXTERN(int) phs_reader_next(phs_reader *rd, phs_record *rec);
 /** 1-based number of the record last returned (or failed). */
 PHS_EXTERN(size_t) phs_reader_record_number(const phs_reader *rd);

@@ -91,9 +91,34 @@ static const char *rd_ydecor(const yaml_event_t *ev)
     return NULL;
 }
 
+/* State of one mapping being collected. */
+typedef struct rd_ymap {
+    int code;        /* first record error, 0 when none */
+    size_t line, col;
+} rd_ymap;
+
+/* Note a record error (the first one wins); keeps consuming.  The message
+ * is a followed by b. */
+static void rd_yrecerr(const phs_reader *rd, rd_ymap *st, int code,
+                       const char *field, yaml_mark_t mark, const char *a,
+                       const char *b)
+{
+    if (st->code)
+        return;
+    st->code = phs__rd_err(rd, code, field, rd_yline(rd, mark), mark.column + 1,
+                      "%s%s", a, b);
+}
+
+#define RD_STR_(x) #x
+#define RD_STR(x) RD_STR_(x)
+
 /* Consume the rest of a node whose start event was `type`, at nesting
- * depth `depth` (of the node itself). */
-static int rd_yskip(phs_reader *rd, yaml_event_type_t type, int depth)
+ * depth `depth` (of the node itself).  Nesting past RD_MAX_DEPTH is the
+ * record's error (st), and the node is still consumed to its end, so the
+ * reader goes on with the next record (libyaml's own nesting limit bounds
+ * its memory). */
+static int rd_yskip(phs_reader *rd, rd_ymap *st, yaml_event_type_t type,
+                    int depth)
 {
     int level;
     if (type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
@@ -108,14 +133,9 @@ static int rd_yskip(phs_reader *rd, yaml_event_type_t type, int depth)
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
             level++;
-            if (depth + level - 1 > RD_MAX_DEPTH) {
-                size_t line = rd_yline(rd, ev.start_mark);
-                size_t col = ev.start_mark.column + 1;
-                yaml_event_delete(&ev);
-                rd->finished = 1; /* the parser is lost inside the node */
-                return phs__rd_err(rd, PHS_ELIMIT, NULL, line, col,
-                              "nesting deeper than %d", RD_MAX_DEPTH);
-            }
+            if (depth + level - 1 == RD_MAX_DEPTH + 1)
+                rd_yrecerr(rd, st, PHS_ELIMIT, NULL, ev.start_mark,
+                           "nesting deeper than ", RD_STR(RD_MAX_DEPTH));
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
@@ -144,24 +164,6 @@ static int rd_yplain_null(const yaml_event_t *ev)
                        memcmp(v, "NULL", 4) == 0));
 }
 
-/* State of one mapping being collected. */
-typedef struct rd_ymap {
-    int code;        /* first record error, 0 when none */
-    size_t line, col;
-} rd_ymap;
-
-/* Note a record error (the first one wins); keeps consuming.  The message
- * is a followed by b. */
-static void rd_yrecerr(const phs_reader *rd, rd_ymap *st, int code,
-                       const char *field, yaml_mark_t mark, const char *a,
-                       const char *b)
-{
-    if (st->code)
-        return;
-    st->code = phs__rd_err(rd, code, field, rd_yline(rd, mark), mark.column + 1,
-                      "%s%s", a, b);
-}
-
 /* The name of the member being collected (recomputed: the scratch text
  * may move). */
 static const char *rd_mkey(const phs_reader *rd, const rd_member *m)
@@ -188,7 +190,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
             yaml_event_delete(&kev);
             rd_yrecerr(rd, st, PHS_ERECORD, NULL, line,
                        "a field name must be a plain string", "");
-            r = rd_yskip(rd, t, 3);
+            r = rd_yskip(rd, st, t, 3);
             if (r < 0)
                 return r;
         } else {
@@ -226,7 +228,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                 yaml_event_delete(&vev);
                 rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
                            dec, " are not allowed");
-                r = rd_yskip(rd, t, 3);
+                r = rd_yskip(rd, st, t, 3);
                 if (r < 0)
                     return r;
                 continue;
@@ -278,7 +280,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                         yaml_event_delete(&iev);
                         rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
                                    dec, " are not allowed");
-                        r = rd_yskip(rd, t, 4);
+                        r = rd_yskip(rd, st, t, 4);
                         if (r < 0)
                             return r;
                         continue;
@@ -289,7 +291,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                         rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
                                    "a list may only hold strings and "
                                    "numbers", "");
-                        r = rd_yskip(rd, t, 4);
+                        r = rd_yskip(rd, st, t, 4);
                         if (r < 0)
                             return r;
                         continue;
@@ -316,7 +318,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                 yaml_event_delete(&vev);
                 rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
                            "nested objects are not allowed", "");
-                r = rd_yskip(rd, YAML_MAPPING_START_EVENT, 3);
+                r = rd_yskip(rd, st, YAML_MAPPING_START_EVENT, 3);
                 if (r < 0)
                     return r;
                 break;
@@ -428,7 +430,7 @@ int phs__rd_next_array(phs_reader *rd, phs_record *rec)
         yaml_event_type_t t = ev.type;
         const char *dec = rd_ydecor(&ev);
         yaml_event_delete(&ev);
-        r = rd_yskip(rd, t, 2);
+        r = rd_yskip(rd, &st, t, 2);
         if (r < 0)
             return r;
         if (dec)
