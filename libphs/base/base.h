@@ -93,6 +93,10 @@ int phs__parse_decimal(const char *s, size_t len, double *out);
 
 /* ---- text.c: cell text as records read it ---- */
 /* Strict UTF-8: no overlongs, surrogates or values above U+10FFFF. */
+/* The length of the well-formed UTF-8 sequence at s[0..n) (s[0] >= 0x80),
+ * or 0 with *bad set to the length of its maximal ill-formed prefix (at
+ * least 1), which one U+FFFD replaces. */
+size_t phs__utf8_seq(const unsigned char *s, size_t n, size_t *bad);
 int phs__utf8_valid(const unsigned char *s, size_t n);
 /* Drop leading spaces and tabs and trailing spaces, tabs and CRs. */
 void phs__text_trim(const char **s, size_t *len);

@@ -31,42 +31,6 @@ static void sink_putn(sink *o, const char *s, size_t n)
     o->len += n;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0 with
- * *bad set to the length of its maximal ill-formed prefix (at least 1),
- * which one U+FFFD replaces (Unicode's "maximal subpart" practice). */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
-{
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* over U+10FFFF */
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xBF;
-        if (i >= n || s[i] < lo_i || s[i] > hi_i) {
-            *bad = i;
-            return 0;
-        }
-    }
-    return need;
-}
-
 /* s[0..n) as a quoted JSON string into o; returns 1 when invalid UTF-8
  * was replaced.  Control characters are escaped, everything else valid is
  * copied as it is. */
@@ -85,7 +49,7 @@ static int quote(sink *o, const char *s, size_t n)
         }
         size_t bad = 0;
         if (c >= 0x80) {
-            size_t k = utf8_seq(u + i, n - i, &bad);
+            size_t k = phs__utf8_seq(u + i, n - i, &bad);
             if (k) {
                 i += k;
                 continue;

@@ -3,35 +3,54 @@
  * columnar engine (vm/), so both read a cell the same way. */
 #include "base.h"
 
+/* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0 with
+ * *bad set to the length of its maximal ill-formed prefix (at least 1),
+ * which one U+FFFD replaces (Unicode's "maximal subpart" practice). */
+size_t phs__utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* over U+10FFFF */
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    for (size_t i = 1; i < need; i++) {
+        unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xBF;
+        if (i >= n || s[i] < lo_i || s[i] > hi_i) {
+            *bad = i;
+            return 0;
+        }
+    }
+    return need;
+}
+
 int phs__utf8_valid(const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned min, cp;
-        if (c < 0x80) {
+    size_t bad;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
             i++;
             continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, min = 0x80, cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, min = 0x800, cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            return 0;
         }
-        if (n - i <= k)
+        size_t k = phs__utf8_seq(s + i, n - i, &bad);
+        if (!k)
             return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
+        i += k;
     }
     return 1;
 }
