@@ -697,13 +697,18 @@ static void refuse_message(const phs__vm *vm, const phs__vscratch *s,
         return;
     }
     const phs__field *fd = &rs->fields[s->why[j] - 1];
-    if (fd->type == PHS_TYPE_NUMBER && fd->has_range)
+    if (fd->type == PHS_TYPE_NUMBER && fd->has_range) {
+        double v = ((const double *)s->col[s->why[j] - 1])[s->base + j];
+        char tv[PHS_NUMBER_BUFSIZE], tlo[PHS_NUMBER_BUFSIZE], thi[PHS_NUMBER_BUFSIZE];
+        phs_number_format(v, tv); /* the same text under every locale */
+        phs_number_format(fd->lo, tlo);
+        phs_number_format(fd->hi, thi);
         phs__error_record(PHS_ERECORD, fd->name, rec,
-                          "resident %zu: %s: %g is not a finite number in the "
-                          "valid range %g to %g", rec, fd->name,
-                          ((const double *)s->col[s->why[j] - 1])[s->base + j],
-                          fd->lo, fd->hi);
-    else
+                          "resident %zu: %s: %s is not a finite number in the "
+                          "valid range %s to %s", rec, fd->name,
+                          isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : tv,
+                          tlo, thi);
+    } else
         phs__error_record(PHS_ERECORD, fd->name, rec,
                           "resident %zu: %s: invalid value (%s)", rec, fd->name,
                           fd->type == PHS_TYPE_ENUM ? "not one of its values"
