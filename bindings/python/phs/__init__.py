@@ -35,7 +35,8 @@ from ._engine import (
     default_rules_dir,
 )
 from ._types import date_to_days, days_to_date
-from ._population import Indicators, Population, indicators, report
+from ._district import indicators, report
+from ._population import Indicators, Population
 from ._reports import (
     CoverageReport,
     DiffReport,

@@ -1,20 +1,27 @@
-"""phs.indicators and phs.report: visit histories in, one period's
-performance indicators out (phs/population.h; docs/population.md defines
-every indicator, rules/indicators.yaml declares them)."""
+"""Visit histories in, one period's performance indicators out
+(phs/population.h; docs/population.md defines every indicator,
+rules/indicators.yaml declares them).  phs.indicators and phs.report, which
+load an engine for these, are in _district.py."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
-from typing import TYPE_CHECKING, Any, Iterable, List, Literal, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Iterable, List, Literal, Mapping, Protocol, Tuple, Union
 
 from . import core
-from ._types import DateLike, PathLike, date_to_days, days_to_date
+from ._types import DateLike, Program, date_to_days, days_to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
-    from ._engine import Engine
+
+class PopulationEngine(Protocol):
+    """What a population needs of an engine (phs.Engine is one); a
+    protocol, so that this module does not import the engine's."""
+
+    programs: Tuple[Program, ...]
+
+    def _ruleset(self) -> core.Ruleset: ...
 
 #: A reporting period: a year (2024 or "2024"), "FROM:TO", or (from, to);
 #: both days included.
@@ -49,7 +56,7 @@ class Indicators:
     """One period's numbers (``Population.indicators``): every indicator the
     rules declare, the tiers, the transitions and the overdue list."""
 
-    def __init__(self, native: core.Indicators, engine: "Engine") -> None:
+    def __init__(self, native: core.Indicators, engine: PopulationEngine) -> None:
         self._ind = native
         self._engine = engine
         self.period: Tuple[_dt.date, _dt.date] = (
@@ -117,7 +124,7 @@ class Population:
     ``visit_date``), each visit classified once as it is added
     (``Engine.population()``).  Not for use by two threads at once."""
 
-    def __init__(self, engine: "Engine") -> None:
+    def __init__(self, engine: PopulationEngine) -> None:
         rs = engine._ruleset()
         self._engine = engine
         self._rs = rs
@@ -164,50 +171,3 @@ class Population:
         its last day)."""
         start, end = period_days(period)
         return Indicators(self._pop.indicators(start, end), self._engine)
-
-
-def _engine(rules: Optional[PathLike], params: Optional[Mapping[str, Any]]) -> "Engine":
-    from ._engine import Engine
-
-    return Engine(rules, params=params)
-
-
-def indicators(
-    visits: Union["pandas.DataFrame", Iterable[Mapping[str, Any]]],
-    *,
-    period: PeriodLike,
-    rules: Optional[PathLike] = None,
-    params: Optional[Mapping[str, Any]] = None,
-    errors: Literal["raise", "skip"] = "raise",
-) -> "pandas.DataFrame":
-    """Every indicator of ``period`` over these visits, one row each
-    (:meth:`Indicators.frame`: numerator, denominator, undecided, excluded,
-    rate, target, cites).  ``rules`` and ``params`` as for
-    :class:`phs.Engine`."""
-    with _engine(rules, params) as engine:
-        return engine.population().add(visits, errors=errors).indicators(period).frame()
-
-
-def report(
-    visits: Union["pandas.DataFrame", Iterable[Mapping[str, Any]]],
-    *,
-    period: PeriodLike,
-    path: Optional[PathLike] = None,
-    format: Literal["json", "csv"] = "json",
-    rules: Optional[PathLike] = None,
-    params: Optional[Mapping[str, Any]] = None,
-    errors: Literal["raise", "skip"] = "raise",
-) -> str:
-    """``phs report --format json|csv`` from Python: the same bytes, written
-    to ``path`` when given, and returned.  (The HTML page is drawn by the
-    ``phs`` command: ``phs report --format html``.)"""
-    if format not in ("json", "csv"):
-        raise ValueError("format must be 'json' or 'csv'")
-    with _engine(rules, params) as engine:
-        ind = engine.population().add(visits, errors=errors).indicators(period)
-        # The command's bytes: its JSON object ends with a newline.
-        text = ind.to_json() + "\n" if format == "json" else ind.to_csv()
-    if path is not None:
-        with open(os.fspath(path), "w", encoding="utf-8") as f:
-            f.write(text)
-    return text
