@@ -30,8 +30,8 @@ int an_cell_of(const an_var *v, double x, int known)
 }
 
 int an_is_date_var(const an_var *v) { return v->vtype == PHS__T_DATE; }
-                   
-                   void an_cell_label(phs__buf *b, const an_var *v, int cell)
+
+void an_cell_label(phs__buf *b, const an_var *v, int cell)
 {
     int m = (int)v->nthr, date = an_is_date_var(v);
     if (cell == 2 * m + 1) {

@@ -8,7 +8,8 @@
 #include "../base/yaml.h"
 #include "../model/model.h"
 
-/* spec.c: compile one program spec / the dictionary into the ruleset. */
+/* fields.c, program.c: compile the dictionary / one program spec into the
+ * ruleset. */
 int phs__spec_load_fields(phs_ruleset *rs, const char *file,
                           const phs__ynode *root);
 int phs__spec_load_program(phs_ruleset *rs, const char *file,
