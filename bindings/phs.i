@@ -548,9 +548,6 @@ const char *total_name(int which) { return phs_total_name(which); }
 /* Program versions (effective dates)                                  */
 /* ------------------------------------------------------------------ */
 
-/* PHS_HAVE_VERSIONS is defined by bindings/meson.build when phs.h declares
- * phs_ruleset_version_*; without it every program has one version. */
-#ifdef PHS_HAVE_VERSIONS
 %extend PhsRuleset {
     size_t version_count(size_t p) { return phs_ruleset_version_count($self, p); }
     const char *version_name(size_t p, size_t v)
@@ -584,39 +581,6 @@ const char *total_name(int which) { return phs_total_name(which); }
     int version(size_t p) { return phs_result_version($self, p); }
     const char *version_name(size_t p) { return phs_result_version_name($self, p); }
 }
-#else
-%extend PhsRuleset {
-    size_t version_count(size_t p) { return p < phs_ruleset_program_count($self); }
-    const char *version_name(size_t p, size_t v)
-    {
-        return v ? NULL : phs_ruleset_program_version($self, p);
-    }
-    phs_idx version_at(size_t p, phs_date date)
-    {
-        (void)date;
-        return p < phs_ruleset_program_count($self) ? 0 : PHS_EINVAL;
-    }
-    size_t version_tier_count(size_t p, size_t v)
-    {
-        return v ? 0 : phs_ruleset_tier_count($self, p);
-    }
-    const char *version_tier_id(size_t p, size_t v, size_t t)
-    {
-        return v ? NULL : phs_ruleset_tier_id($self, p, t);
-    }
-    size_t version_flag_count(size_t p, size_t v)
-    {
-        return v ? 0 : phs_ruleset_flag_count($self, p);
-    }
-    const char *version_flag_id(size_t p, size_t v, size_t f)
-    {
-        return v ? NULL : phs_ruleset_flag_id($self, p, f);
-    }
-}
-%extend PhsResult {
-    int version(size_t p) { (void)p; return 0; }
-}
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Population view (population.h): visit histories, indicators         */

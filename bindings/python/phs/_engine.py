@@ -341,7 +341,7 @@ class Engine:
                 (tuple(rs.version_tier_id(p, v, t) for t in range(rs.version_tier_count(p, v))),
                  tuple(rs.version_flag_id(p, v, f) for f in range(rs.version_flag_count(p, v))))
                 for v in range(rs.version_count(p)))
-            if hasattr(rs, "version_count") and rs.version_count(p) > 1
+            if rs.version_count(p) > 1
             else ((prog.tiers, prog.flags),)
             for p, prog in enumerate(self.programs))
         visit = self.fields.get("visit_date")
