@@ -2,6 +2,11 @@
  * Expression parser, type checker and compiler: one pass, precedence
  * climbing, emitting typed nodes into the ruleset's node array with constant
  * folding.  Every error names the position in the rule file.
+ *
+ * One file of about 950 lines on purpose: parsing, typing and folding
+ * happen in the same pass over each production (as in Lua's lparser.c), so
+ * a production's grammar, its type rule and its specialised node stay
+ * together; split by stage they would each need the other's state.
  */
 #include <math.h>
 #include <stdio.h>
