@@ -80,7 +80,12 @@ int usage_error(const char *cmd, const char *fmt, ...);
 int parse_args(int argc, char **argv, int first, const char *cmd,
                unsigned allowed, size_t maxpos, args *a);
 void free_args(args *a);
-int rules_operand(const char *cmd, args *a);
+/* The start of a command on one rule directory (check, test, fingerprint,
+ * verify): parse the arguments (`allowed`, one operand), print `help` when
+ * asked, take the RULES operand.  Returns -1 to go on, else the exit
+ * status to return (the args freed). */
+int rules_command(int argc, char **argv, const char *cmd, unsigned allowed,
+                  const char *help, args *a);
 int load_rules(phs_ruleset **out, const char *dir, const args *a);
 /* Output helpers: JSON strings, CSV cells, a reusable text buffer, the
  * result lists joined, dates (empty for PHS_DATE_NONE). */

@@ -203,7 +203,7 @@ void free_args(args *a)
 }
 
 /* The rule directory of check/test/fingerprint: RULES or --rules. */
-int rules_operand(const char *cmd, args *a)
+static int rules_operand(const char *cmd, args *a)
 {
     if (a->npos > 0 && a->rules)
         return usage_error(cmd, "give the rule directory once, as RULES or "
@@ -213,12 +213,22 @@ int rules_operand(const char *cmd, args *a)
     return 0;
 }
 
+int rules_command(int argc, char **argv, const char *cmd, unsigned allowed,
+                  const char *help, args *a)
+{
+    int rc = parse_args(argc, argv, 2, cmd, allowed, 1, a);
+    if (!rc && a->help)
+        fputs(help, stdout);
+    if (!rc && !a->help && (rc = rules_operand(cmd, a)) == 0)
+        return -1;
+    free_args(a);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Loading rules                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Load the rules; on failure print the error and return the library's
- * status. */
 /* Load with the parameter overrides of two lists (the second wins). */
 int load_rules_lists(phs_ruleset **out, const char *dir,
                      const char *const *l1, size_t n1,

@@ -61,18 +61,13 @@ int cmd_verify(int argc, char **argv)
     phs_ruleset *rs = NULL;
     phs_report *r = NULL;
     phs_analysis_options o;
-    int rc = parse_args(argc, argv, 2, "verify",
-                        OPT_RULES | OPT_PARAM | OPT_JSON | OPT_PROGRAM |
-                            OPT_CELLS | OPT_ASOF,
-                        1, &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_verify, stdout);
-        free_args(&a);
+    int rc = rules_command(argc, argv, "verify",
+                           OPT_RULES | OPT_PARAM | OPT_JSON | OPT_PROGRAM |
+                               OPT_CELLS | OPT_ASOF,
+                           help_verify, &a);
+    if (rc >= 0)
         return rc;
-    }
-    if ((rc = rules_operand("verify", &a)) != 0 ||
-        (rc = analysis_opts("verify", &a, &o)) != 0) {
+    if ((rc = analysis_opts("verify", &a, &o)) != 0) {
         free_args(&a);
         return rc;
     }

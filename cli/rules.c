@@ -69,20 +69,12 @@ int cmd_check(int argc, char **argv)
     args a;
     phs_ruleset *rs = NULL;
     phs_report *r = NULL;
-    int rc = parse_args(argc, argv, 2, "check",
-                        OPT_RULES | OPT_PARAM | OPT_JSON | OPT_STRICT, 1, &a);
+    int rc = rules_command(argc, argv, "check",
+                           OPT_RULES | OPT_PARAM | OPT_JSON | OPT_STRICT,
+                           help_check, &a);
     size_t n;
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_check, stdout);
-        free_args(&a);
+    if (rc >= 0)
         return rc;
-    }
-    rc = rules_operand("check", &a);
-    if (rc) {
-        free_args(&a);
-        return rc;
-    }
     rc = load_rules(&rs, a.rules, &a); /* the message on stderr */
     if (rc < 0) {
         if (a.json) /* and as JSON */
@@ -167,21 +159,12 @@ int cmd_test(int argc, char **argv)
     phs_ruleset *rs = NULL;
     phs_report *tr = NULL, *cov = NULL;
     phs_analysis_options o = PHS_ANALYSIS_OPTIONS_INIT;
-    int rc = parse_args(argc, argv, 2, "test",
-                        OPT_RULES | OPT_PARAM | OPT_VERBOSE | OPT_JSON |
-                            OPT_COVERAGE | OPT_PROGRAM,
-                        1, &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_test, stdout);
-        free_args(&a);
+    int rc = rules_command(argc, argv, "test",
+                           OPT_RULES | OPT_PARAM | OPT_VERBOSE | OPT_JSON |
+                               OPT_COVERAGE | OPT_PROGRAM,
+                           help_test, &a);
+    if (rc >= 0)
         return rc;
-    }
-    rc = rules_operand("test", &a);
-    if (rc) {
-        free_args(&a);
-        return rc;
-    }
     if (load_rules(&rs, a.rules, &a) < 0) {
         free_args(&a);
         return EXIT_USAGE;
@@ -225,19 +208,11 @@ int cmd_fingerprint(int argc, char **argv)
 {
     args a;
     phs_ruleset *rs = NULL;
-    int rc = parse_args(argc, argv, 2, "fingerprint",
-                        OPT_RULES | OPT_PARAM | OPT_JSON, 1, &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_fingerprint, stdout);
-        free_args(&a);
+    int rc = rules_command(argc, argv, "fingerprint",
+                           OPT_RULES | OPT_PARAM | OPT_JSON, help_fingerprint,
+                           &a);
+    if (rc >= 0)
         return rc;
-    }
-    rc = rules_operand("fingerprint", &a);
-    if (rc) {
-        free_args(&a);
-        return rc;
-    }
     if (load_rules(&rs, a.rules, &a) < 0) {
         free_args(&a);
         return EXIT_USAGE;

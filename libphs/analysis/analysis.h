@@ -95,6 +95,12 @@ struct phs_report {
 };
 
 int phs__report_new(phs_report **out, int analysis);
+/* The start verify, coverage and test share: the program the options name
+ * (if any) must exist (PHS_ENOTFOUND), the examples are parsed into *ex and
+ * an empty report is made.  On failure nothing is left to free. */
+int phs__report_begin(const phs_ruleset *rs, const char *cmd,
+                      const char *program, int analysis, phs__examples *ex,
+                      phs_report **r);
 /* Record a finding (strings copied) in the current section; `ex` (may be
  * NULL) is its example resident, recorded with id ex_id as JSON and as
  * field/value pairs. */

@@ -289,17 +289,11 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
     int rc = phs__options("coverage", in, &o);
     if (rc < 0)
         return rc;
-    if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
-        return PHS_ENOTFOUND;
     phs__examples ex;
-    rc = phs__examples_parse(rs, &ex);
+    rc = phs__report_begin(rs, "coverage", o.program, PHS_ANALYSIS_COVERAGE,
+                           &ex, &r);
     if (rc < 0)
         return rc;
-    rc = phs__report_new(&r, PHS_ANALYSIS_COVERAGE);
-    if (rc < 0) {
-        phs__examples_free(&ex);
-        return rc;
-    }
     phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"coverage\",\"rules_fingerprint\":");
     phs__json_cstr(&r->json, rs->fingerprint);

@@ -244,18 +244,10 @@ int phs_ruleset_test_report(const phs_ruleset *rs,
     int rc = phs__options("test", in, &o);
     if (rc < 0)
         return rc;
-    if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
-        return phs__error_set(PHS_ENOTFOUND, "test: no program '%s'",
-                              o.program);
     phs__examples ex;
-    rc = phs__examples_parse(rs, &ex);
+    rc = phs__report_begin(rs, "test", o.program, PHS_ANALYSIS_TEST, &ex, &r);
     if (rc < 0)
         return rc;
-    rc = phs__report_new(&r, PHS_ANALYSIS_TEST);
-    if (rc < 0) {
-        phs__examples_free(&ex);
-        return rc;
-    }
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;

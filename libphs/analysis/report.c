@@ -15,6 +15,22 @@ int phs__report_new(phs_report **out, int analysis)
     return PHS_OK;
 }
 
+int phs__report_begin(const phs_ruleset *rs, const char *cmd,
+                       const char *program, int analysis, phs__examples *ex,
+                       phs_report **r)
+{
+    if (program && phs_ruleset_program_index(rs, program) < 0)
+        return phs__error_set(PHS_ENOTFOUND, "%s: no program '%s'", cmd,
+                              program);
+    int rc = phs__examples_parse(rs, ex);
+    if (rc < 0)
+        return rc;
+    rc = phs__report_new(r, analysis);
+    if (rc < 0)
+        phs__examples_free(ex);
+    return rc;
+}
+
 int phs_analysis_options_init(phs_analysis_options *opts, unsigned int version)
 {
     if (!opts)

@@ -713,17 +713,11 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
         return phs__error_set(PHS_EINVAL, "verify: no as_of date: give the "
                                           "visit date of the checked cells "
                                           "(phs verify --as-of YYYY-MM-DD)");
-    if (o.program && phs_ruleset_program_index(rs, o.program) < 0)
-        return PHS_ENOTFOUND;
     phs__examples ex;
-    rc = phs__examples_parse(rs, &ex);
+    rc = phs__report_begin(rs, "verify", o.program, PHS_ANALYSIS_VERIFY, &ex,
+                           &r);
     if (rc < 0)
         return rc;
-    rc = phs__report_new(&r, PHS_ANALYSIS_VERIFY);
-    if (rc < 0) {
-        phs__examples_free(&ex);
-        return rc;
-    }
     phs__report_text(r, "phs verify: rules %s\n", rs->fingerprint);
     phs__buf_puts(&r->json, "{\"command\":\"verify\",\"rules_fingerprint\":");
     phs__json_cstr(&r->json, rs->fingerprint);
