@@ -4,6 +4,11 @@
  * their cells, witness.c searches values for derived terms, records.c
  * fills records for cells and describes regions; exprtext.c prints and
  * hashes expressions.
+ *
+ * About 850 lines on purpose: most of it is walk(), one recursion over the
+ * expression instruction set that turns every operator into variables and
+ * thresholds; its cases share the helpers above them and read best
+ * together, as eval.c's switch does.
  */
 #include <math.h>
 #include <stdio.h>
