@@ -11,7 +11,10 @@
  *     return the result as Python values in one call (no Python loop over
  *     fields or accessors; Ruleset.snapshot for a result made otherwise);
  *   - classify_columns: phs_classify_columns over numpy arrays (buffer
- *     protocol) and lists of str, with the GIL released.
+ *     protocol), text columns as numpy object arrays or as category codes
+ *     into a small table, converted in one C pass, with the GIL released;
+ *   - factor_objects: a column of objects as codes into its distinct
+ *     objects (one C pass), for conversions done once per distinct value.
  */
 %module(package="phs") core
 
@@ -394,18 +397,51 @@ typedef struct phs_py_strcol {
     char *arena; /* joined code lists */
 } phs_py_strcol;
 
-/* A list of n str / None / NaN (and, for codes, lists of str) as C
- * strings borrowed from the list's items (which the caller keeps alive). */
-static int phs_py_strings(PyObject *list, Py_ssize_t n, int codes,
-                          const char *field, phs_py_strcol *out)
+/* The n items of a list, a tuple or a one-dimensional numpy array of
+ * objects (read through its __array_interface__, so that the extension
+ * needs no numpy at build time), borrowed: the caller keeps `o` alive. */
+static int phs_py_items(PyObject *o, Py_ssize_t n, PyObject *const **items,
+                        const char *what)
+{
+    PyObject *ai, *v;
+    int ok = 0;
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        if (PySequence_Fast_GET_SIZE(o) == n) {
+            *items = PySequence_Fast_ITEMS(o);
+            return 0;
+        }
+    } else if ((ai = PyObject_GetAttrString(o, "__array_interface__"))) {
+        PyObject *typestr = PyDict_GetItemString(ai, "typestr");
+        PyObject *shape = PyDict_GetItemString(ai, "shape");
+        PyObject *strides = PyDict_GetItemString(ai, "strides");
+        PyObject *data = PyDict_GetItemString(ai, "data");
+        ok = typestr && PyUnicode_Check(typestr) &&
+             PyUnicode_CompareWithASCIIString(typestr, "|O") == 0 && shape &&
+             PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 1 &&
+             (v = PyTuple_GET_ITEM(shape, 0)) && PyLong_AsSsize_t(v) == n &&
+             (!strides || strides == Py_None) && data && PyTuple_Check(data) &&
+             PyTuple_GET_SIZE(data) == 2;
+        if (ok)
+            *items = (PyObject *const *)PyLong_AsVoidPtr(PyTuple_GET_ITEM(data, 0));
+        Py_DECREF(ai);
+        if (ok && !PyErr_Occurred())
+            return 0;
+    }
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError, "%s: expected a list or a contiguous numpy "
+                 "object array of %zd items", what, n);
+    return -1;
+}
+
+/* n items (str / None / NaN / pd.NA and, for codes, lists of str) as C
+ * strings borrowed from the items (which the caller keeps alive); `what`
+ * names an item in messages ("row", "category"). */
+static int phs_py_strings(PyObject *const *items, Py_ssize_t n, int codes,
+                          const char *field, const char *what,
+                          phs_py_strcol *out)
 {
     Py_ssize_t i, arena_len = 0, arena_cap = 0;
     size_t *offs = NULL; /* for joined lists: offset + 1 into the arena */
-    if (!PyList_Check(list) || PyList_GET_SIZE(list) != n) {
-        PyErr_Format(PyExc_ValueError, "column '%s': expected a list of %zd "
-                     "items", field, n);
-        return -1;
-    }
     out->ptrs = (const char **)calloc(n ? (size_t)n : 1, sizeof *out->ptrs);
     out->arena = NULL;
     if (!out->ptrs) {
@@ -413,7 +449,7 @@ static int phs_py_strings(PyObject *list, Py_ssize_t n, int codes,
         return -1;
     }
     for (i = 0; i < n; i++) {
-        PyObject *v = PyList_GET_ITEM(list, i);
+        PyObject *v = items[i];
         if (PyUnicode_Check(v)) {
             if (!(out->ptrs[i] = PyUnicode_AsUTF8(v)))
                 goto fail;
@@ -427,8 +463,8 @@ static int phs_py_strings(PyObject *list, Py_ssize_t n, int codes,
                 PyObject *cd = PySequence_Fast_GET_ITEM(v, k);
                 if (!PyUnicode_Check(cd)) {
                     char msg[300];
-                    snprintf(msg, sizeof msg, "column '%s', row %zd: codes "
-                             "must be str, not %s", field, i,
+                    snprintf(msg, sizeof msg, "column '%s', %s %zd: codes "
+                             "must be str, not %s", field, what, i,
                              Py_TYPE(cd)->tp_name);
                     phs_py_raise(PHS_ERECORD, msg, NULL, 0, 0, field);
                     goto fail;
@@ -465,8 +501,8 @@ static int phs_py_strings(PyObject *list, Py_ssize_t n, int codes,
             out->arena[arena_len++] = '\0';
         } else {
             char msg[300];
-            snprintf(msg, sizeof msg, "column '%s', row %zd: expected str%s, "
-                     "not %s", field, i, codes ? " or a list of str" : "",
+            snprintf(msg, sizeof msg, "column '%s', %s %zd: expected str%s, "
+                     "not %s", field, what, i, codes ? " or a list of str" : "",
                      Py_TYPE(v)->tp_name);
             phs_py_raise(PHS_ERECORD, msg, NULL, 0, 0, field);
             goto fail;
@@ -486,6 +522,134 @@ fail:
     out->ptrs = NULL;
     out->arena = NULL;
     return -1;
+}
+
+/* A text column as category codes: `codes_obj` a buffer of n signed
+ * integers of 1, 2, 4 or 8 bytes (negative: absent) into `table`, a list or
+ * numpy object array of categories as phs_py_strings takes them.  The
+ * categories are converted once and each row points at its category's
+ * text (so that the engine, which remembers decoded texts by pointer,
+ * decodes each category once). */
+static int phs_py_coded(PyObject *codes_obj, PyObject *table, Py_ssize_t n,
+                        int codes, const char *field, phs_py_strcol *out)
+{
+    Py_buffer view;
+    PyObject *const *items;
+    phs_py_strcol cat = {NULL, NULL};
+    Py_ssize_t i, ncat = PyObject_Length(table);
+    const char *fmt;
+    int rc = -1;
+    out->ptrs = NULL;
+    out->arena = NULL;
+    if (ncat < 0 ||
+        PyObject_GetBuffer(codes_obj, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    fmt = view.format ? view.format : "B";
+    if (*fmt == '@' || *fmt == '=' || *fmt == '<')
+        fmt++;
+    if (strlen(fmt) != 1 || !strchr("bhilq", *fmt) || view.len != n * view.itemsize ||
+        (view.itemsize != 1 && view.itemsize != 2 && view.itemsize != 4 &&
+         view.itemsize != 8)) {
+        PyErr_Format(PyExc_ValueError, "column '%s': expected %zd signed integer "
+                     "category codes", field, n);
+        goto done;
+    }
+    if (phs_py_items(table, ncat, &items, field) < 0 ||
+        phs_py_strings(items, ncat, codes, field, "category", &cat) < 0)
+        goto done;
+    if (!(out->ptrs = (const char **)calloc(n ? (size_t)n : 1, sizeof *out->ptrs))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        long long k = view.itemsize == 1 ? ((const int8_t *)view.buf)[i]
+                    : view.itemsize == 2 ? ((const int16_t *)view.buf)[i]
+                    : view.itemsize == 4 ? ((const int32_t *)view.buf)[i]
+                                         : ((const int64_t *)view.buf)[i];
+        if (k >= ncat) {
+            PyErr_Format(PyExc_ValueError, "column '%s', row %zd: category code "
+                         "%lld of %zd categories", field, i, k, ncat);
+            goto done;
+        }
+        out->ptrs[i] = k < 0 ? NULL : cat.ptrs[k];
+    }
+    out->arena = cat.arena; /* the joined code lists rows point into */
+    cat.arena = NULL;
+    rc = 0;
+done:
+    if (rc < 0) {
+        free((void *)out->ptrs);
+        out->ptrs = NULL;
+    }
+    free((void *)cat.ptrs);
+    free(cat.arena);
+    PyBuffer_Release(&view);
+    return rc;
+}
+%}
+
+%inline %{
+/* The distinct objects of a column (a list or a numpy object array), by
+ * identity, in order of first appearance; codes (a writable buffer of
+ * len(column) int32) receives each row's index into the returned list.
+ * One pass in C: a column whose values repeat (read_csv shares equal
+ * strings) is then converted value by value and spread with numpy. */
+PyObject *factor_objects(PyObject *column, PyObject *codes)
+{
+    struct slot { PyObject *key; int32_t code; } *tab = NULL;
+    PyObject *const *items;
+    PyObject *uniq = NULL;
+    Py_buffer view;
+    Py_ssize_t n = PyObject_Length(column), i;
+    size_t cap = 64, used = 0;
+    int32_t *out;
+    if (n < 0 || phs_py_items(column, n, &items, "factor_objects") < 0 ||
+        phs_py_buffer(codes, &view, n, 4, "il", 1, "codes") < 0)
+        return NULL;
+    out = (int32_t *)view.buf;
+    if (!(uniq = PyList_New(0)) || !(tab = (struct slot *)calloc(cap, sizeof *tab)))
+        goto fail;
+    for (i = 0; i < n; i++) {
+        PyObject *v = items[i];
+        size_t h = (size_t)(((uint64_t)(uintptr_t)v >> 4) * 0x9E3779B97F4A7C15u >> 32);
+        while (tab[h & (cap - 1)].key && tab[h & (cap - 1)].key != v)
+            h++;
+        if (!tab[h & (cap - 1)].key) {
+            if (used >= INT32_MAX || PyList_Append(uniq, v) < 0)
+                goto fail;
+            tab[h & (cap - 1)].key = v;
+            tab[h & (cap - 1)].code = (int32_t)used++;
+            if (used * 2 > cap) { /* grow: reinsert */
+                struct slot *big = (struct slot *)calloc(cap * 2, sizeof *big);
+                if (!big)
+                    goto fail;
+                for (size_t j = 0; j < cap; j++)
+                    if (tab[j].key) {
+                        size_t g = (size_t)(((uint64_t)(uintptr_t)tab[j].key >> 4) *
+                                            0x9E3779B97F4A7C15u >> 32);
+                        while (big[g & (cap * 2 - 1)].key)
+                            g++;
+                        big[g & (cap * 2 - 1)] = tab[j];
+                    }
+                free(tab);
+                tab = big;
+                cap *= 2;
+                out[i] = (int32_t)(used - 1);
+                continue;
+            }
+        }
+        out[i] = tab[h & (cap - 1)].code;
+    }
+    free(tab);
+    PyBuffer_Release(&view);
+    return uniq;
+fail:
+    if (!PyErr_Occurred())
+        PyErr_NoMemory();
+    free(tab);
+    Py_XDECREF(uniq);
+    PyBuffer_Release(&view);
+    return NULL;
 }
 %}
 
@@ -658,6 +822,7 @@ fail:
 %exception PhsRuleset::fill { $action if (!result) SWIG_fail; }
 %exception PhsRuleset::snapshot { $action if (!result) SWIG_fail; }
 %exception classify_columns { $action if (!result) SWIG_fail; }
+%exception factor_objects { $action if (!result) SWIG_fail; }
 
 %include "../phs.i"
 
@@ -709,14 +874,17 @@ fail:
 %inline %{
 /* phs_classify_columns over Python objects.  fields: list of field ids;
  * columns: for each, a buffer of n values of the field's natural type
- * (float64, int8, int32 days) or, for string/enum/codes fields, a list of n
- * str/None (codes: 'A;B' or a list of str).  Outputs are writable buffers
- * of n*programs int16 (tier), int32 (next_due), uint64 (flags) and n int32
- * (status); any may be None.  Returns the C status (0, or PHS_ERECORD when
+ * (float64, int8, int32 days) or, for string/enum/codes fields, a list or
+ * numpy object array of n str/None/NaN/pd.NA (codes: 'A;B' or a list of
+ * str); tables: None, or a list parallel to columns whose item, when not
+ * None, makes that text column a buffer of n signed integer codes into it
+ * (negative: absent; pandas Categorical codes and categories).  Outputs
+ * are writable buffers of n*programs int16 (tier), int32 (next_due),
+ * uint64 (flags) and n int32 (status); any may be None.  Returns the C status (0, or PHS_ERECORD when
  * some resident failed: see status); other errors raise.  The GIL is
  * released while classifying. */
 PyObject *classify_columns(const PhsRuleset *rs, long n_,
-                           PyObject *fields, PyObject *columns,
+                           PyObject *fields, PyObject *columns, PyObject *tables,
                            PyObject *tier, PyObject *next_due,
                            PyObject *flags, PyObject *status)
 {
@@ -733,10 +901,12 @@ PyObject *classify_columns(const PhsRuleset *rs, long n_,
     int rc;
 
     if (!rs || n < 0 || !PyList_Check(fields) || !PyList_Check(columns) ||
-        PyList_GET_SIZE(fields) != PyList_GET_SIZE(columns)) {
+        PyList_GET_SIZE(fields) != PyList_GET_SIZE(columns) ||
+        (tables != Py_None && (!PyList_Check(tables) ||
+                               PyList_GET_SIZE(tables) != PyList_GET_SIZE(columns)))) {
         PyErr_SetString(PyExc_ValueError,
-                        "classify_columns: fields and columns must be lists "
-                        "of the same length");
+                        "classify_columns: fields, columns (and tables) must "
+                        "be lists of the same length");
         return NULL;
     }
     ncols = PyList_GET_SIZE(fields);
@@ -783,12 +953,19 @@ PyObject *classify_columns(const PhsRuleset *rs, long n_,
             have[c] = 1;
             cols[c].values = views[c].buf;
             break;
-        default:
-            if (phs_py_strings(col, n, type == PHS_TYPE_CODES, name,
-                               &strs[c]) < 0)
-                goto done;
+        default: {
+            PyObject *table = tables == Py_None ? Py_None : PyList_GET_ITEM(tables, c);
+            PyObject *const *items;
             have[c] = 2;
+            if (table != Py_None
+                    ? phs_py_coded(col, table, n, type == PHS_TYPE_CODES, name,
+                                   &strs[c]) < 0
+                    : phs_py_items(col, n, &items, name) < 0 ||
+                          phs_py_strings(items, n, type == PHS_TYPE_CODES, name,
+                                         "row", &strs[c]) < 0)
+                goto done;
             cols[c].values = strs[c].ptrs;
+        }
         }
     }
     outs[0] = tier; outs[1] = next_due; outs[2] = flags; outs[3] = status;

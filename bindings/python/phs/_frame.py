@@ -1,17 +1,21 @@
 """Engine.classify_frame: a pandas DataFrame through phs_classify_columns.
 
-Each column is converted once, vectorised, to the C type of its field
-(float64 with NaN absent; int8 with -1 absent; int32 days with
-PHS_DATE_NONE absent; lists of str/None for strings, enums and codes), the
-whole frame is classified by one C call with the GIL released, and the
-outputs (int16 tier indexes, int32 due days, uint64 flag masks) become
-columns with vectorised numpy/pandas operations.  No Python code runs per
-row, except to explain the rows the library refused.
+Each column is converted once to the C type of its field (float64 with NaN
+absent; int8 with -1 absent; int32 days with PHS_DATE_NONE absent; text
+fields as numpy object arrays or as category codes into a small table,
+turned into C strings in one C pass), the whole frame is classified by one
+C call with the GIL released, and the outputs (int16 tier indexes, int32
+due days, uint64 flag masks) become columns through lookup tables indexed
+with numpy.  A column of objects (read_csv's strings, bools with NaN) is
+first reduced, in C, to codes into its distinct objects; only those few
+are converted in Python.  No Python code runs per row, except to explain
+the rows the library refused.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple
+import warnings
+from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Tuple
 
 import numpy as np
 import pandas as pd
@@ -38,55 +42,44 @@ class FrameEngine(Protocol):
 
 _NONE = core.PHS_DATE_NONE
 _NAT = np.iinfo(np.int64).min
+_NS_PER_DAY = 86_400_000_000_000
+# Tier outputs PHS_COL_ERROR (-4) .. k - 1, shifted to index lookup tables.
+_TIER0 = -core.PHS_COL_ERROR
 
 _TRUE = {True: 1, False: 0, 1: 1, 0: 0, 1.0: 1, 0.0: 0,
          "true": 1, "false": 0, "True": 1, "False": 0, "TRUE": 1, "FALSE": 0,
          "1": 1, "0": 0, "yes": 1, "no": 0}
 
-
-def _bad(name: str, series: "pd.Series", mask: "NDArray[Any]", want: str) -> RecordError:
-    pos = int(np.flatnonzero(mask)[0])
-    value = series.iloc[pos]
-    return RecordError(
-        f"column '{name}', row {series.index[pos]!r}: {value!r} is not {want}",
-        ERECORD, field=name)
+# A converter: the values of a column (or its distinct values) in the C
+# type of a field, and which of them are bad (None: none).
+_Converted = Tuple[NDArray[Any], Optional[NDArray[Any]]]
 
 
-def _numbers(name: str, s: "pd.Series") -> "NDArray[Any]":
-    if s.dtype.kind == "b":
-        raise RecordError(f"column '{name}': expected numbers, got bools", ERECORD, field=name)
+def _numbers(s: "pd.Series") -> _Converted:
+    if s.dtype == np.float64:  # NaN is already absent: the frame's own array
+        return s.to_numpy(), None
     if s.dtype.kind in "iuf":
-        return np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan),
-                                    dtype=np.float64)
-    try:
-        return np.ascontiguousarray(
-            pd.to_numeric(s, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan),
-            dtype=np.float64)
-    except (ValueError, TypeError):
-        conv = pd.to_numeric(s, errors="coerce")
-        raise _bad(name, s, (conv.isna() & s.notna()).to_numpy(), "a number") from None
+        return s.to_numpy(dtype=np.float64, na_value=np.nan), None
+    conv = pd.to_numeric(s, errors="coerce")
+    return (conv.to_numpy(dtype=np.float64, na_value=np.nan),
+            (conv.isna() & s.notna()).to_numpy())
 
 
-def _bools(name: str, s: "pd.Series") -> "NDArray[Any]":
+def _bools(s: "pd.Series") -> _Converted:
     na = s.isna().to_numpy()
     if s.dtype.kind in "biu":  # bool, pandas' nullable boolean, 0/1 integers
         v = s.to_numpy(dtype=np.float64, na_value=0.0)
-        bad = (v != 0) & (v != 1) & ~na
-        if bad.any():
-            raise _bad(name, s, bad, "a bool (0/1)")
         out = np.asarray(v, dtype=np.int8)
         out[na] = -1
-        return out
+        return out, (v != 0) & (v != 1) & ~na
     mapped = s.map(_TRUE)
-    bad = mapped.isna().to_numpy() & ~na
-    if bad.any():
-        raise _bad(name, s, bad, "a bool")
-    return np.ascontiguousarray(mapped.fillna(-1).to_numpy(dtype=np.int8), dtype=np.int8)
+    return (mapped.fillna(-1).to_numpy(dtype=np.int8),
+            mapped.isna().to_numpy() & ~na)
 
 
-def _dates(name: str, s: "pd.Series") -> "NDArray[Any]":
+def _dates(s: "pd.Series") -> _Converted:
+    na = s.isna().to_numpy()
     if s.dtype.kind != "M":
-        na = s.isna().to_numpy()
         try:
             if s.dtype == object and all(isinstance(v, str) for v in s[~na].head(1)):
                 s = pd.to_datetime(s, format="%Y-%m-%d", errors="raise")
@@ -94,21 +87,126 @@ def _dates(name: str, s: "pd.Series") -> "NDArray[Any]":
                 s = pd.to_datetime(s, errors="raise")
         except (ValueError, TypeError, OverflowError):
             conv = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-            raise _bad(name, s, (conv.isna().to_numpy() & ~na), "a date YYYY-MM-DD") from None
+            return np.full(len(s), _NONE, dtype=np.int32), conv.isna().to_numpy() & ~na
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_localize(None)
-    days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
-    out = np.asarray(days, dtype=np.int32)
-    out[np.isnat(s.to_numpy(dtype="datetime64[ns]"))] = _NONE
-    return out
+    ns = s.to_numpy(dtype="datetime64[ns]")
+    out = ns.astype("datetime64[D]").view(np.int64).astype(np.int32)
+    out[np.isnat(ns)] = _NONE
+    return out, None
 
 
-def _strings(s: "pd.Series") -> List[Any]:
-    if s.dtype.kind in "iu":
-        s = s.astype(str)
-    elif s.dtype.kind == "f":  # numeric ids read by read_csv; keep NaN absent
-        s = s.map(lambda v: v if v != v else (str(int(v)) if float(v).is_integer() else str(v)))
-    return list(s.tolist())
+# Per field type: the converter, the absent value, what a good value is.
+_CONVERT: Dict[str, Tuple[Callable[["pd.Series"], _Converted], Any, str]] = {
+    "number": (_numbers, np.nan, "a number"),
+    "bool": (_bools, -1, "a bool"),
+    "date": (_dates, _NONE, "a date YYYY-MM-DD"),
+}
+
+
+def _factor(s: "pd.Series") -> Tuple[NDArray[Any], "pd.Series"]:
+    """A categorical or object column as codes (-1: absent) into its
+    distinct values: a Categorical's own codes and categories, or, for
+    objects, the distinct objects found in one C pass (by identity)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
+    values = np.ascontiguousarray(s.to_numpy(dtype=object))
+    codes = np.empty(len(values), dtype=np.int32)
+    return codes, pd.Series(core.factor_objects(values, codes), dtype=object)
+
+
+def _column(name: str, s: "pd.Series", type: str) -> NDArray[Any]:
+    """A number, bool or date column in its C type."""
+    convert, absent, want = _CONVERT[type]
+    if type == "number" and s.dtype.kind == "b":
+        raise RecordError(f"column '{name}': expected numbers, got bools", ERECORD, field=name)
+    if s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniq = _factor(s)  # convert each distinct value once
+        vals, bad = convert(uniq)
+        if bad is not None and bad.any():
+            raise _bad(name, s, np.append(bad, False)[codes], want)
+        # code -1 (absent, in a Categorical) reads the appended absent value
+        spread: NDArray[Any] = np.append(vals, np.array([absent], dtype=vals.dtype))[codes]
+        return spread
+    out, bad = convert(s)
+    if bad is not None and bad.any():
+        raise _bad(name, s, bad, want)
+    return np.ascontiguousarray(out)
+
+
+def _bad(name: str, s: "pd.Series", bad: NDArray[Any], want: str) -> RecordError:
+    pos = int(np.flatnonzero(bad)[0])
+    return RecordError(f"column '{name}', row {s.index[pos]!r}: {s.iloc[pos]!r} is not {want}",
+                       ERECORD, field=name)
+
+
+def _texts(u: Any) -> NDArray[Any]:
+    """Distinct values of a text field as str where they are numbers (ids
+    read by read_csv as integers or floats)."""
+    a: NDArray[Any] = np.asarray(u)
+    if a.dtype.kind in "iu":
+        a = a.astype(str)
+    elif a.dtype.kind == "f":
+        a = np.array([str(int(v)) if float(v).is_integer() else str(v) for v in a])
+    return a.astype(object)
+
+
+def _text(s: "pd.Series") -> Tuple[NDArray[Any], Optional[NDArray[Any]]]:
+    """A text column for the C call: an object array, or codes and the
+    table they index."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), _texts(s.cat.categories)
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        return np.ascontiguousarray(s.to_numpy(dtype=object)), None
+    codes, uniq = pd.factorize(s)  # numbers: NaN is code -1, absent
+    return codes, _texts(uniq)
+
+
+def _version_of(rs: core.Ruleset, p: int, days: Optional[NDArray[Any]], n: int) -> NDArray[Any]:
+    """The version of program p each resident was classified with (by
+    visit date), looked up once per distinct day."""
+    if days is None:
+        return np.full(n, rs.version_at(p, _NONE), dtype=np.int64)
+    codes, uniq = pd.factorize(days)
+    ver: NDArray[Any] = np.array([rs.version_at(p, int(d)) for d in uniq], dtype=np.int64)[codes]
+    return ver
+
+
+def _flag_sets(versions: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...],
+               masks: NDArray[Any], ver: Optional[NDArray[Any]]) -> NDArray[Any]:
+    """Each resident's flag mask (of its version) as a tuple of flag ids,
+    built once per distinct (version, mask)."""
+    idx, uniq = pd.factorize(masks)
+    if ver is None:
+        keys = [(0, int(m)) for m in uniq]
+    else:
+        idx, pairs = pd.factorize(idx.astype(np.int64) * len(versions) + ver)
+        keys = [(int(k) % len(versions), int(uniq[int(k) // len(versions)])) for k in pairs]
+    sets = np.empty(len(keys), dtype=object)
+    for j, (v, m) in enumerate(keys):
+        sets[j] = tuple(fl for b, fl in enumerate(versions[v][1]) if m >> b & 1)
+    rows: NDArray[Any] = sets[idx] if len(idx) else np.empty(0, dtype=object)
+    return rows
+
+
+def _tiers(versions: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...],
+           tier: NDArray[Any], ver: Optional[NDArray[Any]]) -> "pd.Categorical":
+    """Tier outputs as a Categorical: the latest version's tiers, then older
+    versions' others, then insufficient_data and unclassified."""
+    cats: List[str] = []
+    for tiers, _ in reversed(versions):
+        cats += [x for x in tiers if x not in cats]
+    k = len(cats)
+    cats += ["insufficient_data", "unclassified"]
+    width = _TIER0 + max(len(tiers) for tiers, _ in versions)
+    lut = np.full((len(versions), width), -1, dtype=np.int8 if k < 126 else np.int32)
+    lut[:, _TIER0 + core.PHS_COL_INSUFFICIENT_DATA] = k
+    lut[:, _TIER0 + core.PHS_COL_UNCLASSIFIED] = k + 1
+    for v, (tiers, _) in enumerate(versions):
+        lut[v, _TIER0:_TIER0 + len(tiers)] = [cats.index(x) for x in tiers]
+    at = tier.astype(np.intp) + _TIER0
+    codes = lut[0][at] if ver is None else lut[ver, at]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats))
 
 
 def classify_frame(
@@ -128,6 +226,7 @@ def classify_frame(
     n = len(frame)
     fields: List[int] = []
     columns: List[Any] = []
+    tables: List[Any] = []
     seen = set()
     for name in frame.columns:
         f = engine.fields.get(name) if isinstance(name, str) else None
@@ -140,28 +239,27 @@ def classify_frame(
             raise RecordError(f"column '{name}' appears twice", ERECORD, field=name)
         seen.add(name)
         s = frame[name]
-        if f.type == "number":
-            col: Any = _numbers(name, s)
-        elif f.type == "bool":
-            col = _bools(name, s)
-        elif f.type == "date":
-            col = _dates(name, s)
+        table = None
+        if f.type in _CONVERT:
+            col: Any = _column(name, s, f.type)
             if as_of is not None and name == "visit_date":
                 col[col == _NONE] = date_to_days(as_of)
         else:
-            col = _strings(s)
+            col, table = _text(s)
         fields.append(f.id)
         columns.append(col)
+        tables.append(table)
     if as_of is not None and "visit_date" not in seen and engine._visit_field >= 0:
         fields.append(engine._visit_field)
         columns.append(np.full(n, date_to_days(as_of), dtype=np.int32))
+        tables.append(None)
 
     np_ = len(engine.programs)
     tier_out = np.empty(n * np_, dtype=np.int16)
     due_out = np.empty(n * np_, dtype=np.int32)
     flags_out = np.empty(n * np_, dtype=np.uint64)
     status = np.empty(n, dtype=np.int32)
-    core.classify_columns(rs, n, fields, columns, tier_out, due_out, flags_out, status)
+    core.classify_columns(rs, n, fields, columns, tables, tier_out, due_out, flags_out, status)
     tier = tier_out.reshape(n, np_)
     due = due_out.reshape(n, np_)
     flags = flags_out.reshape(n, np_)
@@ -172,38 +270,13 @@ def classify_frame(
         visit = columns[fields.index(engine._visit_field)]
     for p, prog in enumerate(engine.programs):
         versions = engine._versions[p]
-        t = tier[:, p].astype(np.int64)
-        ver = np.zeros(n, dtype=np.int64)
-        if len(versions) > 1:
-            # The version each resident was classified with: by visit date.
-            days = visit if visit is not None else np.full(n, _NONE, dtype=np.int32)
-            uniq, inv = np.unique(days, return_inverse=True)
-            ver = np.array([rs.version_at(p, int(d)) for d in uniq], dtype=np.int64)[inv]
-        # Categories: the latest version's tiers, then older versions' others.
-        cats: List[str] = []
-        for tiers, _ in reversed(versions):
-            cats += [x for x in tiers if x not in cats]
-        k = len(cats)
-        cats += ["insufficient_data", "unclassified"]
-        width = max(len(tiers) for tiers, _ in versions) or 1
-        lut = np.full((len(versions), width), -1, dtype=np.int64)
-        for v, (tiers, _) in enumerate(versions):
-            lut[v, :len(tiers)] = [cats.index(x) for x in tiers]
-        codes = np.where(t >= 0, lut[ver, np.clip(t, 0, width - 1)],
-                         np.where(t == core.PHS_COL_INSUFFICIENT_DATA, k,
-                                  np.where(t == core.PHS_COL_UNCLASSIFIED, k + 1, -1)))
-        out[f"{prog.id}.tier"] = pd.Categorical.from_codes(codes, categories=pd.Index(cats))
-        d = due[:, p].astype(np.int64)
-        d[due[:, p] == _NONE] = _NAT
-        out[f"{prog.id}.next_due"] = d.view("datetime64[D]").astype("datetime64[ns]")
-        key = flags[:, p] if len(versions) == 1 else \
-            pd.MultiIndex.from_arrays([ver, flags[:, p]]).to_flat_index()
-        idx, uniq_keys = pd.factorize(key)
-        sets = np.empty(len(uniq_keys), dtype=object)
-        for j, u in enumerate(uniq_keys):
-            v, m = (0, int(u)) if len(versions) == 1 else (int(u[0]), int(u[1]))
-            sets[j] = tuple(fl for b, fl in enumerate(versions[v][1]) if m >> b & 1)
-        out[f"{prog.id}.flags"] = sets[idx] if n else np.empty(0, dtype=object)
+        # Outputs index the version used; look it up only where versions differ.
+        ver = _version_of(rs, p, visit, n) if len(set(versions)) > 1 else None
+        out[f"{prog.id}.tier"] = _tiers(versions, tier[:, p], ver)
+        ns = due[:, p].astype(np.int64) * _NS_PER_DAY
+        ns[due[:, p] == _NONE] = _NAT
+        out[f"{prog.id}.next_due"] = ns.view("datetime64[ns]")
+        out[f"{prog.id}.flags"] = _flag_sets(versions, flags[:, p], ver)
 
     err = np.full(n, None, dtype=object)
     bad = np.flatnonzero(status != 0)
@@ -223,6 +296,12 @@ def classify_frame(
             if errors == "raise":
                 raise RecordError(f"row {frame.index[j]!r}: {message}", int(status[j]))
             err[j] = message
-    result = pd.DataFrame(out, index=frame.index)
-    result["error"] = pd.Series(err, index=frame.index, dtype=object)
+    out["error"] = err
+    # Column by column: DataFrame(dict) would copy same-typed columns into
+    # one block (as long as the C call); the frame stays a block a column.
+    result = pd.DataFrame(index=frame.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        for key, values in out.items():
+            result[key] = values
     return result

@@ -195,3 +195,96 @@ def test_program_versions_decode_by_visit_date(tmp_path, rules):
     assert out["copd.tier"].iloc[1] != "old_catch_all"
     _agree(engine, frame, out)
     engine.close()
+
+
+def _as_categories(frame):
+    """Every column of frame (but the numbers) as a pandas Categorical."""
+    return frame.apply(lambda s: s if s.dtype.kind in "if" else s.astype("category"))
+
+
+def test_categorical_columns_give_the_same_frame(engine):
+    # Object columns go through codes into their distinct objects; a
+    # Categorical through its own codes and categories: the same outputs.
+    frame = pd.read_csv(RESIDENTS_CSV, dtype={"id": str})
+    frame = pd.concat([frame] * 3, ignore_index=True)
+    plain = engine.classify_frame(frame, as_of="2024-06-01")
+    coded = engine.classify_frame(_as_categories(frame), as_of="2024-06-01")
+    pd.testing.assert_frame_equal(plain, coded)
+    _agree(engine, frame.head(40), plain.head(40), as_of="2024-06-01")
+
+
+def test_missing_values_in_every_column_kind(engine):
+    # None, NaN, pd.NA and NaT are absent whatever the column's dtype;
+    # absence keeps the outcome undecided rather than false.
+    rows = [{**HTN1, "id": f"r{i}"} for i in range(4)]
+    frame = pd.DataFrame(rows)
+    frame["sbp"] = pd.array([176, None, 176, 176], dtype="Int64")
+    frame["visit_date"] = pd.Series(["2024-06-01", "2024-06-01", None, "2024-06-01"])
+    frame["htn_prev_uncontrolled"] = [False, np.nan, None, pd.NA]
+    frame["diagnoses"] = pd.Categorical(["I10", "I10", "I10", None])
+    frame["sex"] = pd.array(["M", pd.NA, "F", None], dtype="string")
+    out = engine.classify_frame(frame)
+    assert out["error"].isna().all()
+    assert out["hypertension.tier"].iloc[0] == "uncontrolled"
+    assert out["hypertension.tier"].iloc[1] == "insufficient_data"
+    assert out["hypertension.tier"].iloc[2] == "uncontrolled"  # visit date absent
+    assert pd.isna(out["hypertension.next_due"].iloc[2])
+    assert pd.isna(out["hypertension.tier"].iloc[3])  # not enrolled without a diagnosis
+    _agree(engine, frame.astype(object).where(frame.notna(), None), out)
+
+
+def test_a_bad_value_names_its_row_through_the_distinct_values(engine):
+    frame = pd.DataFrame({"pregnant": ["yes", "no", "yes", "maybe", "no"]},
+                         index=[10, 11, 12, 13, 14])
+    with pytest.raises(phs.RecordError, match="row 13: 'maybe'") as ei:
+        engine.classify_frame(frame)
+    assert ei.value.field == "pregnant"
+    with pytest.raises(phs.RecordError, match="row 12: 'June'"):
+        engine.classify_frame(pd.DataFrame(
+            {"visit_date": pd.Categorical(["2024-06-01", "2024-06-01", "June"])},
+            index=[10, 11, 12]))
+    with pytest.raises(phs.RecordError, match="row 1: 'abc'"):
+        engine.classify_frame(pd.DataFrame({"sbp": ["120", "abc", "120"]}))
+
+
+def test_factor_objects_groups_by_identity_in_first_order():
+    a, b = "x" * 3, "".join(["y", "y"])
+    column = np.array([a, b, None, a, b, 1.5, None] + [a] * 100, dtype=object)
+    codes = np.empty(len(column), dtype=np.int32)
+    uniq = phs.core.factor_objects(column, codes)
+    assert uniq == [a, b, None, 1.5]
+    assert codes[:7].tolist() == [0, 1, 2, 0, 1, 3, 2] and (codes[7:] == 0).all()
+    many = np.array([str(i) for i in range(5000)], dtype=object)  # the table grows
+    codes = np.empty(5000, dtype=np.int32)
+    assert phs.core.factor_objects(many, codes) == list(many)
+    assert (codes == np.arange(5000)).all()
+    with pytest.raises(ValueError):
+        phs.core.factor_objects(np.array([1.0, 2.0]), np.empty(2, dtype=np.int32))
+
+
+def test_columns_as_codes_into_a_table(engine):
+    # The C layer takes a text column as codes into a table: each row reads
+    # its category; a code past the table raises; -1 is absent.
+    rs = engine._ruleset()
+    fields = [engine.fields[k].id for k in ("age", "visit_date", "sbp", "dbp", "diagnoses")]
+    n = 3
+
+    def run(diagnoses, table):
+        tier = np.empty(n * len(engine.programs), dtype=np.int16)
+        status = np.empty(n, dtype=np.int32)
+        cols = [np.full(n, 58.0), np.full(n, phs.date_to_days("2024-06-01"), dtype=np.int32),
+                np.full(n, 176.0), np.full(n, 108.0), diagnoses]
+        phs.core.classify_columns(rs, n, fields, cols, [None] * 4 + [table],
+                                  tier, None, None, status)
+        return tier.reshape(n, -1)[:, [p.id for p in engine.programs].index("hypertension")]
+
+    htn = engine.programs[[p.id for p in engine.programs].index("hypertension")]
+    got = run(np.array([1, -1, 0], dtype=np.int8), ["E11", "I10"])
+    assert got[0] == htn.tiers.index("uncontrolled")
+    assert got[1] == phs.core.PHS_COL_NOT_ENROLLED and got[2] == phs.core.PHS_COL_NOT_ENROLLED
+    same = run(np.array(["I10", None, "E11"], dtype=object), None)
+    assert got.tolist() == same.tolist()
+    with pytest.raises(ValueError, match="category code 2"):
+        run(np.array([0, 1, 2], dtype=np.int64), ["E11", "I10"])
+    with pytest.raises(ValueError):
+        run(np.array([0.0, 1.0, 0.0]), ["E11", "I10"])  # codes must be integers
