@@ -27,9 +27,9 @@ extern "C" {
  *    "flag.x"), message and, where there is one, an example resident: its
  *    id and its field/value pairs (a counterexample for verify and diff,
  *    the embedded example's input for test).
- * phs_report_text and phs_report_json are renderings kept for callers of
- * 0.2.0-pre; `phs` renders text and JSON from the accessors.
- * docs/regulator.md describes the data and the renderings.
+ * phs_report_text and phs_report_json are the renderings `phs` prints,
+ * made from that data only.  docs/regulator.md describes the data and the
+ * renderings.
  *
  * Thread safety: a report is immutable once returned; any number of
  * threads may read one report.  Strings returned by the accessors are
@@ -64,7 +64,8 @@ typedef enum phs_finding_kind {
     PHS_FINDING_CITATION = 13,  /**< a citation that does not resolve */
     PHS_FINDING_STATUS = 14,    /**< a spec whose status is not production */
     PHS_FINDING_UNCITED = 15,   /**< a declared clause or source nothing cites */
-    PHS_FINDING_NOTE = 16,      /**< anything else worth saying */
+    PHS_FINDING_NOTE = 16,      /**< anything else worth saying (verify:
+                                     a witness search was sampled) */
     PHS_FINDING_UNCOVERED_CONDITION = 17, /**< a threshold side no example
                                                exercises */
     PHS_FINDING_EXAMPLE_FAILED = 18, /**< an embedded example fails */
@@ -109,7 +110,20 @@ typedef enum phs_total {
     PHS_TOTAL_EXAMPLES = 15,    /**< test, coverage: embedded examples run */
     PHS_TOTAL_PASSED = 16,      /**< test: examples that pass */
     PHS_TOTAL_FAILED = 17,      /**< test, coverage: examples that fail */
-    PHS_TOTAL_COUNT = 18        /**< number of totals (not a total) */
+    PHS_TOTAL_ELIGIBILITY_UNDECIDED = 18, /**< verify: cells of INSUFFICIENT
+                                     whose eligibility is undecided */
+    PHS_TOTAL_GAP_REGIONS = 19, /**< verify: regions of unclassified cells
+                                     (at most 12 per version are findings) */
+    PHS_TOTAL_INSUFFICIENT_REGIONS = 20, /**< verify: regions of
+                                     insufficient_data cells (at most 12 per
+                                     version are findings) */
+    PHS_TOTAL_OUTSIDE = 21,     /**< verify: versions whose tier conditions
+                                     leave the exact fragment (per section:
+                                     1 or 0) */
+    PHS_TOTAL_APPROXIMATED = 22, /**< verify: versions decided with the
+                                     derived-value approximation (per
+                                     section: 1 or 0) */
+    PHS_TOTAL_COUNT = 23        /**< number of totals (not a total) */
 } phs_total;
 
 /** Free a report.  NULL is a no-op. */
@@ -200,8 +214,126 @@ PHS_EXTERN(long) phs_report_shift_days(const phs_report *r, size_t s,
 PHS_EXTERN(double) phs_report_shift_residents(const phs_report *r, size_t s,
                                               size_t k);
 
+/** What the report is about: the rule set's fingerprint (diff: the old
+ *  rule set's), the new rule set's fingerprint (diff only, else NULL) and
+ *  the population file a diff read (NULL without one). */
+PHS_EXTERN(const char *) phs_report_fingerprint(const phs_report *r);
+PHS_EXTERN(const char *) phs_report_new_fingerprint(const phs_report *r);
+PHS_EXTERN(const char *) phs_report_population(const phs_report *r);
+/** The options an input-space analysis (verify, diff) ran with, defaults
+ *  filled in: cells checked exhaustively before sampling, and the seed of
+ *  the sample (0 for the other analyses). */
+PHS_EXTERN(size_t) phs_report_max_cells(const phs_report *r);
+PHS_EXTERN(uint64_t) phs_report_seed(const phs_report *r);
+
+/** Finding i in detail (NULL, or 0, where the finding has none):
+ *  - detail: the region of the input space (gap, insufficient_data, diff
+ *    transition: "age_years ≥ 65, 140 ≤ sbp < 150"), why a flag is dead,
+ *    or what changed in a rule ("condition changed", "added" ...);
+ *  - before, after: a diff transition's old and new outcome; a changed
+ *    parameter's old and new value; for a dead tier (after) the outcome
+ *    that takes its example resident, and for an insufficient_data region
+ *    (after) the outcome of its example resident;
+ *  - cells: the cells of a region. */
+PHS_EXTERN(const char *) phs_report_detail(const phs_report *r, size_t i);
+PHS_EXTERN(const char *) phs_report_before(const phs_report *r, size_t i);
+PHS_EXTERN(const char *) phs_report_after(const phs_report *r, size_t i);
+PHS_EXTERN(double) phs_report_cells(const phs_report *r, size_t i);
+
+/** Section s's program version (verify, coverage, strict; diff: the old
+ *  one): its status ("production", "provisional" ...), fingerprint, first
+ *  and last effective day (last: PHS_DATE_NONE when open); the new
+ *  version's fingerprint (diff only, else NULL); the visit date the
+ *  section's cells were checked on (verify only, else PHS_DATE_NONE).
+ *  Out of range: NULL or PHS_DATE_NONE. */
+PHS_EXTERN(const char *) phs_report_section_status(const phs_report *r,
+                                                   size_t s);
+PHS_EXTERN(const char *) phs_report_section_fingerprint(const phs_report *r,
+                                                        size_t s);
+PHS_EXTERN(const char *)
+phs_report_section_new_fingerprint(const phs_report *r, size_t s);
+PHS_EXTERN(phs_date) phs_report_section_from(const phs_report *r, size_t s);
+PHS_EXTERN(phs_date) phs_report_section_to(const phs_report *r, size_t s);
+PHS_EXTERN(phs_date) phs_report_section_date(const phs_report *r, size_t s);
+
+/** The dimensions of section s's input space (verify: of its tiers; diff
+ *  without a population: of both versions): count, name, whether it is a
+ *  derived value found by a witness search (1) or fields (0), and its
+ *  values (labels: "140 ≤ sbp < 150", "absent" ...).  Out of range: 0,
+ *  NULL or PHS_EINVAL. */
+PHS_EXTERN(size_t) phs_report_dimension_count(const phs_report *r, size_t s);
+PHS_EXTERN(const char *) phs_report_dimension_name(const phs_report *r,
+                                                   size_t s, size_t d);
+PHS_EXTERN(int) phs_report_dimension_derived(const phs_report *r, size_t s,
+                                             size_t d);
+PHS_EXTERN(size_t) phs_report_dimension_value_count(const phs_report *r,
+                                                    size_t s, size_t d);
+PHS_EXTERN(const char *) phs_report_dimension_value(const phs_report *r,
+                                                    size_t s, size_t d,
+                                                    size_t k);
+
+/** Tables of counts of a section (phs_report_table_rows ...).  Each row
+ *  has a name, a label (or NULL) and up to four values. */
+typedef enum phs_table {
+    PHS_TABLE_TIERS = 0,      /**< verify: cells per tier; coverage:
+                                   examples per tier (name: tier id) */
+    PHS_TABLE_FLAGS = 1,      /**< verify: per flag, 1 if it can fire and 1
+                                   if it was checked on a sample; coverage:
+                                   examples raising it; diff with a
+                                   population: residents who gain it, and
+                                   who lose it (flags that change only) */
+    PHS_TABLE_CONDITIONS = 2, /**< coverage: per rule, examples where its
+                                   condition is true, false, unknown */
+    PHS_TABLE_THRESHOLDS = 3, /**< coverage: per threshold (name: the
+                                   variable, label: the threshold as
+                                   text), examples below, at, above it and
+                                   without a value */
+    PHS_TABLE_COUNT = 4       /**< number of tables (not a table) */
+} phs_table;
+
+/** Rows of table t (phs_table) of section s; a row's name, label and value
+ *  `col` (0 to 3).  Out of range: 0 or NULL. */
+PHS_EXTERN(size_t) phs_report_table_rows(const phs_report *r, size_t s,
+                                         int t);
+PHS_EXTERN(const char *) phs_report_table_name(const phs_report *r, size_t s,
+                                               int t, size_t row);
+PHS_EXTERN(const char *) phs_report_table_label(const phs_report *r,
+                                                size_t s, int t, size_t row);
+PHS_EXTERN(double) phs_report_table_value(const phs_report *r, size_t s,
+                                          int t, size_t row, size_t col);
+
+/** Why the residents (or cells) of a changed cell of diff section s's
+ *  transition matrix change: the rules whose condition changed value for
+ *  them on the decision path of either version (count; rule; old and new
+ *  truth: "true", "false", "unknown", or "absent" for a rule one version
+ *  lacks; residents or cells), and the clauses those rules cite (the new
+ *  version's rule, else the old one's; count; clause id).  Out of range: 0
+ *  or NULL. */
+PHS_EXTERN(size_t) phs_report_cause_count(const phs_report *r, size_t s,
+                                          size_t row, size_t col);
+PHS_EXTERN(const char *) phs_report_cause_rule(const phs_report *r, size_t s,
+                                               size_t row, size_t col,
+                                               size_t k);
+PHS_EXTERN(const char *) phs_report_cause_old(const phs_report *r, size_t s,
+                                              size_t row, size_t col,
+                                              size_t k);
+PHS_EXTERN(const char *) phs_report_cause_new(const phs_report *r, size_t s,
+                                              size_t row, size_t col,
+                                              size_t k);
+PHS_EXTERN(double) phs_report_cause_residents(const phs_report *r, size_t s,
+                                              size_t row, size_t col,
+                                              size_t k);
+PHS_EXTERN(size_t) phs_report_clause_count(const phs_report *r, size_t s,
+                                           size_t row, size_t col);
+PHS_EXTERN(const char *) phs_report_clause(const phs_report *r, size_t s,
+                                           size_t row, size_t col, size_t k);
+
 /** The human-readable rendering (lines ending in '\n'), and the JSON
- *  rendering (one object); borrowed from the report. */
+ *  rendering (one object); borrowed from the report.  Both are made from
+ *  the data the accessors above give, and nothing else, when the report is
+ *  made (libphs/analysis/render.c; phs_report_text is "" and
+ *  phs_report_json "{}" for a test report, which `phs test` renders
+ *  itself). */
 PHS_EXTERN(const char *) phs_report_text(const phs_report *r);
 PHS_EXTERN(const char *) phs_report_json(const phs_report *r);
 /** The name of a finding kind ("gap", "dead_tier", ...); static string. */

@@ -47,9 +47,13 @@ void phs__example_done(phs__exrun *r);
 
 #define AN_W (PHS__MAX_FIELDS / 64)
 
-/* ---- report.c ---- */
+/* ---- report.c: the report's data (render.c renders it) ---- */
 
 enum { AN_INFO = 0, AN_WARNING = 1, AN_ERROR = 2 };
+
+/* Every string and fixed-size array of a report lives in its arena; the
+ * growable arrays (findings, sections, rows, shifts, causes) are freed
+ * one by one. */
 
 typedef struct phs__pair {  /* a field of an example resident */
     char *field, *value;
@@ -60,19 +64,57 @@ typedef struct phs__finding {
     int kind, severity;
     int section;            /* index, or -1 */
     char *program, *rule, *message;
+    char *detail, *before, *after; /* or NULL */
+    double cells;
     char *example, *example_id; /* JSON resident and its id, or NULL */
     phs__pair *pairs;
     size_t npairs;
 } phs__finding;
 
+typedef struct phs__row {   /* a row of a table (phs_table) */
+    char *name, *label;
+    double v[4];
+} phs__row;
+
+typedef struct phs__dimension {
+    char *name;
+    int derived;
+    char **vals;
+    size_t nvals;
+} phs__dimension;
+
+typedef struct phs__cause {
+    char *rule;
+    const char *old_truth, *new_truth; /* static names */
+    double n;
+} phs__cause;
+
+typedef struct phs__mcell { /* a cell of a transition matrix */
+    double n;
+    char **ids;
+    size_t nids;
+    phs__cause *causes;
+    size_t ncauses, capcauses;
+    char **clauses;
+    size_t nclauses, capclauses;
+} phs__mcell;
+
+typedef struct phs__table {
+    phs__row *r;
+    size_t n, cap;
+} phs__table;
+
 typedef struct phs__section {
     char *program, *version, *new_version;
+    char *status, *fingerprint, *new_fingerprint;
+    phs_date from, to, date;
     double total[PHS_TOTAL_COUNT];
+    phs__dimension *dims;
+    size_t ndims;
+    phs__table table[PHS_TABLE_COUNT];
     size_t nrows, ncols;    /* diff: transition matrix */
     char **rows, **cols;
-    double *m;              /* nrows x ncols */
-    char ***ids;            /* nrows x ncols: example ids, or NULL */
-    size_t *nids;
+    phs__mcell *m;          /* nrows x ncols */
     struct phs__shift {     /* diff: due-date shift histogram */
         long days;
         double n;
@@ -82,15 +124,19 @@ typedef struct phs__section {
 
 struct phs_report {
     int analysis;    /* phs_analysis */
+    phs__arena arena;
+    char *fingerprint, *new_fingerprint, *population;
+    size_t max_cells;
+    uint64_t seed;
     double total[PHS_TOTAL_COUNT];
     phs__section *s;
     size_t ns, caps;
     int cur;         /* current section (-1 none) */
-    phs__buf text;   /* human-readable rendering */
-    phs__buf json;   /* JSON rendering (one object) */
     phs__finding *f;
     size_t nf, cap;
     int errors, warnings;
+    phs__buf text;   /* renderings (render.c), made by phs__report_finish */
+    phs__buf json;
     int oom;
 };
 
@@ -101,6 +147,9 @@ int phs__report_new(phs_report **out, int analysis);
 int phs__report_begin(const phs_ruleset *rs, const char *cmd,
                       const char *program, int analysis, phs__examples *ex,
                       phs_report **r);
+/* What the report is about (strings copied; NULL allowed). */
+void phs__report_about(phs_report *r, const char *fingerprint,
+                       const char *new_fingerprint, const char *population);
 /* Record a finding (strings copied) in the current section; `ex` (may be
  * NULL) is its example resident, recorded with id ex_id as JSON and as
  * field/value pairs. */
@@ -108,35 +157,50 @@ void phs__report_add(phs_report *r, int kind, int severity,
                      const char *program, const char *rule,
                      const phs_record *ex, const char *ex_id,
                      const char *fmt, ...) PHS_PRINTF(8, 9);
-/* The JSON example resident of the last finding, or "" */
-const char *phs__report_last_example(const phs_report *r);
-/* Start a section (it becomes the current one). */
-void phs__report_section(phs_report *r, const char *program,
-                         const char *version, const char *new_version);
+/* The details of the last finding (phs_report_detail ...; strings copied,
+ * NULL allowed). */
+void phs__report_detail(phs_report *r, const char *detail, const char *before,
+                        const char *after, double cells);
+/* Start a section for program version po (diff: pn is the new one, else
+ * NULL); it becomes the current one. */
+void phs__report_section(phs_report *r, const phs__program *po,
+                         const phs__program *pn);
+/* The current section's visit date (verify). */
+void phs__report_section_date(phs_report *r, phs_date d);
 /* Add v to a total of the report and of the current section. */
 void phs__report_tally(phs_report *r, int which, double v);
 /* Add v to a total of the current section only. */
 void phs__report_section_add(phs_report *r, int which, double v);
 /* Add v to a total of the report only. */
 void phs__report_total_add(phs_report *r, int which, double v);
-/* The current section's transition matrix: labels (copied), then cells. */
+/* A row of table t of the current section (label may be NULL). */
+void phs__report_row(phs_report *r, int t, const char *name,
+                     const char *label, double v0, double v1, double v2,
+                     double v3);
+/* The current section's transition matrix: labels (copied), then cells,
+ * their causes and the clauses they cite. */
 void phs__report_matrix(phs_report *r, size_t nrows, const char *const *rows,
                         size_t ncols, const char *const *cols);
 void phs__report_matrix_set(phs_report *r, size_t row, size_t col, double n,
                             char *const *ids, size_t nids);
+void phs__report_cause(phs_report *r, size_t row, size_t col,
+                       const char *rule, const char *old_truth,
+                       const char *new_truth, double n);
+void phs__report_clause(phs_report *r, size_t row, size_t col,
+                        const char *id);
 /* One bar of the current section's due-date shift histogram. */
 void phs__report_shift(phs_report *r, long days, double n);
-void phs__report_findings_json(phs__buf *b, const phs_report *r,
-                               const char *program);
-/* text: printf to the text rendering */
-void phs__report_text(phs_report *r, const char *fmt, ...) PHS_PRINTF(2, 3);
-/* Hand a finished report out (*out), or free it and return the error: rc,
- * or PHS_ENOMEM when any of its buffers ran out of memory. */
+/* Hand a finished report out (*out) with its renderings made, or free it
+ * and return the error: rc, or PHS_ENOMEM when it ran out of memory. */
 int phs__report_finish(phs_report *r, int rc, phs_report **out);
 /* Copy the caller's options (NULL: defaults) into *o with the defaults
  * filled in; PHS_EINVAL for an unknown version. */
 int phs__options(const char *what, const phs_analysis_options *in,
                  phs_analysis_options *o);
+
+/* ---- render.c: the text and JSON renderings, from the accessors ---- */
+void phs__render_text(phs__buf *b, const phs_report *r);
+void phs__render_json(phs__buf *b, const phs_report *r);
 
 /* ---- shared by the files of the input-space analysis ---- */
 #define MAXFIN 48          /* values of a piecewise-constant expression */
@@ -299,6 +363,11 @@ void an_expr_text(phs__buf *b, const phs_ruleset *rs, int32_t node);
 /* A hash of an expression with derived values expanded (changes of a
  * parameter or a derived value change it). */
 uint64_t an_expr_hash(const phs_ruleset *rs, int32_t node);
+
+/* Record the dimensions of a space in the current section of a report, and
+ * its notes (conditions outside the exact fragment) as warnings. */
+void an_report_dimensions(phs_report *r, const an_space *sp);
+void an_report_notes(phs_report *r, const char *program, const an_space *sp);
 
 /* Regions: cells grouped by a label, merged into boxes for reading. */
 typedef struct an_region {

@@ -61,7 +61,7 @@ static phs_date threshold_day(const phs__program *pr, const phs__example *exs,
 
 static int coverage_version(phs_report *r, const phs_ruleset *rs,
                             const phs__examples *ex, size_t p, size_t v,
-                            phs_date as_of, int first_json)
+                            phs_date as_of)
 {
     const phs__program *pr = rs->programs[p].vers[v];
     const phs__example *exs = ex->of[pr - rs->allvers];
@@ -74,7 +74,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
     an_space sp;
     int rc = an_space_init(&sp, rs, NULL, threshold_day(pr, exs, nex, as_of),
                            ex);
-    phs__report_section(r, pr->id, pr->version, NULL);
+    phs__report_section(r, pr, NULL);
     if (!tier || !flag || !cond)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc == PHS_OK) {
@@ -161,69 +161,33 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
     phs__report_tally(r, PHS_TOTAL_EXAMPLES, (double)nex);
     phs__report_tally(r, PHS_TOTAL_FAILED, failed);
     phs__report_tally(r, PHS_TOTAL_REFUSED, refused);
-    /* render */
-    phs__buf *j = &r->json;
-    phs__report_text(r, "\n%s %s: %zu example%s (%.0f refused by a record check, "
-                        "%.0f failing)\n",
-                     pr->id, pr->version, nex, nex == 1 ? "" : "s", refused,
-                     failed);
-    if (!first_json)
-        phs__buf_putc(j, ',');
-    phs__buf_puts(j, "{\"program\":");
-    phs__json_cstr(j, pr->id);
-    phs__buf_puts(j, ",\"version\":");
-    phs__json_cstr(j, pr->version);
-    phs__buf_printf(j, ",\"examples\":%zu,\"refused\":%.0f,\"failing\":%.0f,"
-                       "\"tiers\":{",
-                    nex, refused, failed);
-    phs__report_text(r, "  tiers: ");
+    phs__report_tally(r, PHS_TOTAL_NOT_ENROLLED, notenr);
+    phs__report_tally(r, PHS_TOTAL_INSUFFICIENT, insuf);
+    phs__report_tally(r, PHS_TOTAL_UNCLASSIFIED, uncl);
     for (size_t t = 0; t < pr->ntiers; t++) {
-        phs__report_text(r, "%s%s %.0f", t ? ", " : "", pr->tiers[t].name, tier[t]);
-        if (t)
-            phs__buf_putc(j, ',');
-        phs__json_cstr(j, pr->tiers[t].name);
-        phs__buf_printf(j, ":%.0f", tier[t]);
+        phs__report_row(r, PHS_TABLE_TIERS, pr->tiers[t].name, NULL, tier[t],
+                        0, 0, 0);
         if (tier[t] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_TIER, AN_ERROR, pr->id,
                             pr->tiers[t].r.id, NULL, NULL,
                             "%s %s: no example reaches tier %s", pr->id,
                             pr->version, pr->tiers[t].name);
     }
-    phs__report_text(r, "; not enrolled %.0f, insufficient_data %.0f, "
-                        "unclassified %.0f\n", notenr, insuf, uncl);
-    phs__buf_printf(j, "},\"not_enrolled\":%.0f,\"insufficient_data\":%.0f,"
-                       "\"unclassified\":%.0f,\"flags\":{",
-                    notenr, insuf, uncl);
-    if (pr->nflags)
-        phs__report_text(r, "  flags: ");
     for (size_t f = 0; f < pr->nflags; f++) {
-        phs__report_text(r, "%s%s %.0f", f ? ", " : "", pr->flags[f].name, flag[f]);
-        if (f)
-            phs__buf_putc(j, ',');
-        phs__json_cstr(j, pr->flags[f].name);
-        phs__buf_printf(j, ":%.0f", flag[f]);
+        phs__report_row(r, PHS_TABLE_FLAGS, pr->flags[f].name, NULL, flag[f],
+                        0, 0, 0);
         if (flag[f] == 0)
             phs__report_add(r, PHS_FINDING_UNCOVERED_FLAG, AN_ERROR, pr->id,
                             pr->flags[f].r.id, NULL, NULL,
                             "%s %s: no example raises flag %s", pr->id,
                             pr->version, pr->flags[f].name);
     }
-    if (pr->nflags)
-        phs__report_text(r, "\n");
-    phs__buf_puts(j, "},\"conditions\":[");
-    phs__report_text(r, "  conditions (examples where true / false / unknown):\n");
     for (size_t i = 0; i < nrules; i++) {
         const phs__rule *ru = i == 0 ? &pr->elig
                               : i <= pr->ntiers ? &pr->tiers[i - 1].r
                                                 : &pr->flags[i - 1 - pr->ntiers].r;
-        phs__report_text(r, "    %-40s %4.0f / %4.0f / %4.0f\n", ru->id, cond[i].t,
-                         cond[i].f, cond[i].u);
-        if (i)
-            phs__buf_putc(j, ',');
-        phs__buf_puts(j, "{\"rule\":");
-        phs__json_cstr(j, ru->id);
-        phs__buf_printf(j, ",\"true\":%.0f,\"false\":%.0f,\"unknown\":%.0f}",
-                        cond[i].t, cond[i].f, cond[i].u);
+        phs__report_row(r, PHS_TABLE_CONDITIONS, ru->id, NULL, cond[i].t,
+                        cond[i].f, cond[i].u, 0);
         if (i > 0 && (cond[i].t == 0 || cond[i].f == 0))
             phs__report_add(r, PHS_FINDING_UNCOVERED_CONDITION, AN_WARNING, pr->id,
                             ru->id, NULL, NULL, "%s %s: no example where %s's "
@@ -231,10 +195,7 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
                             pr->id, pr->version, ru->id,
                             cond[i].t == 0 ? "true" : "false");
     }
-    phs__buf_puts(j, "],\"thresholds\":[");
-    phs__report_text(r, "  thresholds (examples below / at / above / absent):\n");
     size_t k = 0;
-    int firstt = 1;
     for (size_t i = 0; i < sp.nvars; i++) {
         an_var *var = &sp.vars[i];
         if (var->vtype != PHS__T_NUM && var->vtype != PHS__T_DATE)
@@ -245,17 +206,8 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
                 phs_date_format((phs_date)var->thr[q], t);
             else
                 phs_number_format(var->thr[q], t);
-            phs__report_text(r, "    %-28s %-10s %4.0f / %4.0f / %4.0f / %4.0f\n",
-                             var->name, t, sd[k].below, sd[k].at, sd[k].above,
-                             sd[k].absent);
-            if (!firstt)
-                phs__buf_putc(j, ',');
-            firstt = 0;
-            phs__buf_puts(j, "{\"variable\":");
-            phs__json_cstr(j, var->name);
-            phs__buf_printf(j, ",\"threshold\":\"%s\",\"below\":%.0f,\"at\":%.0f,"
-                               "\"above\":%.0f,\"absent\":%.0f}",
-                            t, sd[k].below, sd[k].at, sd[k].above, sd[k].absent);
+            phs__report_row(r, PHS_TABLE_THRESHOLDS, var->name, t,
+                            sd[k].below, sd[k].at, sd[k].above, sd[k].absent);
             const char *miss = sd[k].below == 0   ? "below"
                                : sd[k].at == 0    ? "at"
                                : sd[k].above == 0 ? "above"
@@ -268,7 +220,6 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
                                 var->name, t);
         }
     }
-    phs__buf_puts(j, "]}");
 done:
     phs__free(sd);
     phs__free(tier);
@@ -294,33 +245,14 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
                            &ex, &r);
     if (rc < 0)
         return rc;
-    phs__report_text(r, "phs test --coverage: rules %s\n", rs->fingerprint);
-    phs__buf_puts(&r->json, "{\"command\":\"coverage\",\"rules_fingerprint\":");
-    phs__json_cstr(&r->json, rs->fingerprint);
-    phs__buf_puts(&r->json, ",\"programs\":[");
-    int first = 1;
+    phs__report_about(r, rs->fingerprint, NULL, NULL);
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;
         for (size_t v = 0; v < rs->programs[p].nvers && rc == PHS_OK; v++) {
-            rc = coverage_version(r, rs, &ex, p, v, o.as_of, first);
-            first = 0;
+            rc = coverage_version(r, rs, &ex, p, v, o.as_of);
         }
     }
-    phs__report_text(r, "\n");
-    for (size_t i = 0; i < r->nf; i++)
-        if (r->f[i].severity >= AN_WARNING)
-            phs__report_text(r, "%s %s\n",
-                             r->f[i].severity == AN_ERROR ? "UNCOVERED" : "warning:",
-                             r->f[i].message);
-    phs__report_text(r, "%s: %d error%s, %d warning%s\n",
-                     r->errors ? "FAIL" : "PASS", r->errors,
-                     r->errors == 1 ? "" : "s", r->warnings,
-                     r->warnings == 1 ? "" : "s");
-    phs__buf_puts(&r->json, "],\"findings\":");
-    phs__report_findings_json(&r->json, r, NULL);
-    phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
-                    r->errors, r->warnings, r->errors ? "false" : "true");
     phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }
@@ -399,13 +331,12 @@ static void strict_yaml_cites(phs_report *r, const phs__program *p,
 
 static void strict_version(phs_report *r, const phs__program *p)
 {
-    phs__report_section(r, p->id, p->version, NULL);
+    phs__report_section(r, p, NULL);
     uint8_t *used = phs__calloc(p->nclauses + 1, 1);
     if (!used) {
         r->oom = 1;
         return;
     }
-    size_t e0 = r->nf;
     if (strcmp(p->status, "production"))
         phs__report_add(r, PHS_FINDING_STATUS, AN_ERROR, p->id, NULL, NULL, NULL,
                         "%s %s: spec status is %s, not production", p->id,
@@ -460,17 +391,6 @@ static void strict_version(phs_report *r, const phs__program *p)
                             "uses it", p->id, p->version,
                             id && id->str ? id->str : "?");
         }
-    size_t errs = 0, warns = 0;
-    for (size_t i = e0; i < r->nf; i++) {
-        errs += r->f[i].severity == AN_ERROR;
-        warns += r->f[i].severity == AN_WARNING;
-    }
-    phs__report_text(r, "%s %s [%s]: %zu error%s, %zu warning%s\n", p->id,
-                     p->version, p->status, errs, errs == 1 ? "" : "s", warns,
-                     warns == 1 ? "" : "s");
-    for (size_t i = e0; i < r->nf; i++)
-        phs__report_text(r, "  %-7s %s\n", phs_severity_name(r->f[i].severity),
-                         r->f[i].message);
     phs__free(src_used);
     phs__free(used);
 }
@@ -484,19 +404,9 @@ int phs_ruleset_check_strict(const phs_ruleset *rs, phs_report **out)
     int rc = phs__report_new(&r, PHS_ANALYSIS_STRICT);
     if (rc < 0)
         return rc;
-    phs__report_text(r, "phs check --strict: rules %s\n", rs->fingerprint);
+    phs__report_about(r, rs->fingerprint, NULL, NULL);
     for (size_t p = 0; p < rs->nprograms; p++)
         for (size_t v = 0; v < rs->programs[p].nvers; v++)
             strict_version(r, rs->programs[p].vers[v]);
-    phs__report_text(r, "%s: %d error%s, %d warning%s\n",
-                     r->errors ? "REFUSED" : "PASS", r->errors,
-                     r->errors == 1 ? "" : "s", r->warnings,
-                     r->warnings == 1 ? "" : "s");
-    phs__buf_puts(&r->json, "{\"command\":\"check --strict\",\"rules_fingerprint\":");
-    phs__json_cstr(&r->json, rs->fingerprint);
-    phs__buf_puts(&r->json, ",\"findings\":");
-    phs__report_findings_json(&r->json, r, NULL);
-    phs__buf_printf(&r->json, ",\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
-                    r->errors, r->warnings, r->errors ? "false" : "true");
     return phs__report_finish(r, PHS_OK, out);
 }

@@ -1,7 +1,8 @@
 /*
  * phs_ruleset_diff: what changes between two rule sets, program by
  * program.  This file: the tally's cells, the causes of a change, what
- * changed in the specs themselves, the rendering, and the entry point;
+ * changed in the specs themselves, putting a tally into the report, and
+ * the entry point;
  * difftally.c fills the tally over a population (transition matrix,
  * due-date shifts, example ids, the rules and clauses that caused each
  * change) or, without one, over the cell decomposition of the input space.
@@ -152,91 +153,81 @@ static const char *truth_name(int t)
     return t == 1 ? "true" : t == 0 ? "false" : t == -1 ? "unknown" : "absent";
 }
 
-/* Clauses cited by the causes (new version's rule, else the old one's). */
-static void cause_clauses(phs__buf *b, const cellinfo *ci, const phs__program *po,
-                          const phs__program *pn, int json)
+/* Cell (y, x) of the current section's matrix: its causes, and the clauses
+ * they cite (new version's rule, else the old one's), each once. */
+static void record_causes(phs_report *r, size_t y, size_t x,
+                          const cellinfo *ci, const phs__program *po,
+                          const phs__program *pn)
 {
     const char *seen[256];
     size_t ns = 0;
-    int first = 1;
+    for (size_t c = 0; c < ci->ncauses; c++)
+        phs__report_cause(r, y, x, ci->causes[c].rule,
+                          truth_name(ci->causes[c].from),
+                          truth_name(ci->causes[c].to), ci->causes[c].count);
     for (size_t c = 0; c < ci->ncauses; c++) {
         int idx;
-        const phs__rule *r = find_rule(pn, ci->causes[c].rule, &idx);
-        if (!r)
-            r = find_rule(po, ci->causes[c].rule, &idx);
-        for (size_t k = 0; r && k < r->ncites; k++) {
-            const char *id = r->cites[k]->id;
+        const phs__rule *ru = find_rule(pn, ci->causes[c].rule, &idx);
+        if (!ru)
+            ru = find_rule(po, ci->causes[c].rule, &idx);
+        for (size_t k = 0; ru && k < ru->ncites; k++) {
+            const char *id = ru->cites[k]->id;
             size_t j;
             for (j = 0; j < ns && strcmp(seen[j], id); j++)
                 ;
             if (j < ns || ns >= 256)
                 continue;
             seen[ns++] = id;
-            if (json) {
-                if (!first)
-                    phs__buf_putc(b, ',');
-                phs__json_cstr(b, id);
-            } else {
-                phs__buf_printf(b, "%s%s", first ? "" : ", ", id);
-            }
-            first = 0;
+            phs__report_clause(r, y, x, id);
         }
     }
 }
 
 /* ---- what changed in the specs themselves ---- */
 
-static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
+/* The rules of a program version: eligibility, tiers, flags. */
+static size_t rule_count(const phs__program *p)
+{
+    return 1 + p->ntiers + p->nflags;
+}
+
+static const phs__rule *rule_at(const phs__program *p, size_t i)
+{
+    return i == 0 ? &p->elig
+           : i <= p->ntiers ? &p->tiers[i - 1].r
+                            : &p->flags[i - 1 - p->ntiers].r;
+}
+
+static const phs__tier *tier_at(const phs__program *p, size_t i)
+{
+    return i && i <= p->ntiers ? &p->tiers[i - 1] : NULL;
+}
+
+static void spec_changes(phs_report *r, const phs_ruleset *ro,
                          const phs__program *po, const phs_ruleset *rn,
                          const phs__program *pn)
 {
-    int first = 1;
-    phs__buf_puts(j, "\"parameters_changed\":[");
     for (size_t i = 0; i < po->nparams; i++)
         for (size_t k = 0; k < pn->nparams; k++)
             if (!strcmp(po->params[i].name, pn->params[k].name) &&
                 strcmp(po->params[i].text, pn->params[k].text)) {
-                phs__report_text(r, "  parameter %s: %s -> %s\n",
-                                 po->params[i].name, po->params[i].text,
-                                 pn->params[k].text);
                 phs__report_add(r, PHS_FINDING_PARAM_CHANGED, AN_INFO, po->id,
                                 po->params[i].name, NULL, NULL, "%s -> %s",
                                 po->params[i].text, pn->params[k].text);
-                if (!first)
-                    phs__buf_putc(j, ',');
-                first = 0;
-                phs__buf_puts(j, "{\"name\":");
-                phs__json_cstr(j, po->params[i].name);
-                phs__buf_puts(j, ",\"old\":");
-                phs__json_cstr(j, po->params[i].text);
-                phs__buf_puts(j, ",\"new\":");
-                phs__json_cstr(j, pn->params[k].text);
-                phs__buf_putc(j, '}');
+                phs__report_detail(r, NULL, po->params[i].text,
+                                   pn->params[k].text, 0);
             }
-    phs__buf_puts(j, "],\"rules_changed\":[");
-    first = 1;
-    phs__buf line = {0};
-    /* eligibility, tiers (condition or follow-up), flags */
-    size_t nrules_o = 1 + po->ntiers + po->nflags;
-    for (size_t i = 0; i < nrules_o; i++) {
-        const phs__rule *a = i == 0 ? &po->elig
-                             : i <= po->ntiers ? &po->tiers[i - 1].r
-                                               : &po->flags[i - 1 - po->ntiers].r;
-        const phs__rule *b = NULL;
-        const phs__tier *ta = i && i <= po->ntiers ? &po->tiers[i - 1] : NULL;
-        const phs__tier *tb = NULL;
-        size_t nb = 1 + pn->ntiers + pn->nflags;
-        int pos_b = -1;
-        for (size_t k = 0; k < nb; k++) {
-            const phs__rule *x = k == 0 ? &pn->elig
-                                 : k <= pn->ntiers ? &pn->tiers[k - 1].r
-                                                   : &pn->flags[k - 1 - pn->ntiers].r;
-            if (!strcmp(x->id, a->id)) {
-                b = x;
-                pos_b = (int)k;
-                tb = k && k <= pn->ntiers ? &pn->tiers[k - 1] : NULL;
+    size_t nb = rule_count(pn);
+    for (size_t i = 0; i < rule_count(po); i++) {
+        const phs__rule *a = rule_at(po, i), *b = NULL;
+        const phs__tier *ta = tier_at(po, i), *tb = NULL;
+        size_t pos_b = 0;
+        for (size_t k = 0; k < nb; k++)
+            if (!strcmp(rule_at(pn, k)->id, a->id)) {
+                b = rule_at(pn, k);
+                tb = tier_at(pn, k);
+                pos_b = k;
             }
-        }
         const char *what = NULL;
         if (!b)
             what = "removed";
@@ -248,50 +239,28 @@ static void spec_changes(phs_report *r, phs__buf *j, const phs_ruleset *ro,
                               an_expr_hash(ro, ta->from.root) !=
                                   an_expr_hash(rn, tb->from.root)))
             what = "follow-up window or start changed";
-        else if (ta && tb && pos_b != (int)i)
+        else if (ta && tb && pos_b != i)
             what = "moved in the tier order";
         if (!what)
             continue;
-        phs__buf_printf(&line, "%s%s (%s)", first ? "" : ", ", a->id, what);
         phs__report_add(r, PHS_FINDING_RULE_CHANGED, AN_INFO, po->id, a->id,
                         NULL, NULL, "%s", what);
-        if (!first)
-            phs__buf_putc(j, ',');
-        first = 0;
-        phs__buf_puts(j, "{\"rule\":");
-        phs__json_cstr(j, a->id);
-        phs__buf_puts(j, ",\"change\":");
-        phs__json_cstr(j, what);
-        phs__buf_putc(j, '}');
+        phs__report_detail(r, what, NULL, NULL, 0);
     }
-    size_t nb = 1 + pn->ntiers + pn->nflags;
     for (size_t k = 1; k < nb; k++) {
-        const phs__rule *x = k <= pn->ntiers ? &pn->tiers[k - 1].r
-                                             : &pn->flags[k - 1 - pn->ntiers].r;
+        const phs__rule *x = rule_at(pn, k);
         int found = 0;
-        for (size_t i = 1; i < nrules_o && !found; i++) {
-            const phs__rule *a = i <= po->ntiers ? &po->tiers[i - 1].r
-                                                 : &po->flags[i - 1 - po->ntiers].r;
-            found = !strcmp(a->id, x->id);
-        }
+        for (size_t i = 1; i < rule_count(po) && !found; i++)
+            found = !strcmp(rule_at(po, i)->id, x->id);
         if (found)
             continue;
-        phs__buf_printf(&line, "%s%s (added)", first ? "" : ", ", x->id);
         phs__report_add(r, PHS_FINDING_RULE_CHANGED, AN_INFO, pn->id, x->id,
                         NULL, NULL, "added");
-        if (!first)
-            phs__buf_putc(j, ',');
-        first = 0;
-        phs__buf_puts(j, "{\"rule\":");
-        phs__json_cstr(j, x->id);
-        phs__buf_puts(j, ",\"change\":\"added\"}");
+        phs__report_detail(r, "added", NULL, NULL, 0);
     }
-    phs__buf_puts(j, "],");
-    phs__report_text(r, "  rules changed: %s\n", line.len ? line.p : "none");
-    phs__buf_free(&line);
 }
 
-/* ---- rendering a program's diff ---- */
+/* ---- a program's diff into the report ---- */
 
 static int cmp_shift(const void *a, const void *b)
 {
@@ -328,9 +297,10 @@ static void order_labels(const char **set, size_t n, const phs__program *a,
 
 /* The matrix of the current section: non-empty rows and columns in order. */
 static void record_matrix(phs_report *r, const progdiff *d, const size_t *ro,
-                          const size_t *co, const double *rs, const double *cs)
+                          const size_t *co, const double *rs, const double *cs,
+                          const phs__program *po, const phs__program *pn)
 {
-    const char *rows[MAXLAB], *cols[MAXLAB];
+    const char *rows[MAXLAB] = {0}, *cols[MAXLAB] = {0};
     size_t ri[MAXLAB], ci[MAXLAB], nr = 0, nc = 0;
     for (size_t y = 0; y < d->nrows; y++)
         if (rs[ro[y]] > 0) {
@@ -349,210 +319,40 @@ static void record_matrix(phs_report *r, const progdiff *d, const size_t *ro,
             const cellinfo *info = d->info[c];
             phs__report_matrix_set(r, y, x, d->m[c], info ? info->ids : NULL,
                                    info ? info->nids : 0);
+            if (info)
+                record_causes(r, y, x, info, po, pn);
         }
 }
 
-void df_render(phs_report *r, phs__buf *j, progdiff *d,
-               const phs__program *po, const phs__program *pn,
-               int population)
+void df_record(phs_report *r, progdiff *d, const phs__program *po,
+               const phs__program *pn, int population)
 {
     size_t ro[MAXLAB], co[MAXLAB];
     order_labels(d->rows, d->nrows, po, pn, ro);
     order_labels(d->cols, d->ncols, po, pn, co);
-    const char *unit = population ? "residents" : "cells";
-    /* drop empty rows and columns */
+    /* rows and columns that are all zero are left out */
     double rs[MAXLAB] = {0}, cs[MAXLAB] = {0};
     for (size_t a = 0; a < d->nrows; a++)
         for (size_t b = 0; b < d->ncols; b++) {
             rs[a] += d->m[a * MAXLAB + b];
             cs[b] += d->m[a * MAXLAB + b];
         }
-    size_t w = 8;
-    for (size_t b = 0; b < d->ncols; b++)
-        if (cs[b] > 0 && strlen(d->cols[b]) + 1 > w)
-            w = strlen(d->cols[b]) + 1;
-    size_t wr = 8;
-    for (size_t a = 0; a < d->nrows; a++)
-        if (rs[a] > 0 && strlen(d->rows[a]) + 1 > wr)
-            wr = strlen(d->rows[a]) + 1;
-    int quiet = d->changed == 0 && d->due_earlier == 0 && d->due_later == 0 &&
-                d->due_appeared == 0 && d->due_gone == 0;
+    record_matrix(r, d, ro, co, rs, cs, po, pn);
+    if (!population)
+        return;
+    if (d->nshifts)
+        qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
+    for (size_t k = 0; k < d->nshifts; k++)
+        phs__report_shift(r, d->shifts[k].days, d->shifts[k].count);
+    phs__report_tally(r, PHS_TOTAL_DUE_SAME, d->due_same);
+    phs__report_tally(r, PHS_TOTAL_DUE_EARLIER, d->due_earlier);
+    phs__report_tally(r, PHS_TOTAL_DUE_LATER, d->due_later);
+    phs__report_tally(r, PHS_TOTAL_DUE_APPEARED, d->due_appeared);
+    phs__report_tally(r, PHS_TOTAL_DUE_GONE, d->due_gone);
     for (size_t k = 0; k < d->nflags; k++)
-        quiet &= d->flags[k].gained == 0 && d->flags[k].lost == 0;
-    if (quiet)
-        phs__report_text(r, "  unchanged: all %.0f %s keep their outcome%s\n",
-                         d->total, unit, population ? ", due date and flags" : "");
-    else
-        phs__report_text(r, "  transition matrix (%s; rows: old, columns: new):\n",
-                         unit);
-    phs__buf save = r->text; /* quiet: the matrix goes to the JSON only */
-    if (quiet)
-        memset(&r->text, 0, sizeof r->text);
-    phs__report_text(r, "    %-*s", (int)wr, "");
-    for (size_t x = 0; x < d->ncols; x++)
-        if (cs[co[x]] > 0)
-            phs__report_text(r, " %*s", (int)w, d->cols[co[x]]);
-    phs__report_text(r, "\n");
-    for (size_t y = 0; y < d->nrows; y++) {
-        size_t a = ro[y];
-        if (rs[a] <= 0)
-            continue;
-        phs__report_text(r, "    %-*s", (int)wr, d->rows[a]);
-        for (size_t x = 0; x < d->ncols; x++)
-            if (cs[co[x]] > 0)
-                phs__report_text(r, " %*.0f", (int)w, d->m[a * MAXLAB + co[x]]);
-        phs__report_text(r, "\n");
-    }
-    if (quiet) {
-        phs__buf_free(&r->text);
-        r->text = save;
-    }
-    record_matrix(r, d, ro, co, rs, cs);
-    phs__buf_puts(j, "\"matrix\":{\"rows\":[");
-    int first = 1;
-    for (size_t y = 0; y < d->nrows; y++)
-        if (rs[ro[y]] > 0) {
-            if (!first)
-                phs__buf_putc(j, ',');
-            first = 0;
-            phs__json_cstr(j, d->rows[ro[y]]);
-        }
-    phs__buf_puts(j, "],\"columns\":[");
-    first = 1;
-    for (size_t x = 0; x < d->ncols; x++)
-        if (cs[co[x]] > 0) {
-            if (!first)
-                phs__buf_putc(j, ',');
-            first = 0;
-            phs__json_cstr(j, d->cols[co[x]]);
-        }
-    phs__buf_puts(j, "],\"counts\":[");
-    first = 1;
-    for (size_t y = 0; y < d->nrows; y++) {
-        if (rs[ro[y]] <= 0)
-            continue;
-        phs__buf_puts(j, first ? "[" : ",[");
-        first = 0;
-        int f2 = 1;
-        for (size_t x = 0; x < d->ncols; x++)
-            if (cs[co[x]] > 0) {
-                phs__buf_printf(j, "%s%.0f", f2 ? "" : ",",
-                                d->m[ro[y] * MAXLAB + co[x]]);
-                f2 = 0;
-            }
-        phs__buf_putc(j, ']');
-    }
-    phs__buf_printf(j, "]},\"total\":%.0f,\"changed\":%.0f,\"changes\":[",
-                    d->total, d->changed);
-    if (!quiet)
-        phs__report_text(r, "  changed: %.0f of %.0f %s (%.2f%%)\n", d->changed,
-                         d->total, unit,
-                         d->total > 0 ? 100.0 * d->changed / d->total : 0);
-    first = 1;
-    for (size_t y = 0; y < d->nrows; y++)
-        for (size_t x = 0; x < d->ncols; x++) {
-            size_t a = ro[y], b = co[x];
-            double n = d->m[a * MAXLAB + b];
-            if (n <= 0 || !strcmp(d->rows[a], d->cols[b]))
-                continue;
-            cellinfo *ci = d->info[a * MAXLAB + b];
-            phs__report_text(r, "    %s -> %s: %.0f", d->rows[a], d->cols[b], n);
-            if (!first)
-                phs__buf_putc(j, ',');
-            first = 0;
-            phs__buf_puts(j, "{\"from\":");
-            phs__json_cstr(j, d->rows[a]);
-            phs__buf_puts(j, ",\"to\":");
-            phs__json_cstr(j, d->cols[b]);
-            phs__buf_printf(j, ",\"count\":%.0f,\"examples\":[", n);
-            if (ci && ci->nids) {
-                phs__report_text(r, " (e.g. ");
-                for (size_t k = 0; k < ci->nids; k++) {
-                    phs__report_text(r, "%s%s", k ? ", " : "", ci->ids[k]);
-                    if (k)
-                        phs__buf_putc(j, ',');
-                    phs__json_cstr(j, ci->ids[k]);
-                }
-                phs__report_text(r, ")");
-            }
-            phs__report_text(r, "\n");
-            phs__buf_puts(j, "],\"causes\":[");
-            if (ci && ci->ncauses) {
-                phs__report_text(r, "      because: ");
-                for (size_t c = 0; c < ci->ncauses; c++) {
-                    phs__report_text(r, "%s%s %s -> %s", c ? "; " : "",
-                                     ci->causes[c].rule,
-                                     truth_name(ci->causes[c].from),
-                                     truth_name(ci->causes[c].to));
-                    if (c)
-                        phs__buf_putc(j, ',');
-                    phs__buf_puts(j, "{\"rule\":");
-                    phs__json_cstr(j, ci->causes[c].rule);
-                    phs__buf_printf(j, ",\"old\":\"%s\",\"new\":\"%s\","
-                                       "\"count\":%.0f}",
-                                    truth_name(ci->causes[c].from),
-                                    truth_name(ci->causes[c].to),
-                                    ci->causes[c].count);
-                }
-                phs__buf clauses = {0};
-                cause_clauses(&clauses, ci, po, pn, 0);
-                phs__report_text(r, "\n      clauses: %s\n",
-                                 clauses.p ? clauses.p : "-");
-                phs__buf_free(&clauses);
-            }
-            phs__buf_puts(j, "],\"clauses\":[");
-            if (ci)
-                cause_clauses(j, ci, po, pn, 1);
-            phs__buf_puts(j, "]}");
-        }
-    phs__buf_puts(j, "],");
-    if (population) {
-        if (d->nshifts)
-            qsort(d->shifts, d->nshifts, sizeof *d->shifts, cmp_shift);
-        for (size_t k = 0; k < d->nshifts; k++)
-            phs__report_shift(r, d->shifts[k].days, d->shifts[k].count);
-        phs__report_tally(r, PHS_TOTAL_DUE_SAME, d->due_same);
-        phs__report_tally(r, PHS_TOTAL_DUE_EARLIER, d->due_earlier);
-        phs__report_tally(r, PHS_TOTAL_DUE_LATER, d->due_later);
-        phs__report_tally(r, PHS_TOTAL_DUE_APPEARED, d->due_appeared);
-        phs__report_tally(r, PHS_TOTAL_DUE_GONE, d->due_gone);
-        if (!quiet)
-            phs__report_text(r, "  next due date: %.0f unchanged, %.0f earlier, "
-                                "%.0f later, %.0f newly due, %.0f no longer "
-                                "due\n",
-                             d->due_same, d->due_earlier, d->due_later,
-                             d->due_appeared, d->due_gone);
-        phs__buf_printf(j, "\"next_due\":{\"unchanged\":%.0f,\"earlier\":%.0f,"
-                           "\"later\":%.0f,\"appeared\":%.0f,\"disappeared\":%.0f,"
-                           "\"shifts\":[",
-                        d->due_same, d->due_earlier, d->due_later,
-                        d->due_appeared, d->due_gone);
-        for (size_t k = 0; k < d->nshifts; k++) {
-            long days = d->shifts[k].days;
-            phs__report_text(r, "    %s by %ld day%s: %.0f\n",
-                             days < 0 ? "earlier" : "later", labs(days),
-                             labs(days) == 1 ? "" : "s", d->shifts[k].count);
-            phs__buf_printf(j, "%s{\"days\":%ld,\"count\":%.0f}", k ? "," : "",
-                            days, d->shifts[k].count);
-        }
-        phs__buf_puts(j, "]},\"flags\":[");
-        first = 1;
-        for (size_t k = 0; k < d->nflags; k++) {
-            if (d->flags[k].gained == 0 && d->flags[k].lost == 0)
-                continue;
-            phs__report_text(r, "  flag %s: %.0f raised, %.0f no longer raised\n",
-                             d->flags[k].name, d->flags[k].gained,
-                             d->flags[k].lost);
-            if (!first)
-                phs__buf_putc(j, ',');
-            first = 0;
-            phs__buf_puts(j, "{\"flag\":");
-            phs__json_cstr(j, d->flags[k].name);
-            phs__buf_printf(j, ",\"raised\":%.0f,\"no_longer_raised\":%.0f}",
-                            d->flags[k].gained, d->flags[k].lost);
-        }
-        phs__buf_puts(j, "],");
-    }
+        if (d->flags[k].gained != 0 || d->flags[k].lost != 0)
+            phs__report_row(r, PHS_TABLE_FLAGS, d->flags[k].name, NULL,
+                            d->flags[k].gained, d->flags[k].lost, 0, 0);
 }
 
 int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
@@ -576,15 +376,9 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
         return rc;
     progdiff pd[PHS__MAX_PROGRAMS];
     size_t npd = 0;
-    phs__report_text(r, "phs diff: old %s\n          new %s\n", ro->fingerprint,
-                     rn->fingerprint);
-    phs__buf_puts(&r->json, "{\"command\":\"diff\",\"mode\":");
-    phs__json_cstr(&r->json, population ? "population" : "input_space");
-    phs__buf_puts(&r->json, ",\"old\":");
-    phs__json_cstr(&r->json, ro->fingerprint);
-    phs__buf_puts(&r->json, ",\"new\":");
-    phs__json_cstr(&r->json, rn->fingerprint);
-    phs__buf_putc(&r->json, ',');
+    phs__report_about(r, ro->fingerprint, rn->fingerprint, population);
+    r->max_cells = o.max_cells;
+    r->seed = o.seed;
     for (size_t p = 0; p < ro->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, ro->programs[p].id))
             continue;
@@ -615,53 +409,29 @@ int phs_ruleset_diff(const phs_ruleset *ro, const phs_ruleset *rn,
     memset(&ex, 0, sizeof ex);
     if (rc == PHS_OK && !population)
         rc = phs__examples_parse(ro, &ex);
-    phs__buf_puts(&r->json, "\"programs\":[");
     for (size_t i = 0; i < npd && rc == PHS_OK; i++) {
         progdiff *d = &pd[i];
         size_t vo = (size_t)phs__version_at(&ro->programs[d->po], day, NULL);
         size_t vn = (size_t)phs__version_at(&rn->programs[d->pn], day, NULL);
         const phs__program *po = ro->programs[d->po].vers[vo];
         const phs__program *pn = rn->programs[d->pn].vers[vn];
-        phs__buf *j = &r->json;
-        phs__report_section(r, po->id, po->version, pn->version);
+        phs__report_section(r, po, pn);
         if (population)
             phs__report_section_add(r, PHS_TOTAL_RESIDENTS, d->total);
-        phs__report_text(r, "\n%s: %s %s -> %s %s\n", po->id, po->version,
-                         po->fingerprint, pn->version, pn->fingerprint);
-        if (i)
-            phs__buf_putc(j, ',');
-        phs__buf_puts(j, "{\"program\":");
-        phs__json_cstr(j, po->id);
-        phs__buf_puts(j, ",\"old_version\":");
-        phs__json_cstr(j, po->version);
-        phs__buf_puts(j, ",\"old_fingerprint\":");
-        phs__json_cstr(j, po->fingerprint);
-        phs__buf_puts(j, ",\"new_version\":");
-        phs__json_cstr(j, pn->version);
-        phs__buf_puts(j, ",\"new_fingerprint\":");
-        phs__json_cstr(j, pn->fingerprint);
-        phs__buf_putc(j, ',');
-        spec_changes(r, j, ro, po, rn, pn);
+        spec_changes(r, ro, po, rn, pn);
         if (population)
-            df_render(r, j, d, po, pn, 1);
+            df_record(r, d, po, pn, 1);
         else
-            rc = df_space(r, ro, rn, &ex, &o, d, j);
+            rc = df_space(r, ro, rn, &ex, &o, d);
         phs__report_tally(r, PHS_TOTAL_CHANGED, d->changed);
         if (d->changed > 0)
             phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
                             NULL, NULL,
                             "%.0f of %.0f %s change outcome", d->changed,
                             d->total, population ? "residents" : "cells");
-        phs__buf_printf(j, "\"changed_total\":%.0f}", d->changed);
     }
-    double changed = 0;
-    for (size_t i = 0; i < npd; i++) {
-        changed += pd[i].changed;
+    for (size_t i = 0; i < npd; i++)
         progdiff_free(&pd[i]);
-    }
-    phs__report_text(r, "\n%s\n", changed > 0 ? "outcomes differ" : "no outcome differs");
-    phs__buf_printf(&r->json, "],\"changed\":%.0f,\"differ\":%s}", changed,
-                    changed > 0 ? "true" : "false");
     phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }

@@ -2,7 +2,7 @@
  * The diff's private interface: the per-program tally (old tier x new tier
  * cells with their counts, example ids, causes and due-date shifts) that
  * difftally.c fills, over a population or over the input space, and
- * diff.c renders.
+ * diff.c puts into the report.
  */
 #ifndef PHS__DIFF_H
 #define PHS__DIFF_H
@@ -57,7 +57,8 @@ void df_causes(cellinfo *ci, phs_result *ro, const phs_record *rec_o,
                const phs__program *pn);
 cellinfo *df_info_of(progdiff *d, int r, int c);
 int df_lab(const char **set, size_t *n, const char *l);
-void df_render(phs_report *r, phs__buf *j, progdiff *d, const phs__program *po,
+/* Put a program's tally into the current section of the report. */
+void df_record(phs_report *r, progdiff *d, const phs__program *po,
                const phs__program *pn, int population);
 
 /* difftally.c */
@@ -67,6 +68,6 @@ int df_population(phs_report *r, const phs_ruleset *ro,
                   phs_date *latest);
 int df_space(phs_report *r, const phs_ruleset *ro, const phs_ruleset *rn,
              const phs__examples *examples, const phs_analysis_options *o,
-             progdiff *d, phs__buf *j);
+             progdiff *d);
 
 #endif

@@ -178,17 +178,9 @@ int df_population(phs_report *r, const phs_ruleset *ro,
             df_causes(ci, reso, reco, vo, resn, recn, vn);
         }
     }
-    phs__report_text(r, "population %s: %.0f residents read, %.0f unreadable, "
-                        "%.0f refused by a record check\n",
-                     path, nrec, unreadable, refused);
     phs__report_total_add(r, PHS_TOTAL_RESIDENTS, nrec);
     phs__report_total_add(r, PHS_TOTAL_UNREADABLE, unreadable);
     phs__report_total_add(r, PHS_TOTAL_REFUSED, refused);
-    phs__buf_puts(&r->json, "\"population\":");
-    phs__json_cstr(&r->json, path);
-    phs__buf_printf(&r->json, ",\"residents\":%.0f,\"unreadable\":%.0f,"
-                              "\"refused\":%.0f,",
-                    nrec, unreadable, refused);
     if (rc < 0 && rc != PHS_ENOMEM && !rd)
         rc = PHS_EIO;
     phs_result_free(reso);
@@ -203,7 +195,7 @@ int df_population(phs_report *r, const phs_ruleset *ro,
 
 int df_space(phs_report *r, const phs_ruleset *ro,
              const phs_ruleset *rn, const phs__examples *examples,
-             const phs_analysis_options *o, progdiff *d, phs__buf *j)
+             const phs_analysis_options *o, progdiff *d)
 {
     an_space sp;
     size_t vo = (size_t)phs__version_at(&ro->programs[d->po], o->as_of, NULL);
@@ -271,19 +263,12 @@ int df_space(phs_report *r, const phs_ruleset *ro,
     if (rc == PHS_OK && rg.oom)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc == PHS_OK) {
-        phs__report_text(r, "  input space: %zu dimensions, %.0f cells, %s\n",
-                         sp.ndims, total, sampled ? "sampled" : "all compared");
-        phs__buf_printf(j, "\"cells\":%.0f,\"sampled\":%s,", total,
-                        sampled ? "true" : "false");
+        an_report_dimensions(r, &sp);
         phs__report_tally(r, PHS_TOTAL_CELLS, total);
         phs__report_tally(r, PHS_TOTAL_CHECKED, d->total);
         phs__report_tally(r, PHS_TOTAL_SAMPLED, sampled);
-        df_render(r, j, d, po, pn, 0);
+        df_record(r, d, po, pn, 0);
         an_regions_merge(&rg);
-        phs__report_text(r, "  regions whose outcome changes:\n");
-        phs__buf_puts(j, "\"regions\":[");
-        int first = 1;
-        size_t shown = 0;
         for (size_t i = 0; i < rg.n; i++) {
             int a = rg.r[i].label / MAXLAB, b = rg.r[i].label % MAXLAB;
             phs__buf t = {0};
@@ -295,39 +280,11 @@ int df_space(phs_report *r, const phs_ruleset *ro,
             phs__report_add(r, PHS_FINDING_TRANSITION, AN_INFO, po->id, NULL,
                             sp.rec[0], id, "%s: %s -> %s", t.p ? t.p : "",
                             d->rows[a], d->cols[b]);
-            const char *ex = phs__report_last_example(r);
-            if (shown < 40) {
-                phs__report_text(r, "    %s: %s -> %s (%.0f cells)\n      e.g. %s\n",
-                                 t.p ? t.p : "", d->rows[a], d->cols[b],
-                                 rg.r[i].cells, ex);
-                shown++;
-            }
-            if (!first)
-                phs__buf_putc(j, ',');
-            first = 0;
-            phs__buf_puts(j, "{\"region\":");
-            phs__json_cstr(j, t.p);
-            phs__buf_puts(j, ",\"from\":");
-            phs__json_cstr(j, d->rows[a]);
-            phs__buf_puts(j, ",\"to\":");
-            phs__json_cstr(j, d->cols[b]);
-            phs__buf_printf(j, ",\"cells\":%.0f,\"example\":%s}", rg.r[i].cells,
-                            *ex ? ex : "null");
+            phs__report_detail(r, t.p ? t.p : "", d->rows[a], d->cols[b],
+                               rg.r[i].cells);
             phs__buf_free(&t);
         }
-        if (rg.n > shown)
-            phs__report_text(r, "    ... and %zu more regions (see --json)\n",
-                             rg.n - shown);
-        if (!rg.n)
-            phs__report_text(r, "    none\n");
-        phs__buf_puts(j, "],");
-        const char *s = sp.notes.p;
-        while (s && *s) {
-            const char *e = strchr(s, '\n');
-            phs__report_text(r, "  NOTE outside the exact fragment: %.*s\n",
-                             (int)(e ? e - s : (long)strlen(s)), s);
-            s = e ? e + 1 : NULL;
-        }
+        an_report_notes(r, po->id, &sp);
     }
     an_regions_free(&rg);
     phs__free(val);

@@ -211,7 +211,7 @@ static int test_version(phs_report *r, const phs_ruleset *rs,
     size_t pv = (size_t)(pr - rs->allvers);
     phs__buf msg = {0};
     int rc = PHS_OK;
-    phs__report_section(r, pr->id, pr->version, NULL);
+    phs__report_section(r, pr, NULL);
     for (size_t e = 0; e < exs->n[pv] && rc == PHS_OK; e++) {
         const phs__example *ex = &exs->of[pv][e];
         phs__exrun x;

@@ -1,5 +1,6 @@
-/* Reports of the regulator tooling: findings with counterexamples, a text
- * rendering and a JSON rendering. */
+/* Reports of the regulator tooling: the data (totals, sections, findings
+ * with counterexamples, tables, matrices) and its accessors; render.c
+ * makes the text and JSON renderings from the accessors. */
 #include <stdio.h>
 #include <string.h>
 
@@ -70,9 +71,28 @@ static char *dup_or_null(phs_report *r, const char *s)
 {
     if (!s)
         return NULL;
-    char *c = phs__strdup(s);
+    char *c = phs__arena_strndup(&r->arena, s, strlen(s));
     if (!c)
         r->oom = 1;
+    return c;
+}
+
+/* n zeroed elements of the report's arena (NULL and oom set on failure). */
+static void *arena_array(phs_report *r, size_t n, size_t size)
+{
+    void *p = n ? phs__arena_alloc(&r->arena, n * size) : NULL;
+    if (n && !p)
+        r->oom = 1;
+    return p;
+}
+
+/* Keep a buffer's text in the arena and free the buffer. */
+static char *keep_buf(phs_report *r, phs__buf *b)
+{
+    char *c = b->oom ? NULL : dup_or_null(r, b->p ? b->p : "");
+    if (!c)
+        r->oom = 1;
+    phs__buf_free(b);
     return c;
 }
 
@@ -82,30 +102,31 @@ static void attach_example(phs_report *r, phs__finding *f,
     const phs_ruleset *rs = ex->rs;
     phs__buf b = {0};
     an_record_json(&b, ex, id);
-    f->example = b.p;
+    f->example = keep_buf(r, &b);
     f->example_id = dup_or_null(r, id);
-    if (b.oom || !f->example)
-        r->oom = 1;
     size_t n = 0;
     for (size_t k = 0; k < rs->nfields; k++)
         n += (int)k != rs->f_id && phs__record_has(ex, (int)k);
-    f->pairs = n ? phs__calloc(n, sizeof *f->pairs) : NULL;
-    if (n && !f->pairs) {
-        r->oom = 1;
+    f->pairs = arena_array(r, n, sizeof *f->pairs);
+    if (!f->pairs)
         return;
-    }
     for (size_t k = 0; k < rs->nfields; k++) {
         if ((int)k == rs->f_id || !phs__record_has(ex, (int)k))
             continue;
         phs__pair *pr = &f->pairs[f->npairs++];
-        phs__buf t = {0};
         pr->type = (int)rs->fields[k].type;
         pr->field = dup_or_null(r, rs->fields[k].name);
-        an_field_value(&t, ex, (int)k, 0);
-        pr->value = t.p ? t.p : dup_or_null(r, "");
-        if (t.oom)
-            r->oom = 1;
+        an_field_value(&b, ex, (int)k, 0);
+        pr->value = keep_buf(r, &b);
     }
+}
+
+void phs__report_about(phs_report *r, const char *fingerprint,
+                       const char *new_fingerprint, const char *population)
+{
+    r->fingerprint = dup_or_null(r, fingerprint);
+    r->new_fingerprint = dup_or_null(r, new_fingerprint);
+    r->population = dup_or_null(r, population);
 }
 
 void phs__report_add(phs_report *r, int kind, int severity,
@@ -138,13 +159,20 @@ void phs__report_add(phs_report *r, int kind, int severity,
         r->warnings++;
 }
 
-const char *phs__report_last_example(const phs_report *r)
+void phs__report_detail(phs_report *r, const char *detail, const char *before,
+                        const char *after, double cells)
 {
-    return r->nf && r->f[r->nf - 1].example ? r->f[r->nf - 1].example : "";
+    if (!r->nf)
+        return;
+    phs__finding *f = &r->f[r->nf - 1];
+    f->detail = dup_or_null(r, detail);
+    f->before = dup_or_null(r, before);
+    f->after = dup_or_null(r, after);
+    f->cells = cells;
 }
 
-void phs__report_section(phs_report *r, const char *program,
-                         const char *version, const char *new_version)
+void phs__report_section(phs_report *r, const phs__program *po,
+                         const phs__program *pn)
 {
     if (phs__grow(&r->s, &r->caps, r->ns, sizeof *r->s, 8) < 0) {
         r->oom = 1;
@@ -152,15 +180,29 @@ void phs__report_section(phs_report *r, const char *program,
     }
     phs__section *s = &r->s[r->ns];
     memset(s, 0, sizeof *s);
-    s->program = dup_or_null(r, program);
-    s->version = dup_or_null(r, version);
-    s->new_version = dup_or_null(r, new_version);
+    s->program = dup_or_null(r, po->id);
+    s->version = dup_or_null(r, po->version);
+    s->status = dup_or_null(r, po->status);
+    s->fingerprint = dup_or_null(r, po->fingerprint);
+    s->from = po->eff_from;
+    s->to = po->eff_to;
+    s->date = PHS_DATE_NONE;
+    if (pn) {
+        s->new_version = dup_or_null(r, pn->version);
+        s->new_fingerprint = dup_or_null(r, pn->fingerprint);
+    }
     r->cur = (int)r->ns++;
 }
 
 static phs__section *cur(phs_report *r)
 {
     return r->cur >= 0 ? &r->s[r->cur] : NULL;
+}
+
+void phs__report_section_date(phs_report *r, phs_date d)
+{
+    if (cur(r))
+        cur(r)->date = d;
 }
 
 void phs__report_total_add(phs_report *r, int which, double v)
@@ -181,22 +223,73 @@ void phs__report_tally(phs_report *r, int which, double v)
     phs__report_section_add(r, which, v);
 }
 
+void phs__report_row(phs_report *r, int t, const char *name,
+                     const char *label, double v0, double v1, double v2,
+                     double v3)
+{
+    phs__section *s = cur(r);
+    if (!s || t < 0 || t >= PHS_TABLE_COUNT)
+        return;
+    phs__table *tb = &s->table[t];
+    if (phs__grow(&tb->r, &tb->cap, tb->n, sizeof *tb->r, 8) < 0) {
+        r->oom = 1;
+        return;
+    }
+    tb->r[tb->n++] = (phs__row){dup_or_null(r, name), dup_or_null(r, label),
+                                {v0, v1, v2, v3}};
+}
+
+void an_report_dimensions(phs_report *r, const an_space *sp)
+{
+    phs__section *s = cur(r);
+    if (!s || !(s->dims = arena_array(r, sp->ndims, sizeof *s->dims)))
+        return;
+    s->ndims = sp->ndims;
+    for (size_t d = 0; d < sp->ndims; d++) {
+        const an_dim *dm = &sp->dims[d];
+        phs__dimension *x = &s->dims[d];
+        x->name = dup_or_null(r, dm->name);
+        x->derived = dm->kind == AD_BUNDLE;
+        if (!(x->vals = arena_array(r, dm->nvals, sizeof *x->vals)))
+            continue;
+        x->nvals = dm->nvals;
+        for (size_t k = 0; k < dm->nvals; k++)
+            x->vals[k] = dup_or_null(r, dm->vals[k].label);
+    }
+}
+
+void an_report_notes(phs_report *r, const char *program, const an_space *sp)
+{
+    const char *s = sp->notes.p;
+    while (s && *s) { /* "rule: reason" lines */
+        const char *e = strchr(s, '\n');
+        char line[1000];
+        snprintf(line, sizeof line, "%.*s",
+                 (int)(e ? (size_t)(e - s) : strlen(s)), s);
+        char *colon = strstr(line, ": ");
+        const char *why = "";
+        if (colon) {
+            *colon = '\0';
+            why = colon + 2;
+        }
+        phs__report_add(r, PHS_FINDING_OUTSIDE, AN_WARNING, program, line,
+                        NULL, NULL, "outside the exact fragment: %s", why);
+        phs__report_detail(r, why, NULL, NULL, 0);
+        s = e ? e + 1 : NULL;
+    }
+}
+
 void phs__report_matrix(phs_report *r, size_t nrows, const char *const *rows,
                         size_t ncols, const char *const *cols)
 {
     phs__section *s = cur(r);
     if (!s)
         return;
-    size_t n = nrows * ncols;
-    s->rows = phs__calloc(nrows + 1, sizeof *s->rows);
-    s->cols = phs__calloc(ncols + 1, sizeof *s->cols);
-    s->m = phs__calloc(n + 1, sizeof *s->m);
-    s->ids = phs__calloc(n + 1, sizeof *s->ids);
-    s->nids = phs__calloc(n + 1, sizeof *s->nids);
-    if (!s->rows || !s->cols || !s->m || !s->ids || !s->nids) {
-        r->oom = 1;
+    s->rows = arena_array(r, nrows + 1, sizeof *s->rows);
+    s->cols = arena_array(r, ncols + 1, sizeof *s->cols);
+    s->m = arena_array(r, nrows * ncols + 1, sizeof *s->m);
+    if (!s->rows || !s->cols || !s->m)
         return;
-    }
     s->nrows = nrows;
     s->ncols = ncols;
     for (size_t i = 0; i < nrows; i++)
@@ -205,24 +298,54 @@ void phs__report_matrix(phs_report *r, size_t nrows, const char *const *rows,
         s->cols[j] = dup_or_null(r, cols[j]);
 }
 
+static phs__mcell *cur_cell(phs_report *r, size_t row, size_t col)
+{
+    phs__section *s = cur(r);
+    return s && row < s->nrows && col < s->ncols ? &s->m[row * s->ncols + col]
+                                                 : NULL;
+}
+
 void phs__report_matrix_set(phs_report *r, size_t row, size_t col, double n,
                             char *const *ids, size_t nids)
 {
-    phs__section *s = cur(r);
-    if (!s || row >= s->nrows || col >= s->ncols)
+    phs__mcell *c = cur_cell(r, row, col);
+    if (!c)
         return;
-    size_t c = row * s->ncols + col;
-    s->m[c] = n;
-    if (!nids)
+    c->n = n;
+    if (!(c->ids = arena_array(r, nids, sizeof *c->ids)))
         return;
-    s->ids[c] = phs__calloc(nids, sizeof *s->ids[c]);
-    if (!s->ids[c]) {
+    c->nids = nids;
+    for (size_t k = 0; k < nids; k++)
+        c->ids[k] = dup_or_null(r, ids[k]);
+}
+
+void phs__report_cause(phs_report *r, size_t row, size_t col,
+                       const char *rule, const char *old_truth,
+                       const char *new_truth, double n)
+{
+    phs__mcell *c = cur_cell(r, row, col);
+    if (!c)
+        return;
+    if (phs__grow(&c->causes, &c->capcauses, c->ncauses, sizeof *c->causes,
+                  4) < 0) {
         r->oom = 1;
         return;
     }
-    s->nids[c] = nids;
-    for (size_t k = 0; k < nids; k++)
-        s->ids[c][k] = dup_or_null(r, ids[k]);
+    c->causes[c->ncauses++] =
+        (phs__cause){dup_or_null(r, rule), old_truth, new_truth, n};
+}
+
+void phs__report_clause(phs_report *r, size_t row, size_t col, const char *id)
+{
+    phs__mcell *c = cur_cell(r, row, col);
+    if (!c)
+        return;
+    if (phs__grow(&c->clauses, &c->capclauses, c->nclauses,
+                  sizeof *c->clauses, 4) < 0) {
+        r->oom = 1;
+        return;
+    }
+    c->clauses[c->nclauses++] = dup_or_null(r, id);
 }
 
 void phs__report_shift(phs_report *r, long days, double n)
@@ -239,77 +362,29 @@ void phs__report_shift(phs_report *r, long days, double n)
     s->shifts[s->nshift++].n = n;
 }
 
-void phs__report_text(phs_report *r, const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof buf) { /* long: format again into the buffer */
-        va_start(ap, fmt);
-        char *big = phs__malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap);
-            phs__buf_puts(&r->text, big);
-            phs__free(big);
-        } else {
-            r->oom = 1;
-        }
-        va_end(ap);
-        return;
-    }
-    phs__buf_puts(&r->text, buf);
-}
-
-static void section_free(phs__section *s)
-{
-    size_t n = s->nrows * s->ncols;
-    for (size_t c = 0; s->ids && c < n; c++) {
-        for (size_t k = 0; k < s->nids[c]; k++)
-            phs__free(s->ids[c][k]);
-        phs__free(s->ids[c]);
-    }
-    for (size_t i = 0; s->rows && i < s->nrows; i++)
-        phs__free(s->rows[i]);
-    for (size_t j = 0; s->cols && j < s->ncols; j++)
-        phs__free(s->cols[j]);
-    phs__free(s->rows);
-    phs__free(s->cols);
-    phs__free(s->m);
-    phs__free(s->ids);
-    phs__free(s->nids);
-    phs__free(s->shifts);
-    phs__free(s->program);
-    phs__free(s->version);
-    phs__free(s->new_version);
-}
-
 void phs_report_free(phs_report *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nf; i++) {
-        phs__finding *f = &r->f[i];
-        for (size_t k = 0; k < f->npairs; k++) {
-            phs__free(f->pairs[k].field);
-            phs__free(f->pairs[k].value);
+    for (size_t i = 0; i < r->ns; i++) {
+        phs__section *s = &r->s[i];
+        for (size_t c = 0; s->m && c < s->nrows * s->ncols; c++) {
+            phs__free(s->m[c].causes);
+            phs__free(s->m[c].clauses);
         }
-        phs__free(f->pairs);
-        phs__free(f->program);
-        phs__free(f->rule);
-        phs__free(f->message);
-        phs__free(f->example);
-        phs__free(f->example_id);
+        for (size_t t = 0; t < PHS_TABLE_COUNT; t++)
+            phs__free(s->table[t].r);
+        phs__free(s->shifts);
     }
-    for (size_t s = 0; s < r->ns; s++)
-        section_free(&r->s[s]);
     phs__free(r->s);
     phs__free(r->f);
     phs__buf_free(&r->text);
     phs__buf_free(&r->json);
+    phs__arena_free(&r->arena);
     phs__free(r);
 }
+
+/* ---- accessors ---- */
 
 int phs_report_analysis(const phs_report *r)
 {
@@ -320,6 +395,25 @@ double phs_report_total(const phs_report *r, int which)
 {
     return r && which >= 0 && which < PHS_TOTAL_COUNT ? r->total[which] : 0;
 }
+
+const char *phs_report_fingerprint(const phs_report *r)
+{
+    return r ? r->fingerprint : NULL;
+}
+
+const char *phs_report_new_fingerprint(const phs_report *r)
+{
+    return r ? r->new_fingerprint : NULL;
+}
+
+const char *phs_report_population(const phs_report *r)
+{
+    return r ? r->population : NULL;
+}
+
+size_t phs_report_max_cells(const phs_report *r) { return r ? r->max_cells : 0; }
+
+uint64_t phs_report_seed(const phs_report *r) { return r ? r->seed : 0; }
 
 size_t phs_report_count(const phs_report *r) { return r ? r->nf : 0; }
 
@@ -338,24 +432,24 @@ int phs_report_severity(const phs_report *r, size_t i)
     return fi(r, i) ? fi(r, i)->severity : PHS_EINVAL;
 }
 
-const char *phs_report_program(const phs_report *r, size_t i)
-{
-    return fi(r, i) ? fi(r, i)->program : NULL;
-}
+/* A string member of finding i, or NULL out of range. */
+#define FINDING_STR(name, member)                                    \
+    const char *name(const phs_report *r, size_t i)                  \
+    {                                                                \
+        return fi(r, i) ? fi(r, i)->member : NULL;                   \
+    }
+FINDING_STR(phs_report_program, program)
+FINDING_STR(phs_report_rule, rule)
+FINDING_STR(phs_report_message, message)
+FINDING_STR(phs_report_example, example)
+FINDING_STR(phs_report_example_id, example_id)
+FINDING_STR(phs_report_detail, detail)
+FINDING_STR(phs_report_before, before)
+FINDING_STR(phs_report_after, after)
 
-const char *phs_report_rule(const phs_report *r, size_t i)
+double phs_report_cells(const phs_report *r, size_t i)
 {
-    return fi(r, i) ? fi(r, i)->rule : NULL;
-}
-
-const char *phs_report_message(const phs_report *r, size_t i)
-{
-    return fi(r, i) ? fi(r, i)->message : NULL;
-}
-
-const char *phs_report_example(const phs_report *r, size_t i)
-{
-    return fi(r, i) ? fi(r, i)->example : NULL;
+    return fi(r, i) ? fi(r, i)->cells : 0;
 }
 
 const char *phs_report_version(const phs_report *r, size_t i)
@@ -367,11 +461,6 @@ const char *phs_report_version(const phs_report *r, size_t i)
 int phs_report_finding_section(const phs_report *r, size_t i)
 {
     return fi(r, i) ? fi(r, i)->section : PHS_EINVAL;
-}
-
-const char *phs_report_example_id(const phs_report *r, size_t i)
-{
-    return fi(r, i) ? fi(r, i)->example_id : NULL;
 }
 
 size_t phs_report_example_count(const phs_report *r, size_t i)
@@ -400,6 +489,13 @@ int phs_report_example_type(const phs_report *r, size_t i, size_t k)
     return pair(r, i, k) ? pair(r, i, k)->type : PHS_EINVAL;
 }
 
+size_t phs_report_errors(const phs_report *r) { return r ? (size_t)r->errors : 0; }
+
+size_t phs_report_warnings(const phs_report *r)
+{
+    return r ? (size_t)r->warnings : 0;
+}
+
 size_t phs_report_section_count(const phs_report *r) { return r ? r->ns : 0; }
 
 static const phs__section *sec(const phs_report *r, size_t s)
@@ -407,19 +503,32 @@ static const phs__section *sec(const phs_report *r, size_t s)
     return r && s < r->ns ? &r->s[s] : NULL;
 }
 
-const char *phs_report_section_program(const phs_report *r, size_t s)
+/* A string member of section s, or NULL out of range. */
+#define SECTION_STR(name, member)                                    \
+    const char *name(const phs_report *r, size_t s)                  \
+    {                                                                \
+        return sec(r, s) ? sec(r, s)->member : NULL;                 \
+    }
+SECTION_STR(phs_report_section_program, program)
+SECTION_STR(phs_report_section_version, version)
+SECTION_STR(phs_report_section_new_version, new_version)
+SECTION_STR(phs_report_section_status, status)
+SECTION_STR(phs_report_section_fingerprint, fingerprint)
+SECTION_STR(phs_report_section_new_fingerprint, new_fingerprint)
+
+phs_date phs_report_section_from(const phs_report *r, size_t s)
 {
-    return sec(r, s) ? sec(r, s)->program : NULL;
+    return sec(r, s) ? sec(r, s)->from : PHS_DATE_NONE;
 }
 
-const char *phs_report_section_version(const phs_report *r, size_t s)
+phs_date phs_report_section_to(const phs_report *r, size_t s)
 {
-    return sec(r, s) ? sec(r, s)->version : NULL;
+    return sec(r, s) ? sec(r, s)->to : PHS_DATE_NONE;
 }
 
-const char *phs_report_section_new_version(const phs_report *r, size_t s)
+phs_date phs_report_section_date(const phs_report *r, size_t s)
 {
-    return sec(r, s) ? sec(r, s)->new_version : NULL;
+    return sec(r, s) ? sec(r, s)->date : PHS_DATE_NONE;
 }
 
 double phs_report_section_total(const phs_report *r, size_t s, int which)
@@ -427,6 +536,69 @@ double phs_report_section_total(const phs_report *r, size_t s, int which)
     return sec(r, s) && which >= 0 && which < PHS_TOTAL_COUNT
                ? sec(r, s)->total[which]
                : 0;
+}
+
+size_t phs_report_dimension_count(const phs_report *r, size_t s)
+{
+    return sec(r, s) ? sec(r, s)->ndims : 0;
+}
+
+static const phs__dimension *dim(const phs_report *r, size_t s, size_t d)
+{
+    return d < phs_report_dimension_count(r, s) ? &sec(r, s)->dims[d] : NULL;
+}
+
+const char *phs_report_dimension_name(const phs_report *r, size_t s, size_t d)
+{
+    return dim(r, s, d) ? dim(r, s, d)->name : NULL;
+}
+
+int phs_report_dimension_derived(const phs_report *r, size_t s, size_t d)
+{
+    return dim(r, s, d) ? dim(r, s, d)->derived : PHS_EINVAL;
+}
+
+size_t phs_report_dimension_value_count(const phs_report *r, size_t s,
+                                        size_t d)
+{
+    return dim(r, s, d) ? dim(r, s, d)->nvals : 0;
+}
+
+const char *phs_report_dimension_value(const phs_report *r, size_t s,
+                                       size_t d, size_t k)
+{
+    return k < phs_report_dimension_value_count(r, s, d) ? dim(r, s, d)->vals[k]
+                                                         : NULL;
+}
+
+size_t phs_report_table_rows(const phs_report *r, size_t s, int t)
+{
+    return sec(r, s) && t >= 0 && t < PHS_TABLE_COUNT ? sec(r, s)->table[t].n
+                                                      : 0;
+}
+
+static const phs__row *row_of(const phs_report *r, size_t s, int t, size_t row)
+{
+    return row < phs_report_table_rows(r, s, t) ? &sec(r, s)->table[t].r[row]
+                                                : NULL;
+}
+
+const char *phs_report_table_name(const phs_report *r, size_t s, int t,
+                                  size_t row)
+{
+    return row_of(r, s, t, row) ? row_of(r, s, t, row)->name : NULL;
+}
+
+const char *phs_report_table_label(const phs_report *r, size_t s, int t,
+                                   size_t row)
+{
+    return row_of(r, s, t, row) ? row_of(r, s, t, row)->label : NULL;
+}
+
+double phs_report_table_value(const phs_report *r, size_t s, int t,
+                              size_t row, size_t col)
+{
+    return row_of(r, s, t, row) && col < 4 ? row_of(r, s, t, row)->v[col] : 0;
 }
 
 size_t phs_report_matrix_rows(const phs_report *r, size_t s)
@@ -449,35 +621,88 @@ const char *phs_report_matrix_col(const phs_report *r, size_t s, size_t col)
     return col < phs_report_matrix_cols(r, s) ? sec(r, s)->cols[col] : NULL;
 }
 
-/* The index of a matrix cell, or SIZE_MAX out of range. */
-static size_t cell(const phs_report *r, size_t s, size_t row, size_t col)
+/* A matrix cell, or NULL out of range. */
+static const phs__mcell *cell(const phs_report *r, size_t s, size_t row,
+                              size_t col)
 {
     if (row >= phs_report_matrix_rows(r, s) ||
         col >= phs_report_matrix_cols(r, s))
-        return SIZE_MAX;
-    return row * sec(r, s)->ncols + col;
+        return NULL;
+    return &sec(r, s)->m[row * sec(r, s)->ncols + col];
 }
 
 double phs_report_matrix_cell(const phs_report *r, size_t s, size_t row,
                               size_t col)
 {
-    size_t c = cell(r, s, row, col);
-    return c == SIZE_MAX ? 0 : sec(r, s)->m[c];
+    return cell(r, s, row, col) ? cell(r, s, row, col)->n : 0;
 }
 
 size_t phs_report_matrix_example_count(const phs_report *r, size_t s,
                                        size_t row, size_t col)
 {
-    size_t c = cell(r, s, row, col);
-    return c == SIZE_MAX ? 0 : sec(r, s)->nids[c];
+    return cell(r, s, row, col) ? cell(r, s, row, col)->nids : 0;
 }
 
 const char *phs_report_matrix_example_id(const phs_report *r, size_t s,
                                          size_t row, size_t col, size_t k)
 {
-    size_t c = cell(r, s, row, col);
-    return c == SIZE_MAX || k >= sec(r, s)->nids[c] ? NULL
-                                                    : sec(r, s)->ids[c][k];
+    return k < phs_report_matrix_example_count(r, s, row, col)
+               ? cell(r, s, row, col)->ids[k]
+               : NULL;
+}
+
+size_t phs_report_cause_count(const phs_report *r, size_t s, size_t row,
+                              size_t col)
+{
+    return cell(r, s, row, col) ? cell(r, s, row, col)->ncauses : 0;
+}
+
+static const phs__cause *cause(const phs_report *r, size_t s, size_t row,
+                               size_t col, size_t k)
+{
+    return k < phs_report_cause_count(r, s, row, col)
+               ? &cell(r, s, row, col)->causes[k]
+               : NULL;
+}
+
+const char *phs_report_cause_rule(const phs_report *r, size_t s, size_t row,
+                                  size_t col, size_t k)
+{
+    return cause(r, s, row, col, k) ? cause(r, s, row, col, k)->rule : NULL;
+}
+
+const char *phs_report_cause_old(const phs_report *r, size_t s, size_t row,
+                                 size_t col, size_t k)
+{
+    return cause(r, s, row, col, k) ? cause(r, s, row, col, k)->old_truth
+                                    : NULL;
+}
+
+const char *phs_report_cause_new(const phs_report *r, size_t s, size_t row,
+                                 size_t col, size_t k)
+{
+    return cause(r, s, row, col, k) ? cause(r, s, row, col, k)->new_truth
+                                    : NULL;
+}
+
+double phs_report_cause_residents(const phs_report *r, size_t s, size_t row,
+                                  size_t col, size_t k)
+{
+    return cause(r, s, row, col, k) ? cause(r, s, row, col, k)->n : 0;
+}
+
+size_t phs_report_clause_count(const phs_report *r, size_t s, size_t row,
+                               size_t col)
+{
+    return cell(r, s, row, col) ? cell(r, s, row, col)->nclauses : 0;
+}
+
+const char *phs_report_clause(const phs_report *r, size_t s, size_t row,
+                              size_t col, size_t k)
+{
+    return k < phs_report_clause_count(r, s, row, col)
+               ? cell(r, s, row, col)->clauses[k]
+               : NULL;
 }
 
 size_t phs_report_shift_count(const phs_report *r, size_t s)
@@ -493,13 +718,6 @@ long phs_report_shift_days(const phs_report *r, size_t s, size_t k)
 double phs_report_shift_residents(const phs_report *r, size_t s, size_t k)
 {
     return k < phs_report_shift_count(r, s) ? sec(r, s)->shifts[k].n : 0;
-}
-
-size_t phs_report_errors(const phs_report *r) { return r ? (size_t)r->errors : 0; }
-
-size_t phs_report_warnings(const phs_report *r)
-{
-    return r ? (size_t)r->warnings : 0;
 }
 
 const char *phs_report_text(const phs_report *r)
@@ -569,42 +787,22 @@ const char *phs_total_name(int which)
         [PHS_TOTAL_EXAMPLES] = "examples",
         [PHS_TOTAL_PASSED] = "passed",
         [PHS_TOTAL_FAILED] = "failed",
+        [PHS_TOTAL_ELIGIBILITY_UNDECIDED] = "eligibility_undecided",
+        [PHS_TOTAL_GAP_REGIONS] = "gap_regions",
+        [PHS_TOTAL_INSUFFICIENT_REGIONS] = "insufficient_regions",
+        [PHS_TOTAL_OUTSIDE] = "outside_fragment",
+        [PHS_TOTAL_APPROXIMATED] = "approximated",
     };
     return which >= 0 && which < PHS_TOTAL_COUNT ? names[which] : "unknown";
 }
 
-/* The findings as a JSON array (for the analyses' JSON renderings). */
-void phs__report_findings_json(phs__buf *b, const phs_report *r,
-                               const char *program)
-{
-    int first = 1;
-    phs__buf_putc(b, '[');
-    for (size_t i = 0; i < r->nf; i++) {
-        const phs__finding *f = &r->f[i];
-        if (program && (!f->program || strcmp(program, f->program)))
-            continue;
-        if (!first)
-            phs__buf_putc(b, ',');
-        first = 0;
-        phs__buf_puts(b, "{\"kind\":");
-        phs__json_cstr(b, phs_finding_kind_name(f->kind));
-        phs__buf_puts(b, ",\"severity\":");
-        phs__json_cstr(b, phs_severity_name(f->severity));
-        phs__buf_puts(b, ",\"program\":");
-        phs__json_cstr(b, f->program);
-        phs__buf_puts(b, ",\"rule\":");
-        phs__json_cstr(b, f->rule);
-        phs__buf_puts(b, ",\"message\":");
-        phs__json_cstr(b, f->message);
-        phs__buf_puts(b, ",\"example\":");
-        phs__buf_puts(b, f->example ? f->example : "null");
-        phs__buf_putc(b, '}');
-    }
-    phs__buf_putc(b, ']');
-}
 
 int phs__report_finish(phs_report *r, int rc, phs_report **out)
 {
+    if (rc == PHS_OK && r->analysis != PHS_ANALYSIS_TEST) {
+        phs__render_text(&r->text, r);
+        phs__render_json(&r->json, r);
+    }
     if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc < 0) {

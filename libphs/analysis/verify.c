@@ -19,7 +19,6 @@ typedef struct {
     phs_date visit;
     size_t cap;
     uint64_t seed;
-    phs__buf *json;    /* this version's JSON object (findings added later) */
     char label[200];   /* "hypertension 2017.1" */
 } vctx;
 
@@ -59,64 +58,6 @@ static double product(const an_space *sp, size_t from, size_t to)
     for (size_t d = from; d < to; d++)
         n *= (double)(sp->dims[d].nvals ? sp->dims[d].nvals : 1);
     return n;
-}
-
-/* Describe the dimensions of a space (text and JSON). */
-static void describe_space(vctx *c, const an_space *sp, const char *what,
-                           double cells, double checked, int sampled)
-{
-    phs__report_text(c->r, "  %s: %zu dimension%s, %.0f cells, %s", what,
-                     sp->ndims, sp->ndims == 1 ? "" : "s", cells,
-                     sampled ? "" : "all checked\n");
-    if (sampled)
-        phs__report_text(c->r, "%.0f checked (sampled, seed %llu)\n", checked,
-                         (unsigned long long)c->seed);
-    for (size_t d = 0; d < sp->ndims; d++) {
-        const an_dim *dm = &sp->dims[d];
-        phs__report_text(c->r, "    %-28s %3zu value%s%s\n", dm->name, dm->nvals,
-                         dm->nvals == 1 ? "" : "s",
-                         dm->kind == AD_BUNDLE ? "  (derived; witness search)" : "");
-    }
-    phs__buf *j = c->json;
-    phs__buf_printf(j, "\"%s\":{\"cells\":%.0f,\"checked\":%.0f,\"sampled\":%s,"
-                       "\"dimensions\":[",
-                    what, cells, checked, sampled ? "true" : "false");
-    for (size_t d = 0; d < sp->ndims; d++) {
-        const an_dim *dm = &sp->dims[d];
-        phs__buf_puts(j, d ? ",{\"name\":" : "{\"name\":");
-        phs__json_cstr(j, dm->name);
-        phs__buf_printf(j, ",\"derived\":%s,\"values\":[",
-                        dm->kind == AD_BUNDLE ? "true" : "false");
-        for (size_t k = 0; k < dm->nvals; k++) {
-            if (k)
-                phs__buf_putc(j, ',');
-            phs__json_cstr(j, dm->vals[k].label);
-        }
-        phs__buf_puts(j, "]}");
-    }
-    phs__buf_puts(j, "]},");
-}
-
-static void notes(vctx *c, const an_space *sp)
-{
-    const char *s = sp->notes.p;
-    while (s && *s) {
-        const char *e = strchr(s, '\n');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        char line[1000];
-        snprintf(line, sizeof line, "%.*s", (int)n, s);
-        char *colon = strstr(line, ": ");
-        const char *rule = line, *msg = "";
-        if (colon) {
-            *colon = '\0';
-            msg = colon + 2;
-        }
-        phs__report_add(c->r, PHS_FINDING_OUTSIDE, AN_WARNING, c->pr->id, rule,
-                        NULL, NULL, "outside the exact fragment: %s", msg);
-        phs__report_text(c->r, "  NOTE %s: outside the exact fragment: %s\n",
-                         rule, msg);
-        s = e ? e + 1 : NULL;
-    }
 }
 
 /* ---- tiers ---- */
@@ -184,6 +125,9 @@ static void report_regions(vctx *c, an_space *sp, an_regions *rg, int kind,
 {
     an_regions_merge(rg);
     qsort(rg->r, rg->n, sizeof *rg->r, cmp_region_size);
+    phs__report_tally(c->r, kind == PHS_FINDING_GAP ? PHS_TOTAL_GAP_REGIONS
+                                                    : PHS_TOTAL_INSUFFICIENT_REGIONS,
+                      (double)rg->n);
     for (size_t i = 0; i < rg->n && i < MAX_REGIONS; i++) {
         phs__buf b = {0};
         char id[96];
@@ -194,31 +138,22 @@ static void report_regions(vctx *c, an_space *sp, an_regions *rg, int kind,
         snprintf(id, sizeof id, "verify-%s-%s-%zu", c->pr->id,
                  kind == PHS_FINDING_GAP ? "gap" : "insufficient", i + 1);
         const char *lab = an_outcome_label(sp->res[0], c->p);
-        if (kind == PHS_FINDING_GAP) {
+        const char *region = b.p ? b.p : "";
+        if (kind == PHS_FINDING_GAP)
             phs__report_add(c->r, kind, severity, c->pr->id, "tiers",
                             sp->rec[0], id,
                             "%s %s: %s (%.0f cells); no tier's condition holds",
-                            c->label, what, b.p ? b.p : "", rg->r[i].cells);
-            phs__report_text(c->r, "  GAP  %s (%.0f cells): no tier decides\n"
-                                   "       e.g. %s\n",
-                             b.p ? b.p : "", rg->r[i].cells,
-                             phs__report_last_example(c->r));
-        } else {
+                            c->label, what, region, rg->r[i].cells);
+        else
             phs__report_add(c->r, kind, severity, c->pr->id,
                             rg->r[i].label ? "eligibility" : "tiers",
                             sp->rec[0], id,
                             "%s %s: %s (%.0f cells) -> %s%s", c->label, what,
-                            b.p ? b.p : "", rg->r[i].cells, lab,
+                            region, rg->r[i].cells, lab,
                             rg->r[i].label ? " (eligibility undecided)" : "");
-            phs__report_text(c->r, "  INSUFFICIENT %s (%.0f cells)%s\n",
-                             b.p ? b.p : "", rg->r[i].cells,
-                             rg->r[i].label ? ": eligibility undecided" : "");
-        }
+        phs__report_detail(c->r, region, NULL, lab, rg->r[i].cells);
         phs__buf_free(&b);
     }
-    if (rg->n > MAX_REGIONS)
-        phs__report_text(c->r, "       ... and %zu more region%s\n",
-                         rg->n - MAX_REGIONS, rg->n - MAX_REGIONS == 1 ? "" : "s");
 }
 
 /* Dead tier t: the cell in the records satisfies its condition (an earlier
@@ -237,18 +172,13 @@ static void dead_tier(vctx *c, an_space *sp, size_t t, int found)
                         "condition holds is taken first by %s (e.g. this "
                         "resident, classified %s)",
                         c->label, tier->name, by, by);
-        phs__report_text(c->r, "  DEAD TIER %s: shadowed by %s\n"
-                               "       e.g. %s (its condition holds; "
-                               "classified %s)\n",
-                         tier->name, by, phs__report_last_example(c->r), by);
+        phs__report_detail(c->r, NULL, NULL, by, 0);
         return;
     }
     phs__report_add(c->r, PHS_FINDING_DEAD_TIER, AN_ERROR, c->pr->id,
                     tier->r.id, NULL, NULL,
                     "%s tier %s is never reached: its condition holds for no "
                     "eligible resident", c->label, tier->name);
-    phs__report_text(c->r, "  DEAD TIER %s: its condition holds for no "
-                           "eligible resident\n", tier->name);
 }
 
 static int verify_tiers(vctx *c)
@@ -355,27 +285,10 @@ static int verify_tiers(vctx *c)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
         goto done;
     }
-    describe_space(c, &sp, "tiers", total, t.checked, sampled);
-    /* outcomes */
-    phs__report_text(c->r, "  outcomes (cells): not enrolled %.0f", t.notenrolled);
-    phs__buf_puts(c->json, "\"outcomes\":{");
-    phs__buf_printf(c->json, "\"not_enrolled\":%.0f", t.notenrolled);
-    for (size_t k = 0; k < pr->ntiers; k++) {
-        phs__report_text(c->r, ", %s %.0f", pr->tiers[k].name, t.tier[k]);
-        phs__buf_puts(c->json, ",");
-        phs__json_cstr(c->json, pr->tiers[k].name);
-        phs__buf_printf(c->json, ":%.0f", t.tier[k]);
-    }
-    phs__report_text(c->r, ", insufficient_data %.0f (eligibility undecided "
-                           "%.0f), unclassified %.0f, refused by record "
-                           "checks %.0f\n",
-                     t.insufficient + t.elig_unknown, t.elig_unknown,
-                     t.unclassified, t.refused);
-    phs__buf_printf(c->json, ",\"insufficient_data\":%.0f,"
-                             "\"eligibility_undecided\":%.0f,"
-                             "\"unclassified\":%.0f,\"refused\":%.0f},",
-                    t.insufficient + t.elig_unknown, t.elig_unknown,
-                    t.unclassified, t.refused);
+    an_report_dimensions(c->r, &sp);
+    for (size_t k = 0; k < pr->ntiers; k++)
+        phs__report_row(c->r, PHS_TABLE_TIERS, pr->tiers[k].name, NULL,
+                        t.tier[k], 0, 0, 0);
     phs__report_tally(c->r, PHS_TOTAL_CELLS, total);
     phs__report_tally(c->r, PHS_TOTAL_CHECKED, t.checked);
     phs__report_tally(c->r, PHS_TOTAL_SAMPLED, sampled);
@@ -384,20 +297,18 @@ static int verify_tiers(vctx *c)
     phs__report_tally(c->r, PHS_TOTAL_INSUFFICIENT,
                       t.insufficient + t.elig_unknown);
     phs__report_tally(c->r, PHS_TOTAL_REFUSED, t.refused);
+    phs__report_tally(c->r, PHS_TOTAL_ELIGIBILITY_UNDECIDED, t.elig_unknown);
+    phs__report_tally(c->r, PHS_TOTAL_OUTSIDE, sp.outside != 0);
+    phs__report_tally(c->r, PHS_TOTAL_APPROXIMATED, sp.approx != 0);
     /* completeness */
-    if (t.unclassified == 0)
-        phs__report_text(c->r, "  OK   complete: every eligible cell reaches a "
-                               "tier (or insufficient_data)\n");
-    else
+    if (t.unclassified != 0)
         report_regions(c, &sp, &gaps, PHS_FINDING_GAP, AN_ERROR,
                        "unclassified", val);
     /* dead tiers */
     int dead = 0;
     for (size_t k = 0; k < pr->ntiers; k++)
         dead += t.tier[k] == 0;
-    if (!dead) {
-        phs__report_text(c->r, "  OK   every tier is reached\n");
-    } else {
+    if (dead) {
         /* enumerate the eligible cells again for each dead tier */
         for (size_t k = 0; k < pr->ntiers; k++) {
             if (t.tier[k] != 0)
@@ -452,16 +363,11 @@ static int verify_tiers(vctx *c)
                               "%.0f sampled with seed %llu; not a proof",
                         c->label, total, c->cap, t.checked,
                         (unsigned long long)c->seed);
-        phs__report_text(c->r, "  NOTE sampled: not a proof (raise "
-                               "--max-cells for an exhaustive check)\n");
     }
-    notes(c, &sp);
-    phs__buf_printf(c->json, "\"exact\":%s,\"derived_approximation\":%s,",
-                    !sp.outside && !sampled ? "true" : "false",
-                    sp.approx ? "true" : "false");
+    an_report_notes(c->r, pr->id, &sp);
     if (sp.search_sampled)
-        phs__report_text(c->r, "  NOTE a derived value's witness search was "
-                               "sampled\n");
+        phs__report_add(c->r, PHS_FINDING_NOTE, AN_INFO, pr->id, "tiers", NULL,
+                        NULL, "a derived value's witness search was sampled");
 done:
     for (size_t e = 0; e < nelig; e++)
         phs__free(eligible[e]);
@@ -620,15 +526,13 @@ static int verify_flag(vctx *c, size_t f, int *sampled_any)
                         "%s flag %s never fires%s: %s", c->label,
                         fl->name, sampled ? " in the sampled cells" : "",
                         why.p ? why.p : "");
-        phs__report_text(c->r, "  DEAD FLAG %s: %s\n", fl->name,
-                         why.p ? why.p : "");
-        if (ex)
-            phs__report_text(c->r, "       e.g. %s\n",
-                             phs__report_last_example(c->r));
+        phs__report_detail(c->r, why.p ? why.p : "", NULL, NULL, 0);
         phs__buf_free(&why);
     }
+    phs__report_row(c->r, PHS_TABLE_FLAGS, fl->name, NULL, fired, sampled, 0,
+                    0);
     /* outside-fragment notes of the flag's condition */
-    notes(c, &sp);
+    an_report_notes(c->r, pr->id, &sp);
 done:
     phs__free(cj_val);
     phs__free(cond_val);
@@ -640,62 +544,15 @@ done:
 static int verify_version(vctx *c)
 {
     const phs__program *pr = c->pr;
-    char from[11], to[11], vd[11];
-    phs_date_format(pr->eff_from, from);
-    if (pr->eff_to == PHS_DATE_NONE)
-        strcpy(to, "open");
-    else
-        phs_date_format(pr->eff_to, to);
-    phs_date_format(c->visit, vd);
     snprintf(c->label, sizeof c->label, "%s %s", pr->id, pr->version);
-    size_t err0 = c->r->errors;
-    size_t nf0 = c->r->nf;
-    phs__report_section(c->r, pr->id, pr->version, NULL);
-    phs__report_text(c->r, "\n%s %s [%s] effective %s to %s, %s\n"
-                           "  checked on visit date %s\n",
-                     pr->id, pr->version, pr->status, from, to, pr->fingerprint,
-                     vd);
-    phs__buf *j = c->json;
-    phs__buf_puts(j, "{\"program\":");
-    phs__json_cstr(j, pr->id);
-    phs__buf_puts(j, ",\"version\":");
-    phs__json_cstr(j, pr->version);
-    phs__buf_puts(j, ",\"fingerprint\":");
-    phs__json_cstr(j, pr->fingerprint);
-    phs__buf_printf(j, ",\"effective\":{\"from\":\"%s\",\"to\":", from);
-    if (pr->eff_to == PHS_DATE_NONE)
-        phs__buf_puts(j, "null");
-    else
-        phs__json_cstr(j, to);
-    phs__buf_printf(j, "},\"visit_date\":\"%s\",", vd);
+    phs__report_section(c->r, pr, NULL);
+    phs__report_section_date(c->r, c->visit);
     int rc = verify_tiers(c);
-    if (rc < 0)
-        return rc;
-    size_t dead = 0;
     int sampled = 0;
-    for (size_t f = 0; f < pr->nflags; f++) {
+    for (size_t f = 0; f < pr->nflags && rc >= 0; f++)
         rc = verify_flag(c, f, &sampled);
-        if (rc < 0)
-            return rc;
-        dead += rc == 0;
-    }
     phs__report_tally(c->r, PHS_TOTAL_SAMPLED, sampled);
-    if (pr->nflags)
-        phs__report_text(c->r, "  %s  flags: %zu of %zu can fire%s\n",
-                         dead ? "    " : "OK ", pr->nflags - dead, pr->nflags,
-                         sampled ? " (some checked on a sample)" : "");
-    phs__buf_printf(j, "\"flags\":{\"count\":%zu,\"dead\":%zu},", pr->nflags, dead);
-    size_t errs = c->r->errors - err0;
-    phs__report_text(c->r, "  %s: %zu error%s\n", errs ? "FAIL" : "PASS", errs,
-                     errs == 1 ? "" : "s");
-    phs__buf_printf(j, "\"errors\":%zu,\"findings\":", errs);
-    /* this version's findings */
-    phs_report tmp = *c->r;
-    tmp.f = c->r->f ? c->r->f + nf0 : NULL; /* NULL + 0 is undefined */
-    tmp.nf = c->r->nf - nf0;
-    phs__report_findings_json(j, &tmp, NULL);
-    phs__buf_putc(j, '}');
-    return PHS_OK;
+    return rc < 0 ? rc : PHS_OK;
 }
 
 int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
@@ -718,12 +575,9 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
                            &r);
     if (rc < 0)
         return rc;
-    phs__report_text(r, "phs verify: rules %s\n", rs->fingerprint);
-    phs__buf_puts(&r->json, "{\"command\":\"verify\",\"rules_fingerprint\":");
-    phs__json_cstr(&r->json, rs->fingerprint);
-    phs__buf_printf(&r->json, ",\"max_cells\":%zu,\"seed\":%llu,\"programs\":[",
-                    o.max_cells, (unsigned long long)o.seed);
-    int first = 1;
+    phs__report_about(r, rs->fingerprint, NULL, NULL);
+    r->max_cells = o.max_cells;
+    r->seed = o.seed;
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
         if (o.program && strcmp(o.program, rs->programs[p].id))
             continue;
@@ -739,19 +593,9 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
             c.visit = version_date(c.pr, o.as_of);
             c.cap = o.max_cells;
             c.seed = o.seed;
-            c.json = &r->json;
-            if (!first)
-                phs__buf_putc(&r->json, ',');
-            first = 0;
             rc = verify_version(&c);
         }
     }
-    phs__report_text(r, "\n%s: %d error%s, %d warning%s\n",
-                     r->errors ? "FAIL" : "PASS", r->errors,
-                     r->errors == 1 ? "" : "s", r->warnings,
-                     r->warnings == 1 ? "" : "s");
-    phs__buf_printf(&r->json, "],\"errors\":%d,\"warnings\":%d,\"ok\":%s}",
-                    r->errors, r->warnings, r->errors ? "false" : "true");
     phs__examples_free(&ex);
     return phs__report_finish(r, rc, out);
 }
