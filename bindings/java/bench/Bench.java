@@ -40,43 +40,21 @@ class Bench {
       Columns cols = new Columns(n);
       for (int c = 0; c < header.length; c++) {
         Field f = engine.fields().get(header[c]);
+        String[] cells = new String[n];
+        for (int i = 0; i < n; i++) {
+          cells[i] = rows.get(i)[c];
+        }
         switch (f.type()) {
-          case NUMBER: {
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-              String s = rows.get(i)[c];
-              v[i] = s.isEmpty() ? Double.NaN : Double.parseDouble(s);
-            }
-            cols.number(f.name(), v);
-            break;
-          }
-          case BOOL: {
-            byte[] v = new byte[n];
-            for (int i = 0; i < n; i++) {
-              String s = rows.get(i)[c];
-              v[i] = s.isEmpty() ? (byte) -1 : s.equals("true") ? (byte) 1 : (byte) 0;
-            }
-            cols.bool(f.name(), v);
-            break;
-          }
-          case DATE: {
-            int[] v = new int[n];
-            for (int i = 0; i < n; i++) {
-              String s = rows.get(i)[c];
-              v[i] = s.isEmpty() ? Integer.MIN_VALUE
-                  : (int) java.time.LocalDate.parse(s).toEpochDay();
-            }
-            cols.dateDays(f.name(), v);
-            break;
-          }
-          default: {
-            String[] v = new String[n];
-            for (int i = 0; i < n; i++) {
-              String s = rows.get(i)[c];
-              v[i] = s.isEmpty() && f.type() != org.libphs.FieldType.CODES ? null : s;
-            }
-            cols.string(f.name(), v);
-          }
+          case NUMBER -> cols.number(f.name(), Arrays.stream(cells)
+              .mapToDouble(s -> s.isEmpty() ? Double.NaN : Double.parseDouble(s)).toArray());
+          case BOOL -> cols.bool(f.name(), Arrays.stream(cells)
+              .map(s -> s.isEmpty() ? null : s.equals("true")).toArray(Boolean[]::new));
+          case DATE -> cols.date(f.name(), Arrays.stream(cells)
+              .map(s -> s.isEmpty() ? null : java.time.LocalDate.parse(s))
+              .toArray(java.time.LocalDate[]::new));
+          case CODES -> cols.string(f.name(), cells); // "" is the empty list
+          default -> cols.string(f.name(), Arrays.stream(cells)
+              .map(s -> s.isEmpty() ? null : s).toArray(String[]::new));
         }
       }
       double[] times = new double[reps];

@@ -22,43 +22,13 @@ classification and indicators on Spark.  ``phs.core`` is the SWIG-generated
 layer underneath, one method per C call.
 """
 
-from . import core
-from ._engine import (
-    Engine,
-    ExampleOutcome,
-    Field,
-    Program,
-    ProgramResult,
-    Reason,
-    Result,
-    Visit,
-    default_rules_dir,
-)
+from . import _engine, _reports, core, errors
+from ._engine import *  # noqa: F401,F403 (the names of its __all__)
 from ._types import date_to_days, days_to_date
 from ._district import indicators, report
 from ._population import Indicators, Population
-from ._reports import (
-    CoverageReport,
-    DiffReport,
-    Finding,
-    Report,
-    Section,
-    Shift,
-    StrictReport,
-    TestReport,
-    Transition,
-    VerifyReport,
-)
-from .errors import (
-    Error,
-    InvalidArgumentError,
-    LimitError,
-    NotFoundError,
-    PhsIOError,
-    PhsMemoryError,
-    RecordError,
-    SpecError,
-)
+from ._reports import *  # noqa: F401,F403 (the names of its __all__)
+from .errors import *  # noqa: F401,F403 (the names of its __all__)
 
 __version__ = core.version()
 
@@ -71,36 +41,12 @@ __all__ = [
     "Indicators",
     "indicators",
     "report",
-    "Engine",
     "Rules",
-    "Report",
-    "VerifyReport",
-    "DiffReport",
-    "CoverageReport",
-    "TestReport",
-    "StrictReport",
-    "Section",
-    "Finding",
-    "Transition",
-    "Shift",
-    "Result",
-    "ProgramResult",
-    "Reason",
-    "Visit",
-    "Program",
-    "Field",
-    "ExampleOutcome",
-    "Error",
-    "SpecError",
-    "RecordError",
-    "NotFoundError",
-    "InvalidArgumentError",
-    "LimitError",
-    "PhsIOError",
-    "PhsMemoryError",
-    "default_rules_dir",
     "date_to_days",
     "days_to_date",
     "core",
     "__version__",
 ]
+__all__ += _engine.__all__
+__all__ += _reports.__all__
+__all__ += errors.__all__

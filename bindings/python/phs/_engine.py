@@ -189,11 +189,8 @@ class Result:
         plan: Tuple[Visit, ...],
         ndjson: Optional[str] = None,
     ) -> None:
-        self.id = id
-        self.fingerprint = fingerprint
-        self.programs = programs
-        self.plan = plan
-        self.ndjson = ndjson
+        self.id, self.fingerprint, self.programs = id, fingerprint, programs
+        self.plan, self.ndjson = plan, ndjson
 
     @classmethod
     def _from_snapshot(cls, snap: Tuple[Any, ...], ids: Tuple[str, ...], fingerprint: str) -> "Result":
@@ -528,27 +525,14 @@ class Engine:
 
         return classify_frame(self, frame, as_of=as_of, errors=errors, ignore_unknown=ignore_unknown)
 
+    # errors="raise" yields Results only; errors="yield" also Errors.
     @overload
-    def read(
-        self,
-        path: PathLike,
-        *,
-        format: str = ...,
-        as_of: Optional[DateLike] = ...,
-        errors: Literal["raise"] = ...,
-        ndjson: bool = ...,
-    ) -> Iterator[Result]: ...
+    def read(self, path: PathLike, *, format: str = ..., as_of: Optional[DateLike] = ...,
+             errors: Literal["raise"] = ..., ndjson: bool = ...) -> Iterator[Result]: ...
 
     @overload
-    def read(
-        self,
-        path: PathLike,
-        *,
-        format: str = ...,
-        as_of: Optional[DateLike] = ...,
-        errors: Literal["yield"],
-        ndjson: bool = ...,
-    ) -> Iterator[Union[Result, Error]]: ...
+    def read(self, path: PathLike, *, format: str = ..., as_of: Optional[DateLike] = ...,
+             errors: Literal["yield"], ndjson: bool = ...) -> Iterator[Union[Result, Error]]: ...
 
     def read(
         self,

@@ -64,8 +64,7 @@ public final class ColumnResults {
         return p.index();
       }
     }
-    throw (NotFoundException) PhsException.of(PhsException.Status.NOT_FOUND.code(),
-        "unknown program '" + program + "'", null, 0, 0, null);
+    throw NotFoundException.unknown("program", program, null);
   }
 
   /** Whether resident {@code row} was classified (false: a value was refused). */

@@ -2,6 +2,7 @@ package org.libphs;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -80,9 +81,8 @@ public final class Columns {
   /** A date field; null is absent. */
   public Columns date(String field, LocalDate[] values) {
     int[] d = new int[values.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = values[i] == null ? Integer.MIN_VALUE : Math.toIntExact(values[i].toEpochDay());
-    }
+    Arrays.setAll(d, i -> values[i] == null ? Integer.MIN_VALUE
+        : Math.toIntExact(values[i].toEpochDay()));
     return add(field, d, d.length);
   }
 

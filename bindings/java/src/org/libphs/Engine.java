@@ -480,8 +480,7 @@ public final class Engine implements AutoCloseable {
   private Field field(String name) {
     Field f = fields.get(name);
     if (f == null) {
-      throw (NotFoundException) PhsException.of(PhsException.Status.NOT_FOUND.code(),
-          "unknown field '" + name + "'", null, 0, 0, name);
+      throw NotFoundException.unknown("field", name, name);
     }
     return f;
   }

@@ -18,8 +18,7 @@ public record Result(String id, String fingerprint, Map<String, ProgramResult> p
   public ProgramResult program(String program) {
     ProgramResult r = programs.get(program);
     if (r == null) {
-      throw (NotFoundException) PhsException.of(PhsException.Status.NOT_FOUND.code(),
-          "unknown program '" + program + "'", null, 0, 0, null);
+      throw NotFoundException.unknown("program", program, null);
     }
     return r;
   }
