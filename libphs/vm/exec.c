@@ -359,7 +359,9 @@ static void scalar(const phs__vm *vm, phs__vscratch *s, const phs__vop *o, size_
 
 /* ---- the operations ---- */
 
-#define REG(X, r) (s->X + (size_t)(r) * L)
+/* An operand an operation does not use is -1: its register is NULL, never
+ * an address computed before the array (undefined, and clang's UBSan says so). */
+#define REG(X, r) ((r) < 0 ? NULL : s->X + (size_t)(r) * L)
 
 /* d = a ? b, or a ? k when b is NULL.  Known values are finite, so these
  * comparisons agree with the tree's num_cmp. */
