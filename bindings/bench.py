@@ -13,13 +13,16 @@ one run (a benchmark, not a test).
    pandas (not timed), then:
    - Python DataFrame: Engine.classify_frame (phs_classify_columns), the
      whole frame, median of REPS: conversion of every column, the C call and
-     the result frame included;
+     the result frame included; and, inside it, the C call alone
+     (core.classify_columns timed in the same process, on the same columns:
+     the text columns' conversion to C strings and phs_classify_columns);
    - Python per record: Engine.classify(dict) on the first RECORDS residents
      (dicts of their present fields; a phs.Result built for each);
    - Java batch: Engine.classifyColumns over the same CSV's columns, median
      of REPS; and Java per record (Engine.classify(Map)).
-3. A summary table and the DataFrame / C columnar ratio (issue 10: within
-   2x).
+3. A summary table, the DataFrame / C columnar ratios (issue 10: within
+   2x) and the load average before and after (the figures mean little on a
+   busy machine).
 
 Needs the build's bindings (PYTHONPATH is set from --build) and pandas.
 """
@@ -54,6 +57,7 @@ def main():
 
     bench = os.path.join(build, "bench", "phs_bench")
     figures = []
+    load0 = os.getloadavg()
 
     # 1. C batch
     out = subprocess.run([bench, "--rules", args.rules, "--n", str(args.n), "--reps",
@@ -77,15 +81,31 @@ def main():
             frame[col] = frame[col].fillna("")
 
         with phs.Engine(args.rules) as engine:
-            # 2a. DataFrame
-            times = []
-            for _ in range(args.reps):
+            # 2a. DataFrame, and the C call inside it
+            times, c_times = [], []
+            c_call = phs.core.classify_columns
+
+            def timed(*a):
                 t0 = time.perf_counter()
-                out_frame = engine.classify_frame(frame)
-                times.append(time.perf_counter() - t0)
+                try:
+                    return c_call(*a)
+                finally:
+                    c_times.append(time.perf_counter() - t0)
+
+            phs.core.classify_columns = timed
+            try:
+                for _ in range(args.reps):
+                    t0 = time.perf_counter()
+                    out_frame = engine.classify_frame(frame)
+                    times.append(time.perf_counter() - t0)
+            finally:
+                phs.core.classify_columns = c_call
             t = statistics.median(times)
             figures.append(("Python classify_frame (DataFrame, one C call)", len(frame) / t))
+            figures.append(("  of which the C call (core.classify_columns)",
+                            len(frame) / statistics.median(c_times)))
             df_rate = len(frame) / t
+            in_ratio = t / statistics.median(c_times)
             refused = int(out_frame["error"].notna().sum())
             counts = out_frame["hypertension.tier"].value_counts(dropna=False).to_dict()
 
@@ -130,8 +150,10 @@ def main():
         print(f"{name:<52} {rate:>12,.0f} {c_rate / rate:>11.2f}x")
     if m2:
         print(f"(C classify_batch alone, without filling records: {int(m2.group(1)):,} residents/s)")
-    print(f"DataFrame path within {c_rate / df_rate:.2f}x of the C columnar call (target: 2x); "
-          f"{refused} refused")
+    print(f"DataFrame path within {c_rate / df_rate:.2f}x of the C columnar call (target: 2x), "
+          f"{in_ratio:.2f}x of its own C call; {refused} refused")
+    print("load average before: %.2f %.2f %.2f, after: %.2f %.2f %.2f"
+          % (load0 + os.getloadavg()))
     print(f"C summary:         {c_summary}")
     print(f"DataFrame hypertension tiers: { {str(k): v for k, v in counts.items()} }")
     for line in java_lines:

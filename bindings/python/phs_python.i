@@ -588,6 +588,15 @@ done:
 }
 %}
 
+%{
+/* A hash of an object's address (Fibonacci hashing; objects are 16-byte
+ * aligned). */
+static size_t phs_py_ptr_hash(const PyObject *v)
+{
+    return (size_t)(((uint64_t)(uintptr_t)v >> 4) * 0x9E3779B97F4A7C15u >> 32);
+}
+%}
+
 %inline %{
 /* The distinct objects of a column (a list or a numpy object array), by
  * identity, in order of first appearance; codes (a writable buffer of
@@ -611,7 +620,12 @@ PyObject *factor_objects(PyObject *column, PyObject *codes)
         goto fail;
     for (i = 0; i < n; i++) {
         PyObject *v = items[i];
-        size_t h = (size_t)(((uint64_t)(uintptr_t)v >> 4) * 0x9E3779B97F4A7C15u >> 32);
+        size_t h;
+        if (i && v == items[i - 1]) { /* runs (a column mostly absent) */
+            out[i] = out[i - 1];
+            continue;
+        }
+        h = phs_py_ptr_hash(v);
         while (tab[h & (cap - 1)].key && tab[h & (cap - 1)].key != v)
             h++;
         if (!tab[h & (cap - 1)].key) {
@@ -625,8 +639,7 @@ PyObject *factor_objects(PyObject *column, PyObject *codes)
                     goto fail;
                 for (size_t j = 0; j < cap; j++)
                     if (tab[j].key) {
-                        size_t g = (size_t)(((uint64_t)(uintptr_t)tab[j].key >> 4) *
-                                            0x9E3779B97F4A7C15u >> 32);
+                        size_t g = phs_py_ptr_hash(tab[j].key);
                         while (big[g & (cap * 2 - 1)].key)
                             g++;
                         big[g & (cap * 2 - 1)] = tab[j];

@@ -81,10 +81,11 @@ def _dates(s: "pd.Series") -> _Converted:
     na = s.isna().to_numpy()
     if s.dtype.kind != "M":
         try:
+            # (values already distinct: no cache of conversions)
             if s.dtype == object and all(isinstance(v, str) for v in s[~na].head(1)):
-                s = pd.to_datetime(s, format="%Y-%m-%d", errors="raise")
+                s = pd.to_datetime(s, format="%Y-%m-%d", errors="raise", cache=False)
             else:
-                s = pd.to_datetime(s, errors="raise")
+                s = pd.to_datetime(s, errors="raise", cache=False)
         except (ValueError, TypeError, OverflowError):
             conv = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
             return np.full(len(s), _NONE, dtype=np.int32), conv.isna().to_numpy() & ~na
@@ -120,7 +121,7 @@ def _column(name: str, s: "pd.Series", type: str) -> NDArray[Any]:
     convert, absent, want = _CONVERT[type]
     if type == "number" and s.dtype.kind == "b":
         raise RecordError(f"column '{name}': expected numbers, got bools", ERECORD, field=name)
-    if s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype):
+    if s.dtype.kind not in "biufM":  # objects, strings, categories:
         codes, uniq = _factor(s)  # convert each distinct value once
         vals, bad = convert(uniq)
         if bad is not None and bad.any():
