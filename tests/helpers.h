@@ -27,6 +27,9 @@
 #define T_TIME_SCALE 1.0
 #endif
 
+/* The number of elements of an array (a table of cases). */
+#define T_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The test dictionary.  Field order is relied on nowhere: tests resolve ids
  * by name. */
 static const char T_DICT[] =

@@ -7,382 +7,387 @@
 #define F 0
 #define U (-1)
 
-#define EXPECT_EVAL(expr, rec, want)                                           \
-    do {                                                                       \
-        int got_ = t_eval((expr), (rec));                                      \
-        cr_expect_eq(got_, (want), "%s  with  {%s}: got %d, expected %d",     \
-                     (expr), (rec), got_, (want));                             \
-    } while (0)
+/* One evaluation case: `expr` against the record `rec` gives `want`. */
+struct eval_case {
+    const char *expr, *rec;
+    int want;
+};
 
-static const char *BASE = "visit_date=2024-06-01";
-
-/* ---- precedence and operators ---- */
-
-Test(expr_parse, arithmetic_precedence)
+static void expect_eval(const char *expr, const char *rec, int want)
 {
-    EXPECT_EVAL("1 + 2 * 3 == 7", BASE, T);
-    EXPECT_EVAL("(1 + 2) * 3 == 9", BASE, T);
-    EXPECT_EVAL("10 - 4 - 3 == 3", BASE, T);  /* left associative */
-    EXPECT_EVAL("12 / 2 / 3 == 2", BASE, T);
-    EXPECT_EVAL("2 * 3 + 4 * 5 == 26", BASE, T);
-    EXPECT_EVAL("-2 * 3 == -6", BASE, T);
-    EXPECT_EVAL("- -2 == 2", BASE, T);
-    EXPECT_EVAL("7 - -2 == 9", BASE, T);
-    EXPECT_EVAL("1 + 2 * 3 == 9", BASE, F);
+    int got = t_eval(expr, rec);
+    cr_expect_eq(got, want, "case %s  with  {%s}: got %d, expected %d", expr,
+                 rec, got, want);
 }
 
-Test(expr_parse, arithmetic_on_fields_at_run_time)
-{
-    const char *r = "visit_date=2024-06-01|sbp=150|dbp=90|weight=70|height=175";
-    EXPECT_EVAL("sbp - dbp * 2 == -30", r, T);
-    EXPECT_EVAL("(sbp - dbp) * 2 == 120", r, T);
-    EXPECT_EVAL("sbp / dbp > 1.66 and sbp / dbp < 1.67", r, T);
-    EXPECT_EVAL("-sbp == -150", r, T);
-    EXPECT_EVAL("weight / (height / 100 * height / 100) > 22.8", r, T);
-    EXPECT_EVAL("weight / (height / 100 * height / 100) > 22.9", r, F);
-    EXPECT_EVAL("min(sbp, dbp) == 90 and max(sbp, dbp) == 150", r, T);
-    EXPECT_EVAL("abs(dbp - sbp) == 60", r, T);
-}
+/* Records several cases share (V: the visit date alone). */
+#define V "visit_date=2024-06-01"
+#define R_VITALS V "|sbp=150|dbp=90|weight=70|height=175"
+#define R_SBP140 V "|sbp=140"
+#define R_TEXTS V "|sex=F|note=abc|birth_date=1960-01-01"
+#define R_SEX_F V "|sex=F|note=F"
+#define R_SEX_M V "|sex=M|note=F"
+#define R_SBP120 V "|sbp=120"
+#define R_SBP120_DBP80 V "|sbp=120|dbp=80"
+#define R_LISTS V "|sex=M|note=I10|age=65"
+#define R_CODES V "|diagnoses=I10.x00;E11"
+#define R_DIAGNOSES V "|diagnoses=I10;E11.9;J44.1"
+#define R_EMPTY V "|diagnoses="
+#define R_AB V "|diagnoses=A;B"
+#define R_J44 V "|note=J44.101"
+#define R_LEAP                                                                 \
+    "visit_date=2024-02-29|birth_date=2000-02-29|last_visit=2023-11-30"
 
-Test(expr_parse, comparison_operators)
-{
-    const char *r = "visit_date=2024-06-01|sbp=140";
-    EXPECT_EVAL("sbp == 140", r, T);
-    EXPECT_EVAL("sbp != 140", r, F);
-    EXPECT_EVAL("sbp < 140", r, F);
-    EXPECT_EVAL("sbp <= 140", r, T);
-    EXPECT_EVAL("sbp > 140", r, F);
-    EXPECT_EVAL("sbp >= 140", r, T);
+/* Every evaluation case (a failure names the expression and the record). */
+static const struct eval_case EVAL_CASES[] = {
+    /* ---- precedence and operators ---- */
+
+    /* arithmetic precedence */
+    {"1 + 2 * 3 == 7", V, T},
+    {"(1 + 2) * 3 == 9", V, T},
+    {"10 - 4 - 3 == 3", V, T}, /* left associative */
+    {"12 / 2 / 3 == 2", V, T},
+    {"2 * 3 + 4 * 5 == 26", V, T},
+    {"-2 * 3 == -6", V, T},
+    {"- -2 == 2", V, T},
+    {"7 - -2 == 9", V, T},
+    {"1 + 2 * 3 == 9", V, F},
+
+    /* arithmetic on fields at run time */
+    {"sbp - dbp * 2 == -30", R_VITALS, T},
+    {"(sbp - dbp) * 2 == 120", R_VITALS, T},
+    {"sbp / dbp > 1.66 and sbp / dbp < 1.67", R_VITALS, T},
+    {"-sbp == -150", R_VITALS, T},
+    {"weight / (height / 100 * height / 100) > 22.8", R_VITALS, T},
+    {"weight / (height / 100 * height / 100) > 22.9", R_VITALS, F},
+    {"min(sbp, dbp) == 90 and max(sbp, dbp) == 150", R_VITALS, T},
+    {"abs(dbp - sbp) == 60", R_VITALS, T},
+
+    /* comparison operators */
+    {"sbp == 140", R_SBP140, T},
+    {"sbp != 140", R_SBP140, F},
+    {"sbp < 140", R_SBP140, F},
+    {"sbp <= 140", R_SBP140, T},
+    {"sbp > 140", R_SBP140, F},
+    {"sbp >= 140", R_SBP140, T},
     /* the same with the constant on the left (not the field fast path) */
-    EXPECT_EVAL("140 == sbp", r, T);
-    EXPECT_EVAL("139 < sbp", r, T);
-    EXPECT_EVAL("140 < sbp", r, F);
-    EXPECT_EVAL("141 > sbp", r, T);
-    EXPECT_EVAL("sbp + 0 >= 140", r, T);
-    EXPECT_EVAL("sbp + 0 > 140", r, F);
-}
+    {"140 == sbp", R_SBP140, T},
+    {"139 < sbp", R_SBP140, T},
+    {"140 < sbp", R_SBP140, F},
+    {"141 > sbp", R_SBP140, T},
+    {"sbp + 0 >= 140", R_SBP140, T},
+    {"sbp + 0 > 140", R_SBP140, F},
 
-Test(expr_parse, string_enum_and_date_comparisons)
-{
-    const char *r = "visit_date=2024-06-01|sex=F|note=abc|birth_date=1960-01-01";
-    EXPECT_EVAL("sex == 'F'", r, T);
-    EXPECT_EVAL("sex != 'M'", r, T);
-    EXPECT_EVAL("'F' == sex", r, T);
-    EXPECT_EVAL("note == \"abc\"", r, T);
-    EXPECT_EVAL("note < 'abd'", r, T);
-    EXPECT_EVAL("note < 'abc'", r, F);
-    EXPECT_EVAL("note > 'ab'", r, T);
-    EXPECT_EVAL("birth_date < visit_date", r, T);
-    EXPECT_EVAL("visit_date == date('2024-06-01')", r, T);
-    EXPECT_EVAL("visit_date > date('2024-05-31')", r, T);
-    EXPECT_EVAL("visit_date >= date('2024-06-02')", r, F);
-}
+    /* string enum and date comparisons */
+    {"sex == 'F'", R_TEXTS, T},
+    {"sex != 'M'", R_TEXTS, T},
+    {"'F' == sex", R_TEXTS, T},
+    {"note == \"abc\"", R_TEXTS, T},
+    {"note < 'abd'", R_TEXTS, T},
+    {"note < 'abc'", R_TEXTS, F},
+    {"note > 'ab'", R_TEXTS, T},
+    {"birth_date < visit_date", R_TEXTS, T},
+    {"visit_date == date('2024-06-01')", R_TEXTS, T},
+    {"visit_date > date('2024-05-31')", R_TEXTS, T},
+    {"visit_date >= date('2024-06-02')", R_TEXTS, F},
 
-Test(expr_parse, logic_precedence)
-{
+    /* logic precedence */
     /* not binds tighter than and: (not a) and b */
-    EXPECT_EVAL("not smoker and pregnant",
-                "visit_date=2024-06-01|smoker=false|pregnant=false", F);
-    EXPECT_EVAL("not (smoker and pregnant)",
-                "visit_date=2024-06-01|smoker=false|pregnant=false", T);
+    {"not smoker and pregnant", V "|smoker=false|pregnant=false", F},
+    {"not (smoker and pregnant)", V "|smoker=false|pregnant=false", T},
     /* and binds tighter than or: a or (b and c) */
-    EXPECT_EVAL("smoker or pregnant and sbp > 200",
-                "visit_date=2024-06-01|smoker=true|pregnant=false|sbp=120", T);
-    EXPECT_EVAL("(smoker or pregnant) and sbp > 200",
-                "visit_date=2024-06-01|smoker=true|pregnant=false|sbp=120", F);
+    {"smoker or pregnant and sbp > 200",
+     V "|smoker=true|pregnant=false|sbp=120", T},
+    {"(smoker or pregnant) and sbp > 200",
+     V "|smoker=true|pregnant=false|sbp=120", F},
     /* not binds looser than comparisons: not (sbp > 100) */
-    EXPECT_EVAL("not sbp > 100", "visit_date=2024-06-01|sbp=120", F);
-    EXPECT_EVAL("not not smoker", "visit_date=2024-06-01|smoker=true", T);
+    {"not sbp > 100", V "|sbp=120", F},
+    {"not not smoker", V "|smoker=true", T},
     /* ?? binds looser than or: a ?? (b or c) */
-    EXPECT_EVAL("pregnant ?? smoker or sbp > 100",
-                "visit_date=2024-06-01|pregnant=false|smoker=false|sbp=120", F);
-    EXPECT_EVAL("(pregnant ?? smoker) or sbp > 100",
-                "visit_date=2024-06-01|pregnant=false|smoker=false|sbp=120", T);
-}
+    {"pregnant ?? smoker or sbp > 100",
+     V "|pregnant=false|smoker=false|sbp=120", F},
+    {"(pregnant ?? smoker) or sbp > 100",
+     V "|pregnant=false|smoker=false|sbp=120", T},
 
-Test(expr_parse, conditional)
-{
-    EXPECT_EVAL("(if sbp > 140 then 1 else 2) == 1",
-                "visit_date=2024-06-01|sbp=150", T);
-    EXPECT_EVAL("(if sbp > 140 then 1 else 2) == 2",
-                "visit_date=2024-06-01|sbp=130", T);
+    /* conditional */
+    {"(if sbp > 140 then 1 else 2) == 1", V "|sbp=150", T},
+    {"(if sbp > 140 then 1 else 2) == 2", V "|sbp=130", T},
     /* else takes the whole rest: if c then 1 else (2 + 10) */
-    EXPECT_EVAL("(if sbp > 140 then 1 else 2 + 10) == 12",
-                "visit_date=2024-06-01|sbp=130", T);
+    {"(if sbp > 140 then 1 else 2 + 10) == 12", V "|sbp=130", T},
     /* nested conditionals */
-    EXPECT_EVAL("(if sbp >= 180 then 3 else if sbp >= 140 then 2 else 1) == 2",
-                "visit_date=2024-06-01|sbp=150", T);
+    {"(if sbp >= 180 then 3 else if sbp >= 140 then 2 else 1) == 2",
+     V "|sbp=150", T},
     /* a condition-only-needed branch: the other branch's field is not
      * needed */
-    EXPECT_EVAL("if smoker then dbp > 90 else sbp > 100",
-                "visit_date=2024-06-01|smoker=false|sbp=120", T);
-    EXPECT_EVAL("if smoker then dbp > 90 else sbp > 100",
-                "visit_date=2024-06-01|smoker=true|sbp=120", U);
+    {"if smoker then dbp > 90 else sbp > 100", V "|smoker=false|sbp=120", T},
+    {"if smoker then dbp > 90 else sbp > 100", V "|smoker=true|sbp=120", U},
     /* an unknown condition makes the whole unknown */
-    EXPECT_EVAL("if pregnant then true else true", "visit_date=2024-06-01", U);
+    {"if pregnant then true else true", V, U},
     /* constant conditions fold at load */
-    EXPECT_EVAL("if 1 < 2 then sbp > 100 else dbp > 100",
-                "visit_date=2024-06-01|sbp=120", T);
-}
+    {"if 1 < 2 then sbp > 100 else dbp > 100", V "|sbp=120", T},
 
-Test(expr_parse, coalesce)
-{
-    EXPECT_EVAL("(sbp ?? 0) >= 140", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("(sbp ?? 200) >= 140", "visit_date=2024-06-01", T);
-    EXPECT_EVAL("(dbp ?? sbp) >= 140", "visit_date=2024-06-01|sbp=150", T);
-    EXPECT_EVAL("(dbp ?? sbp) >= 140", "visit_date=2024-06-01|sbp=150|dbp=80",
-                F);
-    EXPECT_EVAL("(dbp ?? sbp) >= 140", "visit_date=2024-06-01", U);
-    EXPECT_EVAL("(dbp ?? sbp ?? 150) >= 140", "visit_date=2024-06-01", T);
-    EXPECT_EVAL("pregnant ?? false", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("pregnant ?? false", "visit_date=2024-06-01|pregnant=true", T);
-}
+    /* coalesce */
+    {"(sbp ?? 0) >= 140", V, F},
+    {"(sbp ?? 200) >= 140", V, T},
+    {"(dbp ?? sbp) >= 140", V "|sbp=150", T},
+    {"(dbp ?? sbp) >= 140", V "|sbp=150|dbp=80", F},
+    {"(dbp ?? sbp) >= 140", V, U},
+    {"(dbp ?? sbp ?? 150) >= 140", V, T},
+    {"pregnant ?? false", V, F},
+    {"pregnant ?? false", V "|pregnant=true", T},
 
-Test(expr_parse, known)
-{
-    EXPECT_EVAL("known(sbp)", "visit_date=2024-06-01|sbp=120", T);
-    EXPECT_EVAL("known(sbp)", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("not known(sbp)", "visit_date=2024-06-01", T);
-    EXPECT_EVAL("known(sbp / dbp)", "visit_date=2024-06-01|sbp=120", F);
-    EXPECT_EVAL("known(sbp) and sbp > 100", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("known(age_years)", "visit_date=2024-06-01|age=50", T);
-    EXPECT_EVAL("known(age_years)", "visit_date=2024-06-01", F);
+    /* known */
+    {"known(sbp)", V "|sbp=120", T},
+    {"known(sbp)", V, F},
+    {"not known(sbp)", V, T},
+    {"known(sbp / dbp)", V "|sbp=120", F},
+    {"known(sbp) and sbp > 100", V, F},
+    {"known(age_years)", V "|age=50", T},
+    {"known(age_years)", V, F},
     /* codes with not_observed are always known; unknown-absent ones not */
-    EXPECT_EVAL("known(diagnoses)", "visit_date=2024-06-01", T);
-    EXPECT_EVAL("known(meds)", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("known(meds)", "visit_date=2024-06-01|meds=", T);
-}
+    {"known(diagnoses)", V, T},
+    {"known(meds)", V, F},
+    {"known(meds)", V "|meds=", T},
 
-/* Enum values compare as text (the specialised index comparisons must
- * agree with that), with the constant on either side. */
-Test(expr_parse, enum_comparisons_both_sides)
-{
-    const char *f = "visit_date=2024-06-01|sex=F|note=F";
-    const char *m = "visit_date=2024-06-01|sex=M|note=F";
-    const char *none = "visit_date=2024-06-01";
-    EXPECT_EVAL("sex == 'F'", f, T);
-    EXPECT_EVAL("sex == 'F'", m, F);
-    EXPECT_EVAL("'F' == sex", m, F);
-    EXPECT_EVAL("'F' != sex", m, T);
-    EXPECT_EVAL("sex != 'M'", none, U);
-    EXPECT_EVAL("'M' != sex", none, U);
+    /* enum comparisons, both sides: enum values compare as text (the
+     * specialised index comparisons must agree with that), with the
+     * constant on either side */
+    {"sex == 'F'", R_SEX_F, T},
+    {"sex == 'F'", R_SEX_M, F},
+    {"'F' == sex", R_SEX_M, F},
+    {"'F' != sex", R_SEX_M, T},
+    {"sex != 'M'", V, U},
+    {"'M' != sex", V, U},
     /* ordered: 'F' < 'M' as text */
-    EXPECT_EVAL("sex < 'M'", f, T);
-    EXPECT_EVAL("sex > 'M'", f, F);
-    EXPECT_EVAL("'M' < sex", f, F);
-    EXPECT_EVAL("'M' > sex", f, T);
-    EXPECT_EVAL("'M' <= sex", m, T);
-    EXPECT_EVAL("'F' >= sex", m, F);
-    EXPECT_EVAL("'F' < sex", m, T);
-    EXPECT_EVAL("'F' < sex", f, F);
+    {"sex < 'M'", R_SEX_F, T},
+    {"sex > 'M'", R_SEX_F, F},
+    {"'M' < sex", R_SEX_F, F},
+    {"'M' > sex", R_SEX_F, T},
+    {"'M' <= sex", R_SEX_M, T},
+    {"'F' >= sex", R_SEX_M, F},
+    {"'F' < sex", R_SEX_M, T},
+    {"'F' < sex", R_SEX_F, F},
     /* against a string field */
-    EXPECT_EVAL("sex == note", f, T);
-    EXPECT_EVAL("note == sex", m, F);
-    EXPECT_EVAL("sex in ['F']", none, U);
-    EXPECT_EVAL("not (sex in ['M'])", f, T);
+    {"sex == note", R_SEX_F, T},
+    {"note == sex", R_SEX_M, F},
+    {"sex in ['F']", V, U},
+    {"not (sex in ['M'])", R_SEX_F, T},
     /* the same with a constant on the left of number and date comparisons */
-    EXPECT_EVAL("150 > sbp", "visit_date=2024-06-01|sbp=140", T);
-    EXPECT_EVAL("150 < sbp", "visit_date=2024-06-01|sbp=140", F);
-    EXPECT_EVAL("date('2024-01-01') < visit_date", f, T);
-    EXPECT_EVAL("date('2024-01-01') > visit_date", f, F);
-    EXPECT_EVAL("65 <= age_years", "visit_date=2024-06-01|age=64", F);
-    EXPECT_EVAL("65 > age_years", "visit_date=2024-06-01|age=64", T);
-}
+    {"150 > sbp", V "|sbp=140", T},
+    {"150 < sbp", V "|sbp=140", F},
+    {"date('2024-01-01') < visit_date", R_SEX_F, T},
+    {"date('2024-01-01') > visit_date", R_SEX_F, F},
+    {"65 <= age_years", V "|age=64", F},
+    {"65 > age_years", V "|age=64", T},
 
-Test(expr_parse, field_field_and_derived_comparisons)
-{
-    EXPECT_EVAL("sbp > dbp", "visit_date=2024-06-01|sbp=140|dbp=90", T);
-    EXPECT_EVAL("sbp < dbp + 60", "visit_date=2024-06-01|sbp=140|dbp=90", T);
-    EXPECT_EVAL("sbp == dbp", "visit_date=2024-06-01|sbp=90|dbp=90", T);
-    EXPECT_EVAL("sbp != dbp", "visit_date=2024-06-01|sbp=90|dbp=90", F);
-    EXPECT_EVAL("sbp >= dbp", "visit_date=2024-06-01|sbp=90", U);
-    EXPECT_EVAL("sbp >= dbp", "visit_date=2024-06-01|dbp=90", U);
-    EXPECT_EVAL("weight > height", "visit_date=2024-06-01|weight=200|"
-                                   "height=199.5", T);
-    EXPECT_EVAL("age_years > 64.5", "visit_date=2024-06-01|age=65", T);
-    EXPECT_EVAL("age_years != 65", "visit_date=2024-06-01|age=65", F);
-    EXPECT_EVAL("age_years < sbp", "visit_date=2024-06-01|age=65|sbp=120", T);
-}
+    /* field field and derived comparisons */
+    {"sbp > dbp", V "|sbp=140|dbp=90", T},
+    {"sbp < dbp + 60", V "|sbp=140|dbp=90", T},
+    {"sbp == dbp", V "|sbp=90|dbp=90", T},
+    {"sbp != dbp", V "|sbp=90|dbp=90", F},
+    {"sbp >= dbp", V "|sbp=90", U},
+    {"sbp >= dbp", V "|dbp=90", U},
+    {"weight > height", V "|weight=200|height=199.5", T},
+    {"age_years > 64.5", V "|age=65", T},
+    {"age_years != 65", V "|age=65", F},
+    {"age_years < sbp", V "|age=65|sbp=120", T},
 
-/* ---- three-valued logic ---- */
+    /* ---- three-valued logic ---- */
 
-Test(expr_eval, kleene_and_or_not)
-{
-    const char *r = "visit_date=2024-06-01|sbp=120"; /* dbp unknown */
-    EXPECT_EVAL("sbp > 200 and dbp > 80", r, F); /* false and unknown */
-    EXPECT_EVAL("dbp > 80 and sbp > 200", r, F); /* unknown and false */
-    EXPECT_EVAL("sbp > 100 or dbp > 80", r, T);  /* true or unknown */
-    EXPECT_EVAL("dbp > 80 or sbp > 100", r, T);  /* unknown or true */
-    EXPECT_EVAL("dbp > 80 and sbp > 100", r, U); /* unknown and true */
-    EXPECT_EVAL("sbp > 100 and dbp > 80", r, U); /* true and unknown */
-    EXPECT_EVAL("dbp > 80 or sbp > 200", r, U);  /* unknown or false */
-    EXPECT_EVAL("not (dbp > 80)", r, U);
-    EXPECT_EVAL("dbp > 80 and dbp < 70", r, U);  /* no algebraic shortcut */
+    /* kleene and or not */
+    /* R_SBP120: dbp unknown */
+    {"sbp > 200 and dbp > 80", R_SBP120, F}, /* false and unknown */
+    {"dbp > 80 and sbp > 200", R_SBP120, F}, /* unknown and false */
+    {"sbp > 100 or dbp > 80", R_SBP120, T}, /* true or unknown */
+    {"dbp > 80 or sbp > 100", R_SBP120, T}, /* unknown or true */
+    {"dbp > 80 and sbp > 100", R_SBP120, U}, /* unknown and true */
+    {"sbp > 100 and dbp > 80", R_SBP120, U}, /* true and unknown */
+    {"dbp > 80 or sbp > 200", R_SBP120, U}, /* unknown or false */
+    {"not (dbp > 80)", R_SBP120, U},
+    {"dbp > 80 and dbp < 70", R_SBP120, U}, /* no algebraic shortcut */
     /* the literal forms fold at load time and must agree */
-    EXPECT_EVAL("false and dbp > 80", r, F);
-    EXPECT_EVAL("true or dbp > 80", r, T);
-    EXPECT_EVAL("true and dbp > 80", r, U);
-    EXPECT_EVAL("false or dbp > 80", r, U);
-}
+    {"false and dbp > 80", R_SBP120, F},
+    {"true or dbp > 80", R_SBP120, T},
+    {"true and dbp > 80", R_SBP120, U},
+    {"false or dbp > 80", R_SBP120, U},
 
-Test(expr_eval, unknown_propagates_through_operators)
-{
-    const char *r = "visit_date=2024-06-01|sbp=120";
-    EXPECT_EVAL("dbp + 1 > 0", r, U);
-    EXPECT_EVAL("-dbp < 0", r, U);
-    EXPECT_EVAL("abs(dbp) > 0", r, U);
-    EXPECT_EVAL("min(sbp, dbp) > 0", r, U);
-    EXPECT_EVAL("note == 'x'", r, U);
-    EXPECT_EVAL("note matches 'x'", r, U);
-    EXPECT_EVAL("note in ['x', 'y']", r, U);
-    EXPECT_EVAL("sex == 'M'", r, U);
-    EXPECT_EVAL("last_visit < visit_date", r, U);
-    EXPECT_EVAL("add_days(last_visit, 3) < visit_date", r, U);
-    EXPECT_EVAL("days_between(last_visit, visit_date) > 0", r, U);
-    EXPECT_EVAL("age_years >= 0", r, U); /* derived: no birth_date, no age */
-}
+    /* unknown propagates through operators */
+    {"dbp + 1 > 0", R_SBP120, U},
+    {"-dbp < 0", R_SBP120, U},
+    {"abs(dbp) > 0", R_SBP120, U},
+    {"min(sbp, dbp) > 0", R_SBP120, U},
+    {"note == 'x'", R_SBP120, U},
+    {"note matches 'x'", R_SBP120, U},
+    {"note in ['x', 'y']", R_SBP120, U},
+    {"sex == 'M'", R_SBP120, U},
+    {"last_visit < visit_date", R_SBP120, U},
+    {"add_days(last_visit, 3) < visit_date", R_SBP120, U},
+    {"days_between(last_visit, visit_date) > 0", R_SBP120, U},
+    {"age_years >= 0", R_SBP120, U}, /* derived: no birth_date, no age */
 
-Test(expr_eval, division_by_zero_is_unknown_not_infinity)
-{
-    const char *r = "visit_date=2024-06-01|sbp=120|dbp=80";
-    EXPECT_EVAL("sbp / (dbp - dbp) > 0", r, U);
-    EXPECT_EVAL("sbp / (dbp - dbp) < 0", r, U);
-    EXPECT_EVAL("known(sbp / (dbp - dbp))", r, F);
-    EXPECT_EVAL("(sbp / (dbp - dbp) ?? -1) == -1", r, T);
-    EXPECT_EVAL("1 / 0 > 0", r, U);
-    EXPECT_EVAL("0 / 0 == 0", r, U);
-    EXPECT_EVAL("sbp / 2 == 60", r, T);
-}
+    /* division by zero is unknown not infinity */
+    {"sbp / (dbp - dbp) > 0", R_SBP120_DBP80, U},
+    {"sbp / (dbp - dbp) < 0", R_SBP120_DBP80, U},
+    {"known(sbp / (dbp - dbp))", R_SBP120_DBP80, F},
+    {"(sbp / (dbp - dbp) ?? -1) == -1", R_SBP120_DBP80, T},
+    {"1 / 0 > 0", R_SBP120_DBP80, U},
+    {"0 / 0 == 0", R_SBP120_DBP80, U},
+    {"sbp / 2 == 60", R_SBP120_DBP80, T},
 
-/* ---- lists, membership, regexes ---- */
+    /* ---- lists, membership, regexes ---- */
 
-Test(expr_eval, in_constant_lists)
-{
-    const char *r = "visit_date=2024-06-01|sex=M|note=I10|age=65";
-    EXPECT_EVAL("sex in ['M']", r, T);
-    EXPECT_EVAL("sex in ['F']", r, F);
-    EXPECT_EVAL("note in ['I10', 'I11']", r, T);
-    EXPECT_EVAL("note in ['I1', 'I10.x00']", r, F); /* exact, not prefix */
-    EXPECT_EVAL("note in []", r, F);
-    EXPECT_EVAL("age in [60, 65, 70]", r, T);
-    EXPECT_EVAL("age in [60, 70]", r, F);
-    EXPECT_EVAL("age + 1 in [66]", r, T);
-    EXPECT_EVAL("age in [-65, 1]", r, F);
-}
+    /* in constant lists */
+    {"sex in ['M']", R_LISTS, T},
+    {"sex in ['F']", R_LISTS, F},
+    {"note in ['I10', 'I11']", R_LISTS, T},
+    {"note in ['I1', 'I10.x00']", R_LISTS, F}, /* exact, not prefix */
+    {"note in []", R_LISTS, F},
+    {"age in [60, 65, 70]", R_LISTS, T},
+    {"age in [60, 70]", R_LISTS, F},
+    {"age + 1 in [66]", R_LISTS, T},
+    {"age in [-65, 1]", R_LISTS, F},
 
-Test(expr_eval, string_in_codes_field)
-{
-    const char *r = "visit_date=2024-06-01|diagnoses=I10.x00;E11";
-    EXPECT_EVAL("'E11' in diagnoses", r, T);
-    EXPECT_EVAL("'I10' in diagnoses", r, F); /* membership is exact */
-    EXPECT_EVAL("'I10.x00' in diagnoses", r, T);
-    EXPECT_EVAL("'E11' in signs", r, F);      /* absent not_observed: [] */
-    EXPECT_EVAL("'E11' in meds", r, U);       /* absent unknown */
-    EXPECT_EVAL("note in diagnoses", "visit_date=2024-06-01|note=E11|"
-                                     "diagnoses=I10;E11", T);
-}
+    /* string in codes field */
+    {"'E11' in diagnoses", R_CODES, T},
+    {"'I10' in diagnoses", R_CODES, F}, /* membership is exact */
+    {"'I10.x00' in diagnoses", R_CODES, T},
+    {"'E11' in signs", R_CODES, F}, /* absent not_observed: [] */
+    {"'E11' in meds", R_CODES, U}, /* absent unknown */
+    {"note in diagnoses", V "|note=E11|diagnoses=I10;E11", T},
 
-Test(expr_eval, has_code_prefix_semantics)
-{
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])",
-                "visit_date=2024-06-01|diagnoses=I10.x00", T);
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])",
-                "visit_date=2024-06-01|diagnoses=I10", T);
+    /* has code prefix semantics */
+    {"has_code(diagnoses, ['I10'])", V "|diagnoses=I10.x00", T},
+    {"has_code(diagnoses, ['I10'])", V "|diagnoses=I10", T},
     /* a short list entry covers its whole block */
-    EXPECT_EVAL("has_code(diagnoses, ['I1'])",
-                "visit_date=2024-06-01|diagnoses=I15.0", T);
+    {"has_code(diagnoses, ['I1'])", V "|diagnoses=I15.0", T},
     /* but a code shorter than the entry does not match it */
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])",
-                "visit_date=2024-06-01|diagnoses=I1", F);
+    {"has_code(diagnoses, ['I10'])", V "|diagnoses=I1", F},
     /* a prefix, not a substring */
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])",
-                "visit_date=2024-06-01|diagnoses=XI10", F);
-    EXPECT_EVAL("has_code(diagnoses, ['E11', 'I10'])",
-                "visit_date=2024-06-01|diagnoses=J44;E11.9", T);
-    EXPECT_EVAL("has_code(diagnoses, ['E11', 'I10'])",
-                "visit_date=2024-06-01|diagnoses=J44;E10", F);
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])", "visit_date=2024-06-01", F);
-    EXPECT_EVAL("has_code(diagnoses, ['I10'])",
-                "visit_date=2024-06-01|diagnoses=", F);
-    EXPECT_EVAL("has_code(meds, ['A'])", "visit_date=2024-06-01", U);
-    EXPECT_EVAL("has_code(meds, ['A'])", "visit_date=2024-06-01|meds=A1", T);
-}
+    {"has_code(diagnoses, ['I10'])", V "|diagnoses=XI10", F},
+    {"has_code(diagnoses, ['E11', 'I10'])", V "|diagnoses=J44;E11.9", T},
+    {"has_code(diagnoses, ['E11', 'I10'])", V "|diagnoses=J44;E10", F},
+    {"has_code(diagnoses, ['I10'])", V, F},
+    {"has_code(diagnoses, ['I10'])", V "|diagnoses=", F},
+    {"has_code(meds, ['A'])", V, U},
+    {"has_code(meds, ['A'])", V "|meds=A1", T},
 
-Test(expr_eval, quantifiers)
-{
-    const char *r = "visit_date=2024-06-01|diagnoses=I10;E11.9;J44.1";
-    EXPECT_EVAL("any(d in diagnoses: d matches '^J4[1-4]')", r, T);
-    EXPECT_EVAL("any(d in diagnoses: d matches '^K')", r, F);
-    EXPECT_EVAL("all(d in diagnoses: d matches '^[A-Z][0-9]')", r, T);
-    EXPECT_EVAL("all(d in diagnoses: d matches '^[IE]')", r, F);
-    EXPECT_EVAL("count(d in diagnoses: d matches '^[IE]') == 2", r, T);
-    EXPECT_EVAL("count(d in diagnoses: true) == 3", r, T);
-    EXPECT_EVAL("count(d in diagnoses: d == 'I10') == 1", r, T);
-    EXPECT_EVAL("any(d in diagnoses: d in ['E11.9', 'X'])", r, T);
+    /* quantifiers */
+    {"any(d in diagnoses: d matches '^J4[1-4]')", R_DIAGNOSES, T},
+    {"any(d in diagnoses: d matches '^K')", R_DIAGNOSES, F},
+    {"all(d in diagnoses: d matches '^[A-Z][0-9]')", R_DIAGNOSES, T},
+    {"all(d in diagnoses: d matches '^[IE]')", R_DIAGNOSES, F},
+    {"count(d in diagnoses: d matches '^[IE]') == 2", R_DIAGNOSES, T},
+    {"count(d in diagnoses: true) == 3", R_DIAGNOSES, T},
+    {"count(d in diagnoses: d == 'I10') == 1", R_DIAGNOSES, T},
+    {"any(d in diagnoses: d in ['E11.9', 'X'])", R_DIAGNOSES, T},
     /* nested quantifiers with two loop variables */
-    EXPECT_EVAL("any(d in diagnoses: any(s in signs: s == d))",
-                "visit_date=2024-06-01|diagnoses=A;B|signs=C;B", T);
-    EXPECT_EVAL("any(d in diagnoses: any(s in signs: s == d))",
-                "visit_date=2024-06-01|diagnoses=A;B|signs=C;D", F);
+    {"any(d in diagnoses: any(s in signs: s == d))",
+     V "|diagnoses=A;B|signs=C;B", T},
+    {"any(d in diagnoses: any(s in signs: s == d))",
+     V "|diagnoses=A;B|signs=C;D", F},
     /* the predicate may read fields */
-    EXPECT_EVAL("any(d in diagnoses: d == note)",
-                "visit_date=2024-06-01|diagnoses=A;B|note=B", T);
-}
+    {"any(d in diagnoses: d == note)", V "|diagnoses=A;B|note=B", T},
 
-Test(expr_eval, quantifiers_over_empty_and_absent_lists)
-{
-    const char *empty = "visit_date=2024-06-01|diagnoses=";
-    const char *absent = "visit_date=2024-06-01";
-    for (int k = 0; k < 2; k++) {
-        const char *r = k ? absent : empty;
-        EXPECT_EVAL("any(d in diagnoses: true)", r, F);
-        EXPECT_EVAL("all(d in diagnoses: false)", r, T);
-        EXPECT_EVAL("count(d in diagnoses: true) == 0", r, T);
-        EXPECT_EVAL("len(diagnoses) == 0", r, T);
-    }
+    /* quantifiers over empty and absent (V: not_observed, so empty) lists */
+    {"any(d in diagnoses: true)", R_EMPTY, F},
+    {"all(d in diagnoses: false)", R_EMPTY, T},
+    {"count(d in diagnoses: true) == 0", R_EMPTY, T},
+    {"len(diagnoses) == 0", R_EMPTY, T},
+    {"any(d in diagnoses: true)", V, F},
+    {"all(d in diagnoses: false)", V, T},
+    {"count(d in diagnoses: true) == 0", V, T},
+    {"len(diagnoses) == 0", V, T},
     /* an absent list whose absence is unknown */
-    EXPECT_EVAL("any(m in meds: true)", absent, U);
-    EXPECT_EVAL("all(m in meds: true)", absent, U);
-    EXPECT_EVAL("count(m in meds: true) == 0", absent, U);
-    EXPECT_EVAL("len(meds) == 0", absent, U);
-    EXPECT_EVAL("len(meds) == 0", "visit_date=2024-06-01|meds=", T);
-}
+    {"any(m in meds: true)", V, U},
+    {"all(m in meds: true)", V, U},
+    {"count(m in meds: true) == 0", V, U},
+    {"len(meds) == 0", V, U},
+    {"len(meds) == 0", V "|meds=", T},
 
-Test(expr_eval, quantifier_with_unknown_predicate)
-{
+    /* quantifier with unknown predicate */
     /* any: a true item decides despite unknown ones; all: a false item
      * decides; otherwise unknown */
-    const char *r = "visit_date=2024-06-01|diagnoses=A;B";
-    EXPECT_EVAL("any(d in diagnoses: d == 'A' or sbp > 1)", r, T);
-    EXPECT_EVAL("any(d in diagnoses: d == 'Z' and sbp > 1)", r, F);
-    EXPECT_EVAL("any(d in diagnoses: d == 'Z' or sbp > 1)", r, U);
-    EXPECT_EVAL("all(d in diagnoses: d == 'B' and sbp > 1)", r, F);
-    EXPECT_EVAL("all(d in diagnoses: d != 'Z' or sbp > 1)", r, T);
-    EXPECT_EVAL("all(d in diagnoses: d == 'A' or sbp > 1)", r, U);
-    EXPECT_EVAL("count(d in diagnoses: d == 'A' or sbp > 1) >= 1", r, U);
-}
+    {"any(d in diagnoses: d == 'A' or sbp > 1)", R_AB, T},
+    {"any(d in diagnoses: d == 'Z' and sbp > 1)", R_AB, F},
+    {"any(d in diagnoses: d == 'Z' or sbp > 1)", R_AB, U},
+    {"all(d in diagnoses: d == 'B' and sbp > 1)", R_AB, F},
+    {"all(d in diagnoses: d != 'Z' or sbp > 1)", R_AB, T},
+    {"all(d in diagnoses: d == 'A' or sbp > 1)", R_AB, U},
+    {"count(d in diagnoses: d == 'A' or sbp > 1) >= 1", R_AB, U},
 
-Test(expr_eval, len_of_lists)
-{
-    EXPECT_EVAL("len(diagnoses) == 3",
-                "visit_date=2024-06-01|diagnoses=a;b,c", T);
-    EXPECT_EVAL("len(['x', 'y']) == 2", BASE, T);
-    EXPECT_EVAL("len(signs) == 1", "visit_date=2024-06-01|signs=x", T);
-}
+    /* len of lists */
+    {"len(diagnoses) == 3", V "|diagnoses=a;b,c", T},
+    {"len(['x', 'y']) == 2", V, T},
+    {"len(signs) == 1", V "|signs=x", T},
 
-Test(expr_eval, regex_matching)
-{
-    const char *r = "visit_date=2024-06-01|note=J44.101";
-    EXPECT_EVAL("note matches '^J4[1-4]'", r, T);
-    EXPECT_EVAL("note matches '^J4[5-9]'", r, F);
-    EXPECT_EVAL("note matches '44'", r, T);             /* unanchored */
+    /* regex matching */
+    {"note matches '^J4[1-4]'", R_J44, T},
+    {"note matches '^J4[5-9]'", R_J44, F},
+    {"note matches '44'", R_J44, T}, /* unanchored */
     /* a backslash is written doubled inside an expression string */
-    EXPECT_EVAL("note matches '^J44\\\\.1(0[0-9])?$'", r, T);
-    EXPECT_EVAL("note matches '^J44\\\\.2'", r, F);
-    EXPECT_EVAL("note matches '^j44'", r, F);           /* case matters */
-    EXPECT_EVAL("note matches '(?i)^j44'", r, T);
-    EXPECT_EVAL("not (note matches '^I')", r, T);
-    EXPECT_EVAL("note matches '^高'", "visit_date=2024-06-01|note=高血压", T);
+    {"note matches '^J44\\\\.1(0[0-9])?$'", R_J44, T},
+    {"note matches '^J44\\\\.2'", R_J44, F},
+    {"note matches '^j44'", R_J44, F}, /* case matters */
+    {"note matches '(?i)^j44'", R_J44, T},
+    {"not (note matches '^I')", R_J44, T},
+    {"note matches '^高'", V "|note=高血压", T},
+
+    /* ---- dates inside expressions ---- */
+
+    /* date functions */
+    {"age_at(birth_date, visit_date) == 24", R_LEAP, T},
+    {"age_at(birth_date, date('2025-02-28')) == 24", R_LEAP, T},
+    {"age_at(birth_date, date('2025-03-01')) == 25", R_LEAP, T},
+    {"days_between(last_visit, visit_date) == 91", R_LEAP, T},
+    {"days_between(visit_date, last_visit) == -91", R_LEAP, T},
+    {"visit_date - last_visit == 91", R_LEAP, T},
+    {"add_days(visit_date, 1) == date('2024-03-01')", R_LEAP, T},
+    {"add_days(visit_date, -29) == date('2024-01-31')", R_LEAP, T},
+    {"visit_date + 366 == date('2025-03-01')", R_LEAP, T},
+    {"visit_date - 1 == date('2024-02-28')", R_LEAP, T},
+    {"add_months(last_visit, 3) == date('2024-02-29')", R_LEAP, T},
+    {"add_months(visit_date, 12) == date('2025-02-28')", R_LEAP, T},
+    {"add_months(visit_date, -1) == date('2024-01-29')", R_LEAP, T},
+    {"add_months(date('2024-01-31'), 1) == date('2024-02-29')", R_LEAP, T},
+    {"add_months(date('2023-01-31'), 1) == date('2023-02-28')", R_LEAP, T},
+    {"days_between(date('2024-02-28'), date('2024-03-01')) == 2", R_LEAP, T},
+    {"days_between(date('2023-02-28'), date('2023-03-01')) == 1", R_LEAP, T},
+
+    /* derived age years both sides of birthday */
+    {"age_years >= 65", "visit_date=2024-06-14|birth_date=1959-06-15", F},
+    {"age_years >= 65", "visit_date=2024-06-15|birth_date=1959-06-15", T},
+    {"age_years == 64", "visit_date=2024-06-14|birth_date=1959-06-15", T},
+    /* falls back to `age` without a birth date */
+    {"age_years >= 65", "visit_date=2024-06-14|age=65", T},
+    {"age_years >= 65", "visit_date=2024-06-14|age=64", F},
+    /* birth_date wins over a contradicting age */
+    {"age_years >= 65",
+     "visit_date=2024-06-14|birth_date=1959-06-15|age=80", F},
+    /* a leap-day birthday */
+    {"age_years == 0", "visit_date=2001-02-28|birth_date=2000-02-29", T},
+    {"age_years == 1", "visit_date=2001-03-01|birth_date=2000-02-29", T},
+    {"age_years == 4", "visit_date=2004-02-29|birth_date=2000-02-29", T},
+
+    /* numeric boundaries */
+    {"sbp >= 180", V "|sbp=179", F},
+    {"sbp >= 180", V "|sbp=180", T},
+    {"sbp >= 180", V "|sbp=179.9", F},
+    {"sbp > 180", V "|sbp=180", F},
+    {"sbp > 180", V "|sbp=180.1", T},
+    {"sbp < 140", V "|sbp=139", T},
+    {"sbp < 140", V "|sbp=140", F},
+    {"sbp <= 140", V "|sbp=140", T},
+    {"sbp <= 140", V "|sbp=140.01", F},
+
+    /* string escapes in yaml and expression */
+    {"note == 'it\\'s'", V "|note=it's", T},
+    {"note == \"say \\\"hi\\\"\"", V "|note=say \"hi\"", T},
+};
+
+Test(expr_eval, every_case)
+{
+    for (size_t i = 0; i < T_COUNT(EVAL_CASES); i++)
+        expect_eval(EVAL_CASES[i].expr, EVAL_CASES[i].rec, EVAL_CASES[i].want);
 }
 
 Test(expr_eval, regex_match_limit_gives_unknown)
@@ -393,80 +398,8 @@ Test(expr_eval, regex_match_limit_gives_unknown)
     memset(note, 'a', 40);
     strcpy(note + 40, "!");
     char *rec = t_fmt("visit_date=2024-06-01|note=%s", note);
-    EXPECT_EVAL("note matches '^(a+)+$'", rec, U);
+    expect_eval("note matches '^(a+)+$'", rec, U);
     free(rec);
-}
-
-/* ---- dates inside expressions ---- */
-
-Test(expr_eval, date_functions)
-{
-    const char *r = "visit_date=2024-02-29|birth_date=2000-02-29|"
-                    "last_visit=2023-11-30";
-    EXPECT_EVAL("age_at(birth_date, visit_date) == 24", r, T);
-    EXPECT_EVAL("age_at(birth_date, date('2025-02-28')) == 24", r, T);
-    EXPECT_EVAL("age_at(birth_date, date('2025-03-01')) == 25", r, T);
-    EXPECT_EVAL("days_between(last_visit, visit_date) == 91", r, T);
-    EXPECT_EVAL("days_between(visit_date, last_visit) == -91", r, T);
-    EXPECT_EVAL("visit_date - last_visit == 91", r, T);
-    EXPECT_EVAL("add_days(visit_date, 1) == date('2024-03-01')", r, T);
-    EXPECT_EVAL("add_days(visit_date, -29) == date('2024-01-31')", r, T);
-    EXPECT_EVAL("visit_date + 366 == date('2025-03-01')", r, T);
-    EXPECT_EVAL("visit_date - 1 == date('2024-02-28')", r, T);
-    EXPECT_EVAL("add_months(last_visit, 3) == date('2024-02-29')", r, T);
-    EXPECT_EVAL("add_months(visit_date, 12) == date('2025-02-28')", r, T);
-    EXPECT_EVAL("add_months(visit_date, -1) == date('2024-01-29')", r, T);
-    EXPECT_EVAL("add_months(date('2024-01-31'), 1) == date('2024-02-29')", r,
-                T);
-    EXPECT_EVAL("add_months(date('2023-01-31'), 1) == date('2023-02-28')", r,
-                T);
-    EXPECT_EVAL("days_between(date('2024-02-28'), date('2024-03-01')) == 2", r,
-                T);
-    EXPECT_EVAL("days_between(date('2023-02-28'), date('2023-03-01')) == 1", r,
-                T);
-}
-
-Test(expr_eval, derived_age_years_both_sides_of_birthday)
-{
-    EXPECT_EVAL("age_years >= 65",
-                "visit_date=2024-06-14|birth_date=1959-06-15", F);
-    EXPECT_EVAL("age_years >= 65",
-                "visit_date=2024-06-15|birth_date=1959-06-15", T);
-    EXPECT_EVAL("age_years == 64",
-                "visit_date=2024-06-14|birth_date=1959-06-15", T);
-    /* falls back to `age` without a birth date */
-    EXPECT_EVAL("age_years >= 65", "visit_date=2024-06-14|age=65", T);
-    EXPECT_EVAL("age_years >= 65", "visit_date=2024-06-14|age=64", F);
-    /* birth_date wins over a contradicting age */
-    EXPECT_EVAL("age_years >= 65",
-                "visit_date=2024-06-14|birth_date=1959-06-15|age=80", F);
-    /* a leap-day birthday */
-    EXPECT_EVAL("age_years == 0", "visit_date=2001-02-28|birth_date=2000-02-29",
-                T);
-    EXPECT_EVAL("age_years == 1", "visit_date=2001-03-01|birth_date=2000-02-29",
-                T);
-    EXPECT_EVAL("age_years == 4", "visit_date=2004-02-29|birth_date=2000-02-29",
-                T);
-}
-
-Test(expr_eval, numeric_boundaries)
-{
-    EXPECT_EVAL("sbp >= 180", "visit_date=2024-06-01|sbp=179", F);
-    EXPECT_EVAL("sbp >= 180", "visit_date=2024-06-01|sbp=180", T);
-    EXPECT_EVAL("sbp >= 180", "visit_date=2024-06-01|sbp=179.9", F);
-    EXPECT_EVAL("sbp > 180", "visit_date=2024-06-01|sbp=180", F);
-    EXPECT_EVAL("sbp > 180", "visit_date=2024-06-01|sbp=180.1", T);
-    EXPECT_EVAL("sbp < 140", "visit_date=2024-06-01|sbp=139", T);
-    EXPECT_EVAL("sbp < 140", "visit_date=2024-06-01|sbp=140", F);
-    EXPECT_EVAL("sbp <= 140", "visit_date=2024-06-01|sbp=140", T);
-    EXPECT_EVAL("sbp <= 140", "visit_date=2024-06-01|sbp=140.01", F);
-}
-
-Test(expr_eval, string_escapes_in_yaml_and_expression)
-{
-    EXPECT_EVAL("note == 'it\\'s'", "visit_date=2024-06-01|note=it's", T);
-    EXPECT_EVAL("note == \"say \\\"hi\\\"\"",
-                "visit_date=2024-06-01|note=say \"hi\"", T);
 }
 
 /* ---- compile errors: code, message and exact position ---- */
@@ -490,126 +423,126 @@ static void expect_compile_error(const char *expr, size_t at,
     const char *progs[] = {p};
     const char *names[] = {"p.yaml"};
     int rc = t_load(&rs, T_DICT, progs, names, 1, NULL);
-    cr_expect_eq(rc, PHS_ESPEC, "'%s' loaded with %d", expr, rc);
-    cr_expect_null(rs);
+    cr_expect_eq(rc, PHS_ESPEC, "case '%s' loaded with %d", expr, rc);
+    cr_expect_null(rs, "case '%s': a rule set despite the error", expr);
     const phs_error *e = phs_error_last();
     char want[64];
     snprintf(want, sizeof want, "p.yaml:%d:%d: ", line, col);
     cr_expect(strncmp(phs_error_message(e), want, strlen(want)) == 0,
-              "'%s': message '%s' does not start with '%s'", expr,
+              "case '%s': message '%s' does not start with '%s'", expr,
               phs_error_message(e), want);
-    cr_expect_eq(phs_error_line(e), line);
-    cr_expect_eq(phs_error_column(e), col, "'%s': column %d, expected %d",
+    cr_expect_eq(phs_error_line(e), line, "case '%s': line %d, expected %d",
+                 expr, phs_error_line(e), line);
+    cr_expect_eq(phs_error_column(e), col, "case '%s': column %d, expected %d",
                  expr, phs_error_column(e), col);
-    cr_expect_str_eq(phs_error_file(e) ? phs_error_file(e) : "", "p.yaml");
+    cr_expect_str_eq(phs_error_file(e) ? phs_error_file(e) : "", "p.yaml",
+                     "case '%s': file", expr);
     if (needle)
         cr_expect(strstr(phs_error_message(e), needle) != NULL,
-                  "'%s': message '%s' lacks '%s'", expr, phs_error_message(e),
-                  needle);
+                  "case '%s': message '%s' lacks '%s'", expr,
+                  phs_error_message(e), needle);
     phs_ruleset_free(rs);
     free(p);
     free(b);
 }
 
-Test(expr_errors, type_error_column)
+/* One compile error: `expr` fails at offset `at` with `needle` (or NULL) in
+ * the message. */
+struct compile_error_case {
+    const char *expr;
+    size_t at;
+    const char *needle;
+};
+
+/* Every compile-error case. */
+static const struct compile_error_case COMPILE_ERROR_CASES[] = {
+    /* type error column (the '+' of the first is at offset 4) */
+    {"sbp + true", 4, "'+'"},
+    {"sbp > 1 and sbp + 'x' > 2", 16, "'+'"},
+    {"sbp == 'x'", 4, "compare"},
+    {"smoker < true", 7, "compare"}, /* bools unordered */
+    {"diagnoses == diagnoses", 10, "compare"},
+
+    /* unknown names and functions */
+    {"sbpx > 140", 0, "sbpx"},
+    {"sbp > 140 and dbq > 90", 14, "dbq"},
+    {"foo(sbp) > 1", 0, "foo"},
+    {"sbp > 1 and frobnicate(sbp)", 12, "frobnicate"},
+
+    /* wrong argument counts */
+    {"abs(sbp, dbp) > 1", 0, "abs"},
+    {"min(sbp) > 1", 0, "min"},
+    {"known() ", 0, "known"},
+    {"age_at(birth_date) > 1", 0, "age_at"},
+
+    /* wrong argument types */
+    {"abs(note) > 1", 4, "first argument"},
+    {"age_at(birth_date, 5) > 1", 19, "second argument"},
+    {"has_code(note, ['I10'])", 9, "first argument"},
+    {"len(sbp) > 1", 4, NULL},
+    {"has_code(diagnoses, signs)", 20, "constant"},
+    {"has_code(diagnoses, [1, 2])", 20, "second argument"},
+
+    /* enum literals are checked */
+    {"sex == 'X'", 4, "'X'"},
+    {"'X' == sex", 4, "'X'"},
+    {"sex in ['M', 'Q']", 7, "'Q'"},
+
+    /* bad regex: PCRE2 reports the missing ')' at the end of the pattern */
+    {"note matches 'a('", 16, "regular expression"},
+    {"note matches '[a'", 16, "regular expression"},
+    {"note matches note", 13, "pattern"},
+    {"sbp matches 'a'", 4, "matches"},
+
+    /* lexical errors */
+    {"note == 'abc", 8, "unterminated"},
+    {"sbp = 140", 4, "=="},
+    {"sbp > 140 && dbp > 90", 10, NULL},
+
+    /* syntax errors */
+    {"sbp > ", 6, NULL},
+    {"(sbp > 1", 8, "')'"},
+    {"sbp > 1)", 7, NULL},
+    {"if sbp > 1 then true", 20, "else"},
+    {"sbp > 1 sbp", 8, NULL},
+    {"1 < 2 < 3", 6, NULL},
+    {"['a', 1] == ['a']", 6, "list"},
+
+    /* condition types (a tier condition must be boolean: below) */
+    {"if sbp then true else false", 0, "condition"},
+    {"(if sbp > 1 then 1 else 'a') == 1", 17, "different"},
+    {"not sbp", 0, "not"},
+    {"sbp and true", 4, NULL},
+    {"(sbp ?? 'x') == 1", 5, "??"},
+
+    /* date arithmetic types */
+    {"visit_date + visit_date > visit_date", 11, NULL},
+    {"visit_date * 2 > visit_date", 11, NULL},
+    {"date('2023-02-29') < visit_date", 5, "date"},
+    {"date(visit_date) < visit_date", 5, NULL},
+
+    /* quantifier syntax */
+    {"any(diagnoses)", 13, NULL},
+    {"any(d in sbp: true)", 9, NULL},
+    {"any(d in diagnoses: d)", 20, "condition"},
+    /* the loop variable is not visible outside */
+    {"any(d in diagnoses: true) and d == 'x'", 30, "'d'"},
+};
+
+Test(expr_errors, every_case)
 {
-    /* the '+' is at offset 4 */
-    expect_compile_error("sbp + true", 4, "'+'");
-    expect_compile_error("sbp > 1 and sbp + 'x' > 2", 16, "'+'");
-    expect_compile_error("sbp == 'x'", 4, "compare");
-    expect_compile_error("smoker < true", 7, "compare"); /* bools unordered */
-    expect_compile_error("diagnoses == diagnoses", 10, "compare");
+    for (size_t i = 0; i < T_COUNT(COMPILE_ERROR_CASES); i++)
+        expect_compile_error(COMPILE_ERROR_CASES[i].expr,
+                             COMPILE_ERROR_CASES[i].at,
+                             COMPILE_ERROR_CASES[i].needle);
 }
 
-Test(expr_errors, unknown_names_and_functions)
+Test(expr_errors, condition_must_be_bool)
 {
-    expect_compile_error("sbpx > 140", 0, "sbpx");
-    expect_compile_error("sbp > 140 and dbq > 90", 14, "dbq");
-    expect_compile_error("foo(sbp) > 1", 0, "foo");
-    expect_compile_error("sbp > 1 and frobnicate(sbp)", 12, "frobnicate");
-}
-
-Test(expr_errors, wrong_argument_counts)
-{
-    expect_compile_error("abs(sbp, dbp) > 1", 0, "abs");
-    expect_compile_error("min(sbp) > 1", 0, "min");
-    expect_compile_error("known() ", 0, "known");
-    expect_compile_error("age_at(birth_date) > 1", 0, "age_at");
-}
-
-Test(expr_errors, wrong_argument_types)
-{
-    expect_compile_error("abs(note) > 1", 4, "first argument");
-    expect_compile_error("age_at(birth_date, 5) > 1", 19, "second argument");
-    expect_compile_error("has_code(note, ['I10'])", 9, "first argument");
-    expect_compile_error("len(sbp) > 1", 4, NULL);
-    expect_compile_error("has_code(diagnoses, signs)", 20, "constant");
-    expect_compile_error("has_code(diagnoses, [1, 2])", 20, "second argument");
-}
-
-Test(expr_errors, enum_literals_are_checked)
-{
-    expect_compile_error("sex == 'X'", 4, "'X'");
-    expect_compile_error("'X' == sex", 4, "'X'");
-    expect_compile_error("sex in ['M', 'Q']", 7, "'Q'");
-}
-
-Test(expr_errors, bad_regex)
-{
-    /* PCRE2 reports the missing ')' at the end of the pattern */
-    expect_compile_error("note matches 'a('", 16, "regular expression");
-    expect_compile_error("note matches '[a'", 16, "regular expression");
-    expect_compile_error("note matches note", 13, "pattern");
-    expect_compile_error("sbp matches 'a'", 4, "matches");
-}
-
-Test(expr_errors, lexical_errors)
-{
-    expect_compile_error("note == 'abc", 8, "unterminated");
-    expect_compile_error("sbp = 140", 4, "==");
-    expect_compile_error("sbp > 140 && dbp > 90", 10, NULL);
-}
-
-Test(expr_errors, syntax_errors)
-{
-    expect_compile_error("sbp > ", 6, NULL);
-    expect_compile_error("(sbp > 1", 8, "')'");
-    expect_compile_error("sbp > 1)", 7, NULL);
-    expect_compile_error("if sbp > 1 then true", 20, "else");
-    expect_compile_error("sbp > 1 sbp", 8, NULL);
-    expect_compile_error("1 < 2 < 3", 6, NULL);
-    expect_compile_error("['a', 1] == ['a']", 6, "list");
-}
-
-Test(expr_errors, condition_types)
-{
-    /* a tier condition must be boolean */
     phs_ruleset *rs = NULL;
     cr_expect_eq(t_probe_load(&rs, "sbp + 1"), PHS_ESPEC);
     cr_expect_null(rs);
     cr_expect(strstr(t_errmsg(), "bool"), "%s", t_errmsg());
-    expect_compile_error("if sbp then true else false", 0, "condition");
-    expect_compile_error("(if sbp > 1 then 1 else 'a') == 1", 17, "different");
-    expect_compile_error("not sbp", 0, "not");
-    expect_compile_error("sbp and true", 4, NULL);
-    expect_compile_error("(sbp ?? 'x') == 1", 5, "??");
-}
-
-Test(expr_errors, date_arithmetic_types)
-{
-    expect_compile_error("visit_date + visit_date > visit_date", 11, NULL);
-    expect_compile_error("visit_date * 2 > visit_date", 11, NULL);
-    expect_compile_error("date('2023-02-29') < visit_date", 5, "date");
-    expect_compile_error("date(visit_date) < visit_date", 5, NULL);
-}
-
-Test(expr_errors, quantifier_syntax)
-{
-    expect_compile_error("any(diagnoses)", 13, NULL);
-    expect_compile_error("any(d in sbp: true)", 9, NULL);
-    expect_compile_error("any(d in diagnoses: d)", 20, "condition");
-    /* the loop variable is not visible outside */
-    expect_compile_error("any(d in diagnoses: true) and d == 'x'", 30, "'d'");
 }
 
 Test(expr_errors, depth_limit_no_crash)
@@ -643,7 +576,7 @@ Test(expr_errors, depth_limit_no_crash)
     for (size_t i = 0; i < n; i++)
         e[k++] = ')';
     e[k] = '\0';
-    EXPECT_EVAL(e, "visit_date=2024-06-01|sbp=100", T);
+    expect_eval(e, "visit_date=2024-06-01|sbp=100", T);
     free(e);
 }
 
