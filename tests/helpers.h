@@ -77,6 +77,13 @@ static const char T_DICT[] =
     "  - {id: c2, source: s1, text: t2, tag: GL, confidence: C1}\n"            \
     "  - {id: c_r, source: s1, text: t3, tag: INF, confidence: R}\n"
 
+/* Body pieces: eligibility for everyone, and a last tier `other` catching
+ * the rest with a yearly follow-up. */
+#define T_ELIG_TRUE "eligibility: {when: \"true\", cite: [c1]}\n"
+#define T_TIER_OTHER                                                           \
+    "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "      \
+    "years}, cite: [c1]}\n"
+
 /* printf into a malloc'ed string. */
 static inline char *t_fmt(const char *fmt, ...)
 {
@@ -248,6 +255,17 @@ static inline phs_result *t_classify(const phs_ruleset *rs, const char *spec)
                  phs_error_message(phs_error_last()));
     phs_record_free(rec);
     return res;
+}
+
+/* Fill the reused `rec` from `spec` (asserting it fills) and classify it
+ * into the reused `res`; returns phs_classify's status. */
+static inline int t_reclassify(const phs_ruleset *rs, phs_record *rec,
+                               phs_result *res, const char *spec)
+{
+    int rc = t_fill(rec, rs, spec);
+    cr_assert_eq(rc, PHS_OK, "fill '%s' failed: %s", spec,
+                 phs_error_message(phs_error_last()));
+    return phs_classify(rs, rec, res);
 }
 
 /* The probe's verdict for program 0: 1 (tier hit), 0 (unclassified),

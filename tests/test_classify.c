@@ -271,12 +271,9 @@ Test(three_valued, missing_through_derived_values)
     phs_ruleset *rs = t_must_load_body(
         "derived:\n"
         "  - {name: bmi, expr: \"weight / (height / 100 * height / 100)\"}\n"
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: obese, level: 2, when: \"bmi >= 28\", follow_up: {interval: "
-        "1 years}, cite: [c1]}\n"
-        "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "
-        "years}, cite: [c1]}\n");
+        "1 years}, cite: [c1]}\n" T_TIER_OTHER);
     phs_result *res = t_classify(rs, "visit_date=2024-06-01|weight=90");
     cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
     cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "height");
@@ -289,14 +286,11 @@ Test(three_valued, missing_through_derived_values)
 Test(three_valued, known_and_coalesce_avoid_missing)
 {
     phs_ruleset *rs = t_must_load_body(
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: tachy, level: 2, when: \"known(dbp) and dbp > 100\", "
         "follow_up: {interval: 7 days}, cite: [c1]}\n"
         "  - {id: high, level: 2, when: \"(sbp ?? 0) >= 140\", follow_up: "
-        "{interval: 7 days}, cite: [c1]}\n"
-        "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "
-        "years}, cite: [c1]}\n");
+        "{interval: 7 days}, cite: [c1]}\n" T_TIER_OTHER);
     phs_result *res = t_classify(rs, "visit_date=2024-06-01");
     cr_expect_str_eq(phs_result_tier(res, 0), "other");
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
@@ -426,74 +420,85 @@ static void expect_due(const char *follow_up, const char *rec,
     phs_ruleset *rs = sched_rs(follow_up);
     phs_result *res = t_classify(rs, rec);
     cr_expect_str_eq(t_datestr(phs_result_next_due(res, 0), b1), due,
-                     "%s from {%s}", follow_up, rec);
+                     "case %s from {%s}", follow_up, rec);
     if (earliest)
         cr_expect_str_eq(t_datestr(phs_result_earliest(res, 0), b2), earliest,
-                         "earliest: %s from {%s}", follow_up, rec);
+                         "case %s from {%s}: earliest", follow_up, rec);
     phs_result_free(res);
     phs_ruleset_free(rs);
 }
 
-Test(schedule, interval_units)
-{
-    const char *v = "visit_date=2024-06-01";
-    expect_due("{interval: 14 days}", v, "2024-06-15", "2024-06-01");
-    expect_due("{interval: 1 day}", v, "2024-06-02", "2024-06-01");
-    expect_due("{interval: 0 days}", v, "2024-06-01", "2024-06-01");
-    expect_due("{interval: 2 weeks}", v, "2024-06-15", "2024-06-01");
-    expect_due("{interval: 1 week}", v, "2024-06-08", NULL);
-    expect_due("{interval: 3 months}", v, "2024-09-01", "2024-06-01");
-    expect_due("{interval: 1 month}", v, "2024-07-01", NULL);
-    expect_due("{interval: 1 year}", v, "2025-06-01", NULL);
-    expect_due("{interval: 2 years}", v, "2026-06-01", NULL);
-    expect_due("{interval: 30 days}", "visit_date=2024-02-15", "2024-03-16",
-               NULL);
-    expect_due("{interval: 30 days}", "visit_date=2023-02-15", "2023-03-17",
-               NULL);
-}
+/* One follow-up: from the record, the next due date and (or NULL) the
+ * earliest date. */
+struct due_case {
+    const char *follow_up, *rec, *due, *earliest;
+};
 
-Test(schedule, month_end_due_dates)
-{
-    expect_due("{interval: 1 months}", "visit_date=2024-01-31", "2024-02-29",
-               NULL);
-    expect_due("{interval: 1 months}", "visit_date=2023-01-31", "2023-02-28",
-               NULL);
-    expect_due("{interval: 3 months}", "visit_date=2024-11-30", "2025-02-28",
-               NULL);
-    expect_due("{interval: 3 months}", "visit_date=2023-11-30", "2024-02-29",
-               NULL);
-    expect_due("{interval: 1 year}", "visit_date=2024-02-29", "2025-02-28",
-               NULL);
-    expect_due("{interval: 4 years}", "visit_date=2024-02-29", "2028-02-29",
-               NULL);
-    expect_due("{interval: 6 months}", "visit_date=2024-08-31", "2025-02-28",
-               NULL);
-}
+static const struct due_case DUE_CASES[] = {
+    /* interval units */
+    {"{interval: 14 days}",
+     "visit_date=2024-06-01", "2024-06-15", "2024-06-01"},
+    {"{interval: 1 day}",
+     "visit_date=2024-06-01", "2024-06-02", "2024-06-01"},
+    {"{interval: 0 days}",
+     "visit_date=2024-06-01", "2024-06-01", "2024-06-01"},
+    {"{interval: 2 weeks}",
+     "visit_date=2024-06-01", "2024-06-15", "2024-06-01"},
+    {"{interval: 1 week}",
+     "visit_date=2024-06-01", "2024-06-08", NULL},
+    {"{interval: 3 months}",
+     "visit_date=2024-06-01", "2024-09-01", "2024-06-01"},
+    {"{interval: 1 month}",
+     "visit_date=2024-06-01", "2024-07-01", NULL},
+    {"{interval: 1 year}",
+     "visit_date=2024-06-01", "2025-06-01", NULL},
+    {"{interval: 2 years}",
+     "visit_date=2024-06-01", "2026-06-01", NULL},
+    {"{interval: 30 days}",
+     "visit_date=2024-02-15", "2024-03-16", NULL},
+    {"{interval: 30 days}",
+     "visit_date=2023-02-15", "2023-03-17", NULL},
+    /* month end due dates */
+    {"{interval: 1 months}",
+     "visit_date=2024-01-31", "2024-02-29", NULL},
+    {"{interval: 1 months}",
+     "visit_date=2023-01-31", "2023-02-28", NULL},
+    {"{interval: 3 months}",
+     "visit_date=2024-11-30", "2025-02-28", NULL},
+    {"{interval: 3 months}",
+     "visit_date=2023-11-30", "2024-02-29", NULL},
+    {"{interval: 1 year}",
+     "visit_date=2024-02-29", "2025-02-28", NULL},
+    {"{interval: 4 years}",
+     "visit_date=2024-02-29", "2028-02-29", NULL},
+    {"{interval: 6 months}",
+     "visit_date=2024-08-31", "2025-02-28", NULL},
+    /* window sets earliest */
+    {"{interval: 3 months, window: 14 days}",
+     "visit_date=2024-06-01", "2024-09-01", "2024-08-18"},
+    {"{interval: 3 months, window: 2 weeks}",
+     "visit_date=2024-06-01", "2024-09-01", "2024-08-18"},
+    {"{interval: 1 months, window: 0 days}",
+     "visit_date=2024-01-31", "2024-02-29", "2024-02-29"},
+    /* from expression */
+    {"{interval: 3 months, from: \"last_visit\"}",
+     "visit_date=2024-06-01|last_visit=2024-05-31", "2024-08-31",
+     "2024-05-31"},
+    {"{interval: 14 days, from: \"add_days(visit_date, 7)\"}",
+     "visit_date=2024-06-01", "2024-06-22", "2024-06-08"},
+    {"{interval: 1 months, from: \"last_visit ?? visit_date\"}",
+     "visit_date=2024-01-31", "2024-02-29", NULL},
+    {"{interval: 1 months, from: \"last_visit ?? visit_date\"}",
+     "visit_date=2024-01-31|last_visit=2023-12-31", "2024-01-31", NULL},
+    {"{interval: 1 months, from: \"add_months(visit_date, 1)\"}",
+     "visit_date=2024-01-31", "2024-03-29", NULL},
+};
 
-Test(schedule, window_sets_earliest)
+Test(schedule, every_due_case)
 {
-    expect_due("{interval: 3 months, window: 14 days}",
-               "visit_date=2024-06-01", "2024-09-01", "2024-08-18");
-    expect_due("{interval: 3 months, window: 2 weeks}",
-               "visit_date=2024-06-01", "2024-09-01", "2024-08-18");
-    expect_due("{interval: 1 months, window: 0 days}",
-               "visit_date=2024-01-31", "2024-02-29", "2024-02-29");
-}
-
-Test(schedule, from_expression)
-{
-    const char *fu = "{interval: 3 months, from: \"last_visit\"}";
-    expect_due(fu, "visit_date=2024-06-01|last_visit=2024-05-31",
-               "2024-08-31", "2024-05-31");
-    expect_due("{interval: 14 days, from: \"add_days(visit_date, 7)\"}",
-               "visit_date=2024-06-01", "2024-06-22", "2024-06-08");
-    expect_due("{interval: 1 months, from: \"last_visit ?? visit_date\"}",
-               "visit_date=2024-01-31", "2024-02-29", NULL);
-    expect_due("{interval: 1 months, from: \"last_visit ?? visit_date\"}",
-               "visit_date=2024-01-31|last_visit=2023-12-31", "2024-01-31",
-               NULL);
-    expect_due("{interval: 1 months, from: \"add_months(visit_date, 1)\"}",
-               "visit_date=2024-01-31", "2024-03-29", NULL);
+    for (size_t i = 0; i < T_COUNT(DUE_CASES); i++)
+        expect_due(DUE_CASES[i].follow_up, DUE_CASES[i].rec, DUE_CASES[i].due,
+                   DUE_CASES[i].earliest);
 }
 
 Test(schedule, from_unknown_leaves_no_due_date_and_names_field)
@@ -568,95 +573,86 @@ static phs_ruleset *two_programs(const char *fu_a, const char *fu_b)
     return rs;
 }
 
-Test(plan, one_visit_serves_both_when_window_open)
-{
-    /* alpha due 06-15; beta due 07-01 with a 20-day window (from 06-11):
-     * the 06-15 visit serves both */
-    phs_ruleset *rs = two_programs("{interval: 14 days}",
-                                   "{interval: 1 months, window: 20 days}");
-    int a = phs_ruleset_program_index(rs, "alpha");
-    int b = phs_ruleset_program_index(rs, "beta");
-    cr_assert(a >= 0 && b >= 0 && a != b);
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    char d[11];
-    cr_assert_eq(phs_result_plan_count(res), 1);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
-}
+/* The merged plan of alpha (always enrolled) and beta (enrolled unless a
+ * smoker) for one record: the visits in date order and whom each serves. */
+struct plan_case {
+    const char *name, *fu_alpha, *fu_beta, *rec;
+    const char *alpha_due; /* alpha's next_due */
+    int beta_outcome;
+    size_t visits;
+    const char *date[2];
+    int serves_alpha[2], serves_beta[2];
+};
 
-Test(plan, separate_visits_when_window_closed)
-{
-    /* beta's window opens 06-21, after alpha's visit: two visits */
-    phs_ruleset *rs = two_programs("{interval: 14 days}",
-                                   "{interval: 1 months, window: 10 days}");
-    int a = phs_ruleset_program_index(rs, "alpha");
-    int b = phs_ruleset_program_index(rs, "beta");
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    char d[11];
-    cr_assert_eq(phs_result_plan_count(res), 2);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 0);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 1), d), "2024-07-01");
-    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)a), 0);
-    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)b), 1);
-    /* out of range */
-    cr_expect_eq(phs_result_plan_date(res, 2), PHS_DATE_NONE);
-    cr_expect_eq(phs_result_plan_serves(res, 2, 0), 0);
-    cr_expect_eq(phs_result_plan_serves(res, 0, 99), 0);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
-}
-
-Test(plan, earliest_due_first_whatever_the_program_order)
-{
+static const struct plan_case PLAN_CASES[] = {
+    /* alpha due 06-15; beta due 07-01 with a 20-day window (from 06-11) */
+    {"one visit serves both when the window is open", "{interval: 14 days}",
+     "{interval: 1 months, window: 20 days}", "visit_date=2024-06-01",
+     "2024-06-15", PHS_TIERED, 1, {"2024-06-15"}, {1}, {1}},
+    /* beta's window opens 06-21, after alpha's visit */
+    {"separate visits when the window is closed", "{interval: 14 days}",
+     "{interval: 1 months, window: 10 days}", "visit_date=2024-06-01",
+     "2024-06-15", PHS_TIERED, 2, {"2024-06-15", "2024-07-01"}, {1, 0},
+     {0, 1}},
     /* the first program (alpha) is due last */
-    phs_ruleset *rs = two_programs("{interval: 1 years, window: 30 days}",
-                                   "{interval: 14 days}");
-    int a = phs_ruleset_program_index(rs, "alpha");
-    int b = phs_ruleset_program_index(rs, "beta");
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    char d[11];
-    cr_assert_eq(phs_result_plan_count(res), 2);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-15");
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 0);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 1), d), "2025-06-01");
-    cr_expect_eq(phs_result_plan_serves(res, 1, (size_t)a), 1);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
-}
+    {"earliest due first whatever the program order",
+     "{interval: 1 years, window: 30 days}", "{interval: 14 days}",
+     "visit_date=2024-06-01", "2025-06-01", PHS_TIERED, 2,
+     {"2024-06-15", "2025-06-01"}, {0, 1}, {1, 0}},
+    {"a program not enrolled is not in the plan", "{interval: 14 days}",
+     "{interval: 1 months, window: 20 days}",
+     "visit_date=2024-06-01|smoker=true", "2024-06-15", PHS_NOT_ENROLLED, 1,
+     {"2024-06-15"}, {1}, {0}},
+    {"the same due date is one visit", "{interval: 1 months, window: 3 days}",
+     "{interval: 1 months, window: 3 days}", "visit_date=2024-01-31",
+     "2024-02-29", PHS_TIERED, 1, {"2024-02-29"}, {1}, {1}},
+    /* alpha was due 2024-02-01 (overdue at the 06-01 visit): its contact is
+     * planned at the visit, not in the past, and serves beta too, whose
+     * window (30 days before 06-15) is open then; next_due keeps the
+     * overdue date */
+    {"an overdue contact is planned at the visit",
+     "{interval: 1 months, from: \"date('2024-01-01')\"}",
+     "{interval: 14 days, window: 30 days}", "visit_date=2024-06-01",
+     "2024-02-01", PHS_TIERED, 1, {"2024-06-01"}, {1}, {1}},
+};
 
-Test(plan, not_enrolled_program_not_in_plan)
+Test(plan, every_case)
 {
-    phs_ruleset *rs = two_programs("{interval: 14 days}",
-                                   "{interval: 1 months, window: 20 days}");
-    int a = phs_ruleset_program_index(rs, "alpha");
-    int b = phs_ruleset_program_index(rs, "beta");
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01|smoker=true");
-    cr_expect_eq(phs_result_outcome(res, (size_t)b), PHS_NOT_ENROLLED);
-    cr_assert_eq(phs_result_plan_count(res), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 0);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
-}
-
-Test(plan, same_due_date_one_visit)
-{
-    phs_ruleset *rs = two_programs("{interval: 1 months, window: 3 days}",
-                                   "{interval: 1 months, window: 3 days}");
-    phs_result *res = t_classify(rs, "visit_date=2024-01-31");
     char d[11];
-    cr_assert_eq(phs_result_plan_count(res), 1);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-02-29");
-    cr_expect_eq(phs_result_plan_serves(res, 0, 0), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, 1), 1);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    for (size_t i = 0; i < T_COUNT(PLAN_CASES); i++) {
+        const struct plan_case *c = &PLAN_CASES[i];
+        phs_ruleset *rs = two_programs(c->fu_alpha, c->fu_beta);
+        int a = phs_ruleset_program_index(rs, "alpha");
+        int b = phs_ruleset_program_index(rs, "beta");
+        cr_assert(a >= 0 && b >= 0 && a != b, "case %s", c->name);
+        phs_result *res = t_classify(rs, c->rec);
+        cr_expect_str_eq(t_datestr(phs_result_next_due(res, (size_t)a), d),
+                         c->alpha_due, "case %s: alpha due", c->name);
+        cr_expect_eq(phs_result_outcome(res, (size_t)b), c->beta_outcome,
+                     "case %s: beta's outcome", c->name);
+        cr_assert_eq(phs_result_plan_count(res), c->visits,
+                     "case %s: %zu visits", c->name,
+                     phs_result_plan_count(res));
+        for (size_t v = 0; v < c->visits; v++) {
+            cr_expect_str_eq(t_datestr(phs_result_plan_date(res, v), d),
+                             c->date[v], "case %s: visit %zu", c->name, v);
+            cr_expect_eq(phs_result_plan_serves(res, v, (size_t)a),
+                         c->serves_alpha[v], "case %s: visit %zu, alpha",
+                         c->name, v);
+            cr_expect_eq(phs_result_plan_serves(res, v, (size_t)b),
+                         c->serves_beta[v], "case %s: visit %zu, beta",
+                         c->name, v);
+        }
+        /* out of range */
+        cr_expect_eq(phs_result_plan_date(res, c->visits), PHS_DATE_NONE,
+                     "case %s", c->name);
+        cr_expect_eq(phs_result_plan_serves(res, c->visits, 0), 0,
+                     "case %s", c->name);
+        cr_expect_eq(phs_result_plan_serves(res, 0, 99), 0, "case %s",
+                     c->name);
+        phs_result_free(res);
+        phs_ruleset_free(rs);
+    }
 }
 
 /* ---- a result is reused without leaking state between records ---- */
@@ -668,21 +664,20 @@ Test(classify, result_reuse_overwrites_everything)
     phs_result *res;
     cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
     cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
-    cr_assert_eq(t_fill(rec, rs, "id=first|" PAT "|sbp=190|dbp=80|smoker=true"),
+    cr_assert_eq(t_reclassify(rs, rec, res,
+                              "id=first|" PAT "|sbp=190|dbp=80|smoker=true"),
                  PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
     cr_expect_eq(phs_result_flag_count(res, 0), 1);
-    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=150"), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_assert_eq(t_reclassify(rs, rec, res, PAT "|sbp=150"), PHS_OK);
     cr_expect_str_eq(phs_result_id(res), "");
     cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
     cr_expect_eq(phs_result_flag_count(res, 0), 0);
     cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
     cr_expect_eq(phs_result_plan_count(res), 0);
     cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "dbp");
-    cr_assert_eq(t_fill(rec, rs, "id=third|" PAT "|sbp=120|dbp=70"), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_assert_eq(
+        t_reclassify(rs, rec, res, "id=third|" PAT "|sbp=120|dbp=70"), PHS_OK);
     cr_expect_str_eq(phs_result_id(res), "third");
     cr_expect_str_eq(phs_result_tier(res, 0), "controlled");
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
@@ -701,10 +696,11 @@ Test(classify, failed_check_leaves_no_stale_result)
     phs_result *res;
     cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
     cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
-    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=190|dbp=80|smoker=true"), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_assert_eq(t_fill(rec, rs, PAT "|sbp=90|dbp=100|smoker=true"), PHS_OK);
-    cr_expect_eq(phs_classify(rs, rec, res), PHS_ERECORD);
+    cr_assert_eq(
+        t_reclassify(rs, rec, res, PAT "|sbp=190|dbp=80|smoker=true"), PHS_OK);
+    cr_expect_eq(
+        t_reclassify(rs, rec, res, PAT "|sbp=90|dbp=100|smoker=true"),
+        PHS_ERECORD);
     cr_expect_null(phs_result_tier(res, 0));
     cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE,
                  "stale due date after a refused record");
@@ -905,29 +901,6 @@ Test(missing, per_program)
     free(bb);
     free(pa);
     free(pb);
-}
-
-Test(plan, overdue_contact_planned_at_the_visit)
-{
-    /* alpha was due 2024-02-01 (overdue at the 06-01 visit): its contact is
-     * planned at the visit, not in the past, and serves beta too, whose
-     * window (30 days before 06-15) is open then; next_due keeps the
-     * overdue date */
-    phs_ruleset *rs = two_programs(
-        "{interval: 1 months, from: \"date('2024-01-01')\"}",
-        "{interval: 14 days, window: 30 days}");
-    int a = phs_ruleset_program_index(rs, "alpha");
-    int b = phs_ruleset_program_index(rs, "beta");
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    char d[11];
-    cr_expect_str_eq(t_datestr(phs_result_next_due(res, (size_t)a), d),
-                     "2024-02-01");
-    cr_assert_eq(phs_result_plan_count(res), 1);
-    cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-01");
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)a), 1);
-    cr_expect_eq(phs_result_plan_serves(res, 0, (size_t)b), 1);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(classify, repeated_actions_listed_once)
