@@ -84,6 +84,11 @@ static const char T_DICT[] =
     "  - {id: other, level: 1, when: \"true\", follow_up: {interval: 1 "      \
     "years}, cite: [c1]}\n"
 
+static inline const char *t_errmsg(void)
+{
+    return phs_error_message(phs_error_last());
+}
+
 /* printf into a malloc'ed string. */
 static inline char *t_fmt(const char *fmt, ...)
 {
@@ -239,6 +244,21 @@ static inline int t_fill(phs_record *rec, const phs_ruleset *rs,
     return rc;
 }
 
+/* A new record / result for `rs`, asserting the allocation succeeded. */
+static inline phs_record *t_record_new(const phs_ruleset *rs)
+{
+    phs_record *rec = NULL;
+    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK, "%s", t_errmsg());
+    return rec;
+}
+
+static inline phs_result *t_result_new(const phs_ruleset *rs)
+{
+    phs_result *res = NULL;
+    cr_assert_eq(phs_result_new(&res, rs), PHS_OK, "%s", t_errmsg());
+    return res;
+}
+
 /* Classify `spec` into a fresh result; asserts the fill and the call
  * succeed.  Caller frees the result. */
 static inline phs_result *t_classify(const phs_ruleset *rs, const char *spec)
@@ -316,10 +336,6 @@ static inline const char *t_datestr(phs_date d, char buf[11])
     return buf;
 }
 
-static inline const char *t_errmsg(void)
-{
-    return phs_error_message(phs_error_last());
-}
 
 /* Switch LC_ALL to a locale whose decimal separator is a comma (de_DE and
  * alternatives).  Returns 1 when one is in force.  When none is installed

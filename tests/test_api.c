@@ -67,18 +67,18 @@ Test(api, objects_freed_in_any_order_before_ruleset)
     cr_assert_eq(phs_result_new(&s1, rs), PHS_OK);
     cr_assert_eq(phs_record_new(&r2, rs), PHS_OK);
     cr_assert_eq(phs_result_new(&s2, rs), PHS_OK);
-    cr_assert_eq(t_fill(r1, rs, "visit_date=2024-06-01|diagnoses=I10|sbp=190"),
-                 PHS_OK);
-    cr_assert_eq(phs_classify(rs, r1, s2), PHS_OK);
+    cr_assert_eq(
+        t_reclassify(rs, r1, s2, "visit_date=2024-06-01|diagnoses=I10|sbp=190"),
+        PHS_OK);
     phs_record_free(r1); /* the result outlives its record */
     cr_expect_str_eq(phs_result_tier(s2, 0), "emergency");
     char *json = NULL;
     cr_expect_eq(phs_result_to_json(s2, &json, NULL), PHS_OK);
     phs_free(json);
     phs_result_free(s2);
-    cr_assert_eq(t_fill(r2, rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
-                 PHS_OK);
-    cr_assert_eq(phs_classify(rs, r2, s1), PHS_OK);
+    cr_assert_eq(
+        t_reclassify(rs, r2, s1, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
+        PHS_OK);
     phs_result_free(s1);
     phs_record_free(r2);
     phs_ruleset_free(rs);
@@ -277,28 +277,24 @@ Test(record, setter_type_mismatch_is_einval)
 Test(record, out_of_range_keeps_previous_value)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10"),
                  PHS_OK);
     int sbp = fid(rs, "sbp");
     cr_assert_eq(phs_record_set_number(rec, sbp, 190), PHS_OK);
-    static const double bad[] = {-5, 0, 39.999, 300.001, 1e9, -INFINITY};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const double bad[] = {-5,      0,   39.999,   300.001,
+                          1e9,     NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < T_COUNT(bad); i++) {
         cr_expect_eq(phs_record_set_number(rec, sbp, bad[i]), PHS_ERECORD,
-                     "%g", bad[i]);
-        cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
+                     "case %g", bad[i]);
+        cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp", "case %g",
+                         bad[i]);
     }
-    cr_expect_eq(phs_record_set_number(rec, sbp, NAN), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
-    cr_expect_eq(phs_record_set_number(rec, sbp, INFINITY), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_text(rec, sbp, "abc", 3), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_text(rec, sbp, "nan", 3), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_text(rec, sbp, "inf", 3), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_text(rec, sbp, "-10", 3), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_text(rec, sbp, "12x", 3), PHS_ERECORD);
+    static const char *const bad_text[] = {"abc", "nan", "inf", "-10", "12x"};
+    for (size_t i = 0; i < T_COUNT(bad_text); i++)
+        cr_expect_eq(phs_record_set_text(rec, sbp, bad_text[i], 3),
+                     PHS_ERECORD, "case %s", bad_text[i]);
     cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency",
                      "a refused value replaced the previous one");
@@ -318,19 +314,19 @@ Test(record, out_of_range_keeps_previous_value)
 Test(record, enum_validation)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10"),
                  PHS_OK);
     int sex = fid(rs, "sex");
     cr_expect_eq(phs_record_set_string(rec, sex, "F", 1), PHS_OK);
-    cr_expect_eq(phs_record_set_string(rec, sex, "X", 1), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "sex");
-    cr_expect_eq(phs_record_set_string(rec, sex, "f", 1), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_string(rec, sex, "FF", 2), PHS_ERECORD);
-    cr_expect_eq(phs_record_set_string(rec, sex, "", 0), PHS_ERECORD);
+    static const char *const bad[] = {"X", "f", "FF", ""};
+    for (size_t i = 0; i < T_COUNT(bad); i++) {
+        cr_expect_eq(phs_record_set_string(rec, sex, bad[i], strlen(bad[i])),
+                     PHS_ERECORD, "case '%s'", bad[i]);
+        cr_expect_str_eq(phs_error_field(phs_error_last()), "sex",
+                         "case '%s'", bad[i]);
+    }
     cr_expect_eq(phs_record_set_text(rec, sex, "Q", 1), PHS_ERECORD);
     /* the length is honoured: "Fx" with len 1 is "F" */
     cr_expect_eq(phs_record_set_string(rec, sex, "Mx", 1), PHS_OK);
@@ -346,10 +342,8 @@ Test(record, enum_validation)
 Test(record, set_text_for_every_type)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
 #define ST(field, text) phs_record_set_text(rec, fid(rs, field), text, strlen(text))
     cr_expect_eq(ST("visit_date", "2024-06-01"), PHS_OK);
     cr_expect_eq(ST("visit_date", "2024-6-1"), PHS_ERECORD);
@@ -393,10 +387,8 @@ Test(record, set_text_for_every_type)
 Test(record, unset_and_clear)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(t_fill(rec, rs, "id=a1|visit_date=2024-06-01|diagnoses=I10|"
                                  "sbp=190"),
                  PHS_OK);
@@ -435,10 +427,8 @@ Test(record, codes_interleaved_across_two_fields)
         "  - {id: d_order, when: \"count(x in diagnoses: x == 'd1') == 1\", "
         "cite: [c1]}\n";
     phs_ruleset *rs = t_must_load_body(body);
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     int d = fid(rs, "diagnoses"), s = fid(rs, "signs");
     for (int round = 0; round < 3; round++) {
         phs_record_clear(rec);
@@ -466,10 +456,8 @@ Test(record, codes_interleaved_across_two_fields)
 Test(record, strings_survive_buffer_growth)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     int id = fid(rs, "id"), note = fid(rs, "note"), sig = fid(rs, "signs");
     cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|sbp=120"), PHS_OK);
     cr_assert_eq(phs_record_set_string(rec, id, "resident-0001", 13), PHS_OK);
@@ -536,27 +524,26 @@ Test(record, dates_out_of_range)
 Test(classify_api, record_check_sbp_below_dbp)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10|"
-                                 "sbp=80|dbp=90"),
-                 PHS_OK);
-    cr_expect_eq(phs_classify(rs, rec, res), PHS_ERECORD);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
+    cr_expect_eq(
+        t_reclassify(rs, rec, res,
+                     "visit_date=2024-06-01|diagnoses=I10|sbp=80|dbp=90"),
+        PHS_ERECORD);
     const phs_error *e = phs_error_last();
     cr_expect_eq(phs_error_code(e), PHS_ERECORD);
     cr_expect_str_eq(phs_error_field(e), "sbp");
     cr_expect(strstr(phs_error_message(e), "sbp_below_dbp"), "%s",
               phs_error_message(e));
     /* equal values pass the check; unknown dbp does not trigger it */
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10|"
-                                 "sbp=90|dbp=90"),
-                 PHS_OK);
-    cr_expect_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10|sbp=90"),
-                 PHS_OK);
-    cr_expect_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_expect_eq(
+        t_reclassify(rs, rec, res,
+                     "visit_date=2024-06-01|diagnoses=I10|sbp=90|dbp=90"),
+        PHS_OK);
+    cr_expect_eq(
+        t_reclassify(rs, rec, res, "visit_date=2024-06-01|diagnoses=I10|"
+                                   "sbp=90"),
+        PHS_OK);
     phs_record_free(rec);
     phs_result_free(res);
     phs_ruleset_free(rs);
@@ -737,6 +724,17 @@ static int json_valid(const char *s)
     return e && *js_ws(e) == '\0';
 }
 
+/* Render `res` as JSON: valid and holding each of `keys` (NULL-ended). */
+static void expect_json_keys(const phs_result *res, const char *const *keys)
+{
+    char *json = NULL;
+    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+    cr_expect(json_valid(json), "invalid JSON: %s", json);
+    for (size_t i = 0; keys[i]; i++)
+        cr_expect(strstr(json, keys[i]), "missing %s in %s", keys[i], json);
+    phs_free(json);
+}
+
 Test(json, checker_self_test)
 {
     cr_expect(json_valid("{\"a\":[1,2,{\"b\":null}],\"c\":\"x\\\"y\"}"));
@@ -786,22 +784,15 @@ Test(json, result_rendering)
 
     /* not enrolled and insufficient data render nulls and missing lists */
     res = t_classify(rs, "visit_date=2024-06-01|diagnoses=I10");
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(json_valid(json), "invalid JSON: %s", json);
-    cr_expect(strstr(json, "\"tier\":\"insufficient_data\""), "%s", json);
-    cr_expect(strstr(json, "\"missing\":[\"sbp\"]"), "%s", json);
-    cr_expect(strstr(json, "\"next_due\":null"), "%s", json);
-    cr_expect(strstr(json, "\"plan\":[]"), "%s", json);
-    cr_expect(strstr(json, "\"id\":\"\""), "%s", json);
-    phs_free(json);
+    expect_json_keys(res, (const char *const[]){
+                              "\"tier\":\"insufficient_data\"",
+                              "\"missing\":[\"sbp\"]", "\"next_due\":null",
+                              "\"plan\":[]", "\"id\":\"\"", NULL});
     phs_result_free(res);
     res = t_classify(rs, "sbp=120");
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(json_valid(json), "invalid JSON: %s", json);
-    cr_expect(strstr(json, "\"enrolled\":false"), "%s", json);
-    cr_expect(strstr(json, "\"tier\":null"), "%s", json);
-    cr_expect(strstr(json, "\"visit_date\":null"), "%s", json);
-    phs_free(json);
+    expect_json_keys(res, (const char *const[]){"\"enrolled\":false",
+                                                "\"tier\":null",
+                                                "\"visit_date\":null", NULL});
     phs_result_free(res);
     phs_ruleset_free(rs);
 }
@@ -809,10 +800,8 @@ Test(json, result_rendering)
 Test(json, control_characters_and_utf8_in_id)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     const char id[] = "居民\x01\x1f\n\r\t/end";
     cr_assert_eq(phs_record_set_string(rec, fid(rs, "id"), id, strlen(id)),
                  PHS_OK);
@@ -898,10 +887,8 @@ static int utf8_valid(const unsigned char *s)
 Test(json, invalid_utf8_never_reaches_the_json)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     const char gbk[] = "\xd5\xc5\xc8\xfd-01"; /* 张三 in GBK */
     int rc = phs_record_set_string(rec, fid(rs, "id"), gbk, strlen(gbk));
     cr_expect(rc == PHS_OK || rc == PHS_ERECORD, "rc %d", rc);
@@ -963,10 +950,8 @@ Test(record, text_must_be_valid_utf8)
 Test(record, string_text_keeps_its_spaces)
 {
     phs_ruleset *rs = rs_api();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
                  PHS_OK);
     int note = fid(rs, "note");
@@ -1063,10 +1048,8 @@ Test(columns, agree_with_record_by_record_classification)
     int rc = phs_classify_columns(rs, N, cols, ncols, tier, due, flags, status);
     cr_expect_eq(rc, PHS_ERECORD, "rows 4 (sbp 400) and 5 (sbp < dbp) fail");
     /* the same residents record by record */
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     for (int i = 0; i < N; i++) {
         phs_record_clear(rec);
         int r = PHS_OK;

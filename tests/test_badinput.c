@@ -737,10 +737,8 @@ Test(badinput, long_names_and_lists_in_expressions)
 Test(badinput, impossible_record_values)
 {
     phs_ruleset *rs = t_must_load_body(GOOD_BODY);
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     int sbp = phs_ruleset_field_id(rs, "sbp");
     int dbp = phs_ruleset_field_id(rs, "dbp");
     int age = phs_ruleset_field_id(rs, "age");
@@ -771,9 +769,9 @@ Test(badinput, impossible_record_values)
         cr_expect_str_eq(phs_error_field(phs_error_last()), texts[i][0]);
     }
     /* sbp < dbp: each value valid alone, refused by the dictionary check */
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|sbp=70|dbp=90"),
-                 PHS_OK);
-    cr_expect_eq(phs_classify(rs, rec, res), PHS_ERECORD);
+    cr_expect_eq(
+        t_reclassify(rs, rec, res, "visit_date=2024-06-01|sbp=70|dbp=90"),
+        PHS_ERECORD);
     cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
     cr_expect(strstr(t_errmsg(), "diastolic"), "%s", t_errmsg());
     phs_record_free(rec);

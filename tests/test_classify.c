@@ -660,10 +660,8 @@ Test(plan, every_case)
 Test(classify, result_reuse_overwrites_everything)
 {
     phs_ruleset *rs = bp_rs();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(t_reclassify(rs, rec, res,
                               "id=first|" PAT "|sbp=190|dbp=80|smoker=true"),
                  PHS_OK);
@@ -692,10 +690,8 @@ Test(classify, failed_check_leaves_no_stale_result)
     /* a record refused by a dictionary check must not show the previous
      * record's tier, due date, flags or reasons */
     phs_ruleset *rs = bp_rs();
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(
         t_reclassify(rs, rec, res, PAT "|sbp=190|dbp=80|smoker=true"), PHS_OK);
     cr_expect_eq(
@@ -749,8 +745,7 @@ static void expect_missing(const char *body, const char *rec,
     /* classifying again gives the same, nothing accumulates */
     phs_record *r2;
     cr_assert_eq(phs_record_new(&r2, rs), PHS_OK);
-    cr_assert_eq(t_fill(r2, rs, rec), PHS_OK);
-    cr_assert_eq(phs_classify(rs, r2, res), PHS_OK);
+    cr_assert_eq(t_reclassify(rs, r2, res, rec), PHS_OK);
     cr_assert_eq(phs_classify(rs, r2, res), PHS_OK);
     t_missing(res, 0, buf, sizeof buf);
     cr_expect_str_eq(buf, missing, "{%s}, second time: [%s]", rec, buf);

@@ -75,10 +75,8 @@ Test(rules, bundled_rules_classify_every_program)
                  PHS_OK, "%s", t_errmsg());
     /* an empty record is classified without error, and every program has
      * an outcome */
-    phs_record *rec;
-    phs_result *res;
-    cr_assert_eq(phs_record_new(&rec, rs), PHS_OK);
-    cr_assert_eq(phs_result_new(&res, rs), PHS_OK);
+    phs_record *rec = t_record_new(rs);
+    phs_result *res = t_result_new(rs);
     cr_assert_eq(phs_classify(rs, rec, res), PHS_OK, "%s", t_errmsg());
     for (size_t p = 0; p < phs_ruleset_program_count(rs); p++) {
         int o = phs_result_outcome(res, p);
