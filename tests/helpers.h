@@ -165,6 +165,22 @@ static inline phs_ruleset *t_must_load(const char *const *progs, size_t n,
     return rs;
 }
 
+/* A body: eligibility for everyone and one tier `id` (level 1, always
+ * true, every 3 months) citing `cites`, with `extra` (YAML lines, may be
+ * "") after its condition.  Caller frees. */
+static inline char *t_one_tier_body(const char *id, const char *extra,
+                                    const char *cites)
+{
+    return t_fmt(T_ELIG_TRUE "tiers:\n"
+                             "  - id: %s\n"
+                             "    level: 1\n"
+                             "    when: \"true\"\n"
+                             "%s"
+                             "    follow_up: {interval: 3 months}\n"
+                             "    cite: [%s]\n",
+                 id, extra, cites);
+}
+
 /* Load one program from a body; asserts success. */
 static inline phs_ruleset *t_must_load_body(const char *body)
 {

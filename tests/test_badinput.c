@@ -191,27 +191,22 @@ Test(badinput, wrong_types)
                       "    when: \"true\"\n"
                       "    follow_up: {interval: 3 months}\n"
                       "    cite: [c1]\n";
-    char *b = t_fmt(fmt, "high", "false");
-    expect_body_fail("draft", b, PHS_ESPEC, 15, "level");
-    free(b);
-    b = t_fmt(fmt, "3.5", "false");
-    expect_body_fail("draft", b, PHS_ESPEC, 15, "level");
-    free(b);
-    b = t_fmt(fmt, "'3'", "false");
-    expect_body_fail("draft", b, PHS_ESPEC, 15, "level");
-    free(b);
-    b = t_fmt(fmt, "[3]", "false");
-    expect_body_fail("draft", b, PHS_ESPEC, 15, "level");
-    free(b);
-    b = t_fmt(fmt, "-1", "false");
-    expect_body_fail("draft", b, PHS_ESPEC, 15, "level");
-    free(b);
-    b = t_fmt(fmt, "3", "yes");
-    expect_body_fail("draft", b, PHS_ESPEC, 16, "referral");
-    free(b);
-    b = t_fmt(fmt, "3", "'true'");
-    expect_body_fail("draft", b, PHS_ESPEC, 16, "referral");
-    free(b);
+    /* a level, a referral flag; the line the error is at; the key named */
+    static const struct {
+        const char *level, *referral;
+        int line;
+        const char *key;
+    } bad[] = {
+        {"high", "false", 15, "level"},  {"3.5", "false", 15, "level"},
+        {"'3'", "false", 15, "level"},   {"[3]", "false", 15, "level"},
+        {"-1", "false", 15, "level"},    {"3", "yes", 16, "referral"},
+        {"3", "'true'", 16, "referral"},
+    };
+    for (size_t i = 0; i < T_COUNT(bad); i++) {
+        char *b = t_fmt(fmt, bad[i].level, bad[i].referral);
+        expect_body_fail("draft", b, PHS_ESPEC, bad[i].line, bad[i].key);
+        free(b);
+    }
     /* structure of the wrong kind */
     expect_body_fail("draft",
                      "eligibility: {when: \"true\", cite: [c1]}\n"
@@ -322,15 +317,9 @@ Test(badinput, missing_required_keys)
 
 Test(badinput, unknown_clause_and_source)
 {
-    expect_body_fail("draft",
-                     "eligibility: {when: \"true\", cite: [c1]}\n"
-                     "tiers:\n"
-                     "  - id: t\n"
-                     "    level: 1\n"
-                     "    when: \"true\"\n"
-                     "    follow_up: {interval: 3 months}\n"
-                     "    cite: [c1, c_nope]\n",
-                     PHS_ESPEC, 18, "unknown clause 'c_nope'");
+    char *b = t_one_tier_body("t", "", "c1, c_nope");
+    expect_body_fail("draft", b, PHS_ESPEC, 18, "unknown clause 'c_nope'");
+    free(b);
     expect_body_fail("draft",
                      "eligibility: {when: \"true\", cite: [htn.x]}\n"
                      "tiers: []\n",
@@ -352,15 +341,9 @@ Test(badinput, unknown_clause_and_source)
 
 Test(badinput, production_rule_on_r_clause_needs_provisional)
 {
-    expect_body_fail("production",
-                     "eligibility: {when: \"true\", cite: [c1]}\n"
-                     "tiers:\n"
-                     "  - id: t\n"
-                     "    level: 1\n"
-                     "    when: \"true\"\n"
-                     "    follow_up: {interval: 3 months}\n"
-                     "    cite: [c_r]\n",
-                     PHS_ESPEC, 14, "provisional");
+    char *b = t_one_tier_body("t", "", "c_r");
+    expect_body_fail("production", b, PHS_ESPEC, 14, "provisional");
+    free(b);
 }
 
 Test(badinput, duplicates)

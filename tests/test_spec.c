@@ -129,50 +129,40 @@ Test(spec, field_accessors)
 
 /* ---- parameters ---- */
 
-Test(params, defaults)
-{
-    phs_ruleset *rs;
-    char t[64];
-    cr_assert_eq(load_params(&rs, NULL, 0), PHS_OK, "%s", t_errmsg());
-    cr_expect_str_eq(tier_of(rs, P145, t, sizeof t), "above");
-    cr_expect_str_eq(tier_of(rs, "visit_date=2024-06-01|sbp=145", t, sizeof t),
-                     "(none)");
-    phs_ruleset_free(rs);
-}
+/* Parameter overrides (name, value pairs) and the tier two records get. */
+struct param_case {
+    const char *name;
+    const char *kv[4];
+    size_t n;
+    const char *rec[2], *tier[2];
+};
 
-Test(params, number_override)
-{
-    phs_ruleset *rs;
-    char t[64];
-    const char *kv[] = {"htn.threshold", "150"};
-    cr_assert_eq(load_params(&rs, kv, 1), PHS_OK, "%s", t_errmsg());
-    cr_expect_str_eq(tier_of(rs, P145, t, sizeof t), "below");
-    cr_expect_str_eq(tier_of(rs, "visit_date=2024-06-01|diagnoses=I10|sbp=150",
-                             t, sizeof t),
-                     "above");
-    phs_ruleset_free(rs);
-}
+static const struct param_case PARAM_CASES[] = {
+    {"defaults", {NULL}, 0,
+     {P145, "visit_date=2024-06-01|sbp=145"}, {"above", "(none)"}},
+    {"number override", {"htn.threshold", "150"}, 1,
+     {P145, "visit_date=2024-06-01|diagnoses=I10|sbp=150"}, {"below", "above"}},
+    /* the lenient threshold is 150; screen_all enrols without the diagnosis */
+    {"enum and bool overrides",
+     {"htn.profile", "lenient", "htn.screen_all", "true"}, 2,
+     {P145, "visit_date=2024-06-01|sbp=155"}, {"below", "above"}},
+    {"the last override wins", {"htn.threshold", "100", "htn.threshold", "150"},
+     2, {P145, NULL}, {"below", NULL}},
+};
 
-Test(params, enum_and_bool_overrides)
+Test(params, every_case)
 {
-    phs_ruleset *rs;
     char t[64];
-    const char *kv[] = {"htn.profile", "lenient", "htn.screen_all", "true"};
-    cr_assert_eq(load_params(&rs, kv, 2), PHS_OK, "%s", t_errmsg());
-    cr_expect_str_eq(tier_of(rs, P145, t, sizeof t), "below"); /* 150 now */
-    cr_expect_str_eq(tier_of(rs, "visit_date=2024-06-01|sbp=155", t, sizeof t),
-                     "above"); /* enrolled without the diagnosis */
-    phs_ruleset_free(rs);
-}
-
-Test(params, last_override_wins)
-{
-    phs_ruleset *rs;
-    char t[64];
-    const char *kv[] = {"htn.threshold", "100", "htn.threshold", "150"};
-    cr_assert_eq(load_params(&rs, kv, 2), PHS_OK, "%s", t_errmsg());
-    cr_expect_str_eq(tier_of(rs, P145, t, sizeof t), "below");
-    phs_ruleset_free(rs);
+    for (size_t i = 0; i < T_COUNT(PARAM_CASES); i++) {
+        const struct param_case *c = &PARAM_CASES[i];
+        phs_ruleset *rs;
+        cr_assert_eq(load_params(&rs, c->n ? c->kv : NULL, c->n), PHS_OK,
+                     "case %s: %s", c->name, t_errmsg());
+        for (size_t r = 0; r < 2 && c->rec[r]; r++)
+            cr_expect_str_eq(tier_of(rs, c->rec[r], t, sizeof t), c->tier[r],
+                             "case %s: {%s}", c->name, c->rec[r]);
+        phs_ruleset_free(rs);
+    }
 }
 
 Test(params, unknown_parameter_is_enotfound)
@@ -440,14 +430,7 @@ Test(fingerprint, in_every_result)
 
 Test(provisional, production_spec_citing_r_clause_needs_the_mark)
 {
-    const char *body =
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
-        "  - id: guess\n"
-        "    level: 1\n"
-        "    when: \"true\"\n"
-        "    follow_up: {interval: 3 months}\n"
-        "    cite: [c1, c_r]\n";
+    char *body = t_one_tier_body("guess", "", "c1, c_r");
     phs_ruleset *rs = (phs_ruleset *)1;
     cr_expect_eq(t_load_body(&rs, "production", body), PHS_ESPEC);
     cr_expect_null(rs);
@@ -461,19 +444,12 @@ Test(provisional, production_spec_citing_r_clause_needs_the_mark)
     phs_ruleset_free(rs);
     cr_expect_eq(t_load_body(&rs, "draft", body), PHS_OK, "%s", t_errmsg());
     phs_ruleset_free(rs);
+    free(body);
 }
 
 Test(provisional, marked_rule_allowed_and_reported)
 {
-    const char *body =
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
-        "  - id: guess\n"
-        "    level: 1\n"
-        "    when: \"true\"\n"
-        "    provisional: true\n"
-        "    follow_up: {interval: 3 months}\n"
-        "    cite: [c_r]\n";
+    char *body = t_one_tier_body("guess", "    provisional: true\n", "c_r");
     phs_ruleset *rs = NULL;
     cr_assert_eq(t_load_body(&rs, "production", body), PHS_OK, "%s",
                  t_errmsg());
@@ -487,6 +463,7 @@ Test(provisional, marked_rule_allowed_and_reported)
     phs_free(json);
     phs_result_free(res);
     phs_ruleset_free(rs);
+    free(body);
 }
 
 Test(provisional, unconfirmed_flag_and_eligibility_too)
