@@ -14,18 +14,7 @@
 #include <string.h>
 
 #include "phs/phs.h"
-
-/* Time limits in the tests are for catching hangs and quadratic blow-ups;
- * under valgrind everything runs tens of times slower. */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define T_TIME_SCALE (RUNNING_ON_VALGRIND ? 100.0 : 1.0)
-#endif
-#endif
-#ifndef T_TIME_SCALE
-#define T_TIME_SCALE 1.0
-#endif
+#include "time_scale.h"
 
 /* The number of elements of an array (a table of cases). */
 #define T_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -352,6 +341,33 @@ static inline const char *t_datestr(phs_date d, char buf[11])
     return buf;
 }
 
+
+/* What phs_ruleset_test reported through t_on_example: the examples run
+ * ("program/id", comma-separated, in order), the failures (each
+ * "\n  program/id: message") and the last failure's message. */
+typedef struct {
+    size_t calls, failures;
+    char ids[32768];
+    char failed[4096];
+    char last_fail[512];
+} t_example_log;
+
+static inline void t_on_example(void *payload, const char *program,
+                                const char *example_id, const char *failure)
+{
+    t_example_log *l = payload;
+    l->calls++;
+    size_t n = strlen(l->ids);
+    snprintf(l->ids + n, sizeof l->ids - n, "%s%s/%s", n ? "," : "", program,
+             example_id);
+    if (failure) {
+        l->failures++;
+        n = strlen(l->failed);
+        snprintf(l->failed + n, sizeof l->failed - n, "\n  %s/%s: %s", program,
+                 example_id, failure);
+        snprintf(l->last_fail, sizeof l->last_fail, "%s", failure);
+    }
+}
 
 /* Switch LC_ALL to a locale whose decimal separator is a comma (de_DE and
  * alternatives).  Returns 1 when one is in force.  When none is installed

@@ -6,16 +6,7 @@
 #include <time.h>
 
 #include "run/run.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define T_TIME_SCALE (RUNNING_ON_VALGRIND ? 100.0 : 1.0)
-#endif
-#endif
-#ifndef T_TIME_SCALE
-#define T_TIME_SCALE 1.0
-#endif
+#include "time_scale.h"
 
 static void hex(const unsigned char d[32], char out[65])
 {

@@ -116,12 +116,15 @@ static void check_one(double v)
                   "%a: %s, oracle %s x 10^%d", v, out, theirs, pt);
 }
 
+/* A number and its shortest round-trip text. */
+struct number_case {
+    double v;
+    const char *s;
+};
+
 Test(number, known_outputs)
 {
-    static const struct {
-        double v;
-        const char *s;
-    } cases[] = {
+    static const struct number_case cases[] = {
         {0.85, "0.85"},
         {140, "140"},
         {-140.5, "-140.5"},

@@ -490,24 +490,16 @@ Test(provisional, unconfirmed_flag_and_eligibility_too)
 
 /* ---- embedded examples ---- */
 
-typedef struct {
-    int calls, failures;
-    char last_fail[512];
-    char ids[512];
-} ex_log;
-
-static void on_example(void *payload, const char *program,
-                       const char *example_id, const char *failure)
+/* Run the examples of `rs`, logged into `l`; returns how many failed and
+ * sets *total. */
+static size_t run_examples(const phs_ruleset *rs, t_example_log *l,
+                           size_t *total)
 {
-    ex_log *l = payload;
-    l->calls++;
-    size_t n = strlen(l->ids);
-    snprintf(l->ids + n, sizeof l->ids - n, "%s%s/%s", n ? "," : "", program,
-             example_id);
-    if (failure) {
-        l->failures++;
-        snprintf(l->last_fail, sizeof l->last_fail, "%s", failure);
-    }
+    size_t failed = 99;
+    memset(l, 0, sizeof *l);
+    cr_assert_eq(phs_ruleset_test(rs, t_on_example, l, &failed, total),
+                 PHS_OK, "%s", t_errmsg());
+    return failed;
 }
 
 static const char EX_BODY[] =
@@ -542,11 +534,8 @@ static const char EX_BODY[] =
 Test(examples, passing_examples)
 {
     phs_ruleset *rs = t_must_load_body(EX_BODY);
-    ex_log l;
-    memset(&l, 0, sizeof l);
-    size_t failed = 99, total = 0;
-    cr_assert_eq(phs_ruleset_test(rs, on_example, &l, &failed, &total),
-                 PHS_OK);
+    t_example_log l;
+    size_t total = 0, failed = run_examples(rs, &l, &total);
     cr_expect_eq(total, 4);
     cr_expect_eq(failed, 0, "%s", l.last_fail);
     cr_expect_eq(l.calls, 4);
@@ -581,11 +570,8 @@ Test(examples, failing_examples_are_reported)
         "    input: {visit_date: 2024-06-01, sbp: 120}\n"
         "    expect: {tier: low, missing: []}\n";
     phs_ruleset *rs = t_must_load_body(body);
-    ex_log l;
-    memset(&l, 0, sizeof l);
-    size_t failed = 0, total = 0;
-    cr_assert_eq(phs_ruleset_test(rs, on_example, &l, &failed, &total),
-                 PHS_OK);
+    t_example_log l;
+    size_t total = 0, failed = run_examples(rs, &l, &total);
     cr_expect_eq(total, 4);
     cr_expect_eq(failed, 3);
     cr_expect_eq(l.failures, 3);
@@ -702,10 +688,10 @@ Test(examples, same_wherever_they_are_written)
             fp0 = strdup(phs_ruleset_fingerprint(rs));
         /* examples are not part of the fingerprint */
         cr_expect_str_eq(phs_ruleset_fingerprint(rs), fp0, "%zu", i);
-        ex_log l;
+        t_example_log l;
         memset(&l, 0, sizeof l);
         size_t failed = 0, total = 0;
-        int rc = phs_ruleset_test(rs, on_example, &l, &failed, &total);
+        int rc = phs_ruleset_test(rs, t_on_example, &l, &failed, &total);
         if (i == 4) {
             cr_expect_eq(rc, PHS_ESPEC);
             /* head 11 lines, parameters 2 and rules 4: E1 is on line 19 */
