@@ -14,7 +14,8 @@
 
 #include "phs/phs.h"
 
-/* The libFuzzer entry points (also called by standalone.c). */
+/* The libFuzzer entry points (also called by standalone.c); fuzz.c
+ * defines LLVMFuzzerInitialize for every target (it reads the files). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

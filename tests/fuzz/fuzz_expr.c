@@ -4,7 +4,6 @@
 #include "fuzz.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static const char residents[] =
     "{\"id\":\"a\",\"visit_date\":\"2024-06-01\",\"age\":60,"
@@ -15,14 +14,6 @@ static const char residents[] =
     "\"last_visit\":\"2024-01-31\"}\n"
     "{\"id\":\"c\",\"visit_date\":\"2024-06-01\",\"age\":18,"
     "\"diagnoses\":[\"E11\"],\"note\":\"\"}\n";
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    (void)fuzz_program();
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,24 +5,17 @@
 #include "fuzz.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-static phs_ruleset *rs;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    size_t len;
-    char *prog = fuzz_program_with("false", 5, &len);
-    (void)argc;
-    (void)argv;
-    if (fuzz_load(&rs, prog, len) != PHS_OK)
-        fuzz_fail("the fuzz program does not load", -1);
-    free(prog);
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static phs_ruleset *rs; /* loaded by the first input, kept for all */
+    if (!rs) {
+        size_t len;
+        char *prog = fuzz_program_with("false", 5, &len);
+        if (fuzz_load(&rs, prog, len) != PHS_OK)
+            fuzz_fail("the fuzz program does not load", -1);
+        free(prog);
+    }
     if (size < 1)
         return 0;
     (void)fuzz_read_all(rs, (const char *)data + 1, size - 1,
