@@ -279,17 +279,56 @@ static int phs_java_strings(JNIEnv *jenv, jobjectArray arr, jint n,
     (void)field;
     return 0;
 }
+
+/* A text column as int[] codes (-1 absent) into a String[] table of its
+ * distinct values: the table is converted once and each row points at its
+ * value's text, so that the engine (which remembers decoded texts by
+ * pointer) decodes each value once. */
+static int phs_java_coded(JNIEnv *jenv, jintArray codes, jobjectArray table,
+                          jint n, const char *field, phs_java_col *c)
+{
+    phs_java_col cat = {0, NULL, NULL, NULL, NULL};
+    jint m = (*jenv)->GetArrayLength(jenv, table), i;
+    jint *k = NULL;
+    int rc = -1;
+    if (phs_java_strings(jenv, table, m, field, &cat) < 0)
+        goto done;
+    c->ptrs = (const char **)calloc((size_t)(n ? n : 1), sizeof *c->ptrs);
+    if (!c->ptrs || !(k = (*jenv)->GetIntArrayElements(jenv, codes, NULL))) {
+        if (!(*jenv)->ExceptionCheck(jenv))
+            phs_java_throw(jenv, PHS_ENOMEM, "out of memory", NULL, 0, 0, NULL);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (k[i] >= m) {
+            phs_java_illegal(jenv, "a code past its table", field);
+            goto done;
+        }
+        c->ptrs[i] = k[i] < 0 ? NULL : cat.ptrs[k[i]];
+    }
+    c->arena = cat.arena; /* the texts rows point into */
+    cat.arena = NULL;
+    rc = 0;
+done:
+    if (k)
+        (*jenv)->ReleaseIntArrayElements(jenv, codes, k, JNI_ABORT);
+    free((void *)cat.ptrs);
+    free(cat.arena);
+    return rc;
+}
 %}
 
 %inline %{
 /* phs_classify_columns over Java arrays.  fields[c] is a field id and
  * columns[c] its values: double[] (NaN absent) for numbers, byte[] (-1
  * absent) for bools, int[] (days, PHS_DATE_NONE absent) for dates,
- * String[] (null absent; codes "A;B") otherwise.  Outputs (any may be
- * null): n*programs tier indexes, due days, flag masks; n statuses.
- * Returns 0, or 1 when some resident was refused (see status). */
+ * String[] (null absent; codes "A;B") otherwise, or, where tables (may be
+ * null) has a String[] at c, int[] codes into it (-1 absent).  Outputs
+ * (any may be null): n*programs tier indexes, due days, flag masks; n
+ * statuses.  Returns 0, or 1 when some resident was refused (see status). */
 phs_idx classify_columns(JNIEnv *jenv_, const PhsRuleset *rs, jint n,
                          jintArray fields, jobjectArray columns,
+                         jobjectArray tables,
                          jshortArray tier, jintArray next_due,
                          jlongArray flags, jintArray status)
 {
@@ -330,6 +369,7 @@ phs_idx classify_columns(JNIEnv *jenv_, const PhsRuleset *rs, jint n,
         const char *name = phs_ruleset_field_name(rs, fid[c]);
         int type = phs_ruleset_field_type(rs, fid[c]);
         jobject col = (*jenv)->GetObjectArrayElement(jenv, columns, c);
+        jobject table = NULL;
         const char *want;
         if (!name) {
             phs_java_throw(jenv, PHS_EINVAL, "classifyColumns: bad field id",
@@ -340,8 +380,11 @@ phs_idx classify_columns(JNIEnv *jenv_, const PhsRuleset *rs, jint n,
         }
         jc[c].array = (jarray)col;
         cols[c].field = fid[c];
+        if (tables && type != PHS_TYPE_NUMBER && type != PHS_TYPE_BOOL &&
+            type != PHS_TYPE_DATE)
+            table = (*jenv)->GetObjectArrayElement(jenv, tables, c);
         want = type == PHS_TYPE_NUMBER ? "[D" : type == PHS_TYPE_BOOL ? "[B"
-               : type == PHS_TYPE_DATE ? "[I" : "[Ljava/lang/String;";
+               : type == PHS_TYPE_DATE || table ? "[I" : "[Ljava/lang/String;";
         {
             jclass k = (*jenv)->FindClass(jenv, want);
             int ok = k && col && (*jenv)->IsInstanceOf(jenv, col, k);
@@ -354,7 +397,10 @@ phs_idx classify_columns(JNIEnv *jenv_, const PhsRuleset *rs, jint n,
                                  ? "expected byte[] of n values"
                                  : type == PHS_TYPE_DATE
                                  ? "expected int[] of n epoch days"
+                                 : table ? "expected int[] of n codes"
                                  : "expected String[] of n values", name);
+                if (table)
+                    (*jenv)->DeleteLocalRef(jenv, table);
                 goto done;
             }
         }
@@ -371,12 +417,19 @@ phs_idx classify_columns(JNIEnv *jenv_, const PhsRuleset *rs, jint n,
             jc[c].kind = 3;
             jc[c].elems = (*jenv)->GetIntArrayElements(jenv, (jintArray)col, NULL);
             break;
-        default:
+        default: {
+            int bad;
             jc[c].kind = 4;
-            if (phs_java_strings(jenv, (jobjectArray)col, n, name, &jc[c]) < 0)
+            bad = table ? phs_java_coded(jenv, (jintArray)col, (jobjectArray)table, n,
+                                         name, &jc[c]) < 0
+                        : phs_java_strings(jenv, (jobjectArray)col, n, name, &jc[c]) < 0;
+            if (table)
+                (*jenv)->DeleteLocalRef(jenv, table);
+            if (bad)
                 goto done;
             cols[c].values = jc[c].ptrs;
             continue;
+        }
         }
         if (!jc[c].elems)
             goto done; /* OutOfMemoryError pending */

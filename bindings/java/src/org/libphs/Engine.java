@@ -416,6 +416,7 @@ public final class Engine implements AutoCloseable {
     int nc = columns.names.size();
     int[] ids = new int[nc];
     Object[] values = new Object[nc];
+    Object[] tables = new Object[nc];
     for (int c = 0; c < nc; c++) {
       String name = columns.names.get(c);
       Field f = field(name);
@@ -441,6 +442,19 @@ public final class Engine implements AutoCloseable {
       }
       ids[c] = f.id();
       values[c] = v;
+      if (f.type() == FieldType.ENUM || f.type() == FieldType.CODES) {
+        // Values repeat: the native side converts each distinct one once.
+        Map<String, Integer> index = new java.util.HashMap<>();
+        String[] cells = (String[]) v;
+        int[] codes = new int[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+          codes[i] = cells[i] == null ? -1 : index.computeIfAbsent(cells[i], k -> index.size());
+        }
+        String[] table = new String[index.size()];
+        index.forEach((text, k) -> table[k] = text);
+        values[c] = codes;
+        tables[c] = table;
+      }
     }
     int np = programs.size();
     short[] tier = new short[n * np];
@@ -450,10 +464,10 @@ public final class Engine implements AutoCloseable {
     byte[] version = null;
     enter();
     try {
-      PhsCore.classifyColumns(state.rs, n, ids, values, tier, due, flags, status);
+      PhsCore.classifyColumns(state.rs, n, ids, values, tables, tier, due, flags, status);
       // The version each resident was classified with, where a program has several.
       int vc = columns.names.indexOf("visit_date");
-      int[] visit = vc >= 0 && values[vc] instanceof int[] d ? d : null;
+      int[] visit = vc >= 0 && columns.values.get(vc) instanceof int[] d ? d : null;
       for (int p = 0; p < np; p++) {
         if (versionTiers.get(p).size() < 2) {
           continue;

@@ -81,6 +81,48 @@ class ColumnsTest {
   }
 
   @Test
+  void repeatedEnumAndCodeValuesAreReadOncePerValue() {
+    // Enum and codes columns reach the native side as codes into their
+    // distinct values: every row must still read its own value, a bad one
+    // refusing only its row.
+    String[] sexes = {"M", "F", null, "M", "X", "F"};
+    String[] dx = {"I10", "E11", "I10;E11", null, "", "I10"};
+    int n = 300;
+    String[] sex = new String[n];
+    String[] codes = new String[n];
+    double[] age = new double[n];
+    double[] sbp = new double[n];
+    java.util.Arrays.fill(sbp, 150);
+    for (int i = 0; i < n; i++) {
+      sex[i] = sexes[i % sexes.length];
+      codes[i] = dx[i % dx.length];
+      age[i] = 40 + i % 50;
+    }
+    try (Engine engine = Engine.load()) {
+      ColumnResults cr = engine.classifyColumns(new Columns(n).string("sex", sex)
+          .codes("diagnoses", codes).number("age", age).number("sbp", sbp)
+          .dateDays("visit_date", new int[n]));
+      for (int i = 0; i < n; i++) {
+        assertEquals(!"X".equals(sex[i]), cr.ok(i), "row " + i);
+        if (!cr.ok(i)) {
+          continue;
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("sex", sex[i]);
+        m.put("diagnoses", codes[i]);
+        m.put("age", age[i]);
+        m.put("sbp", 150.0);
+        m.put("visit_date", LocalDate.ofEpochDay(0));
+        Result r = engine.classify(m);
+        for (Program p : engine.programs()) {
+          assertEquals(r.program(p.id()).tier(), cr.tier(i, p.index()), i + " " + p.id());
+          assertEquals(r.program(p.id()).flags(), cr.flags(i, p.id()), i + " " + p.id());
+        }
+      }
+    }
+  }
+
+  @Test
   void wrongColumnTypesAreRefused() {
     try (Engine engine = Engine.load()) {
       RecordException e = assertThrows(RecordException.class,
