@@ -313,6 +313,20 @@ static void jrule(phs__buf *b, const phs__rule *ru)
     phs__buf_puts(b, "]}");
 }
 
+/* `head` (the end of the previous member, the key, '[') and one of the
+ * result's lists of names, comma-separated. */
+static void jnames(phs__buf *b, const char *head, const phs_result *r,
+                   size_t p, size_t (*count)(const phs_result *, size_t),
+                   const char *(*name)(const phs_result *, size_t, size_t))
+{
+    phs__buf_puts(b, head);
+    for (size_t i = 0, n = count(r, p); i < n; i++) {
+        if (i)
+            phs__buf_putc(b, ',');
+        phs__json_cstr(b, name(r, p, i));
+    }
+}
+
 static void jprogram(phs__buf *b, const phs_result *r, size_t p)
 {
     const phs__program *pr = phs__result_version(r, p);
@@ -333,36 +347,19 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     phs__json_cstr(b, t ? t->ivl_text : NULL);
     phs__buf_puts(b, ",\"referral\":");
     phs__buf_puts(b, o->referral ? "true" : "false");
-    phs__buf_puts(b, ",\"actions\":[");
-    for (size_t i = 0, n = phs_result_action_count(r, p); i < n; i++) {
-        if (i)
-            phs__buf_putc(b, ',');
-        phs__json_cstr(b, phs_result_action(r, p, i));
-    }
-    phs__buf_puts(b, "],\"flags\":[");
-    for (size_t i = 0, n = phs_result_flag_count(r, p); i < n; i++) {
-        if (i)
-            phs__buf_putc(b, ',');
-        phs__json_cstr(b, phs_result_flag(r, p, i));
-    }
-    phs__buf_puts(b, "],\"undecided_flags\":[");
-    for (size_t i = 0, n = phs_result_undecided_flag_count(r, p); i < n; i++) {
-        if (i)
-            phs__buf_putc(b, ',');
-        phs__json_cstr(b, phs_result_undecided_flag(r, p, i));
-    }
+    jnames(b, ",\"actions\":[", r, p, phs_result_action_count,
+           phs_result_action);
+    jnames(b, "],\"flags\":[", r, p, phs_result_flag_count, phs_result_flag);
+    jnames(b, "],\"undecided_flags\":[", r, p,
+           phs_result_undecided_flag_count, phs_result_undecided_flag);
     phs__buf_puts(b, "],\"reasons\":[");
     for (size_t i = 0, n = phs_result_reason_count(r, p); i < n; i++) {
         if (i)
             phs__buf_putc(b, ',');
         jrule(b, reason(r, p, i));
     }
-    phs__buf_puts(b, "],\"missing\":[");
-    for (size_t i = 0, n = phs_result_missing_count(r, p); i < n; i++) {
-        if (i)
-            phs__buf_putc(b, ',');
-        phs__json_cstr(b, phs_result_missing(r, p, i));
-    }
+    jnames(b, "],\"missing\":[", r, p, phs_result_missing_count,
+           phs_result_missing);
     phs__buf_puts(b, "],\"yearly\":[");
     int first = 1;
     for (size_t y = 0; t && y < pr->nyearly; y++) {
