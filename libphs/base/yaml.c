@@ -88,6 +88,30 @@ static void offset_position(const char *text, size_t len, size_t off,
 
 /* Parse text whose first line is line `line0 + 1` of the file, into *out
  * (*block: the root is a block mapping). */
+const char *phs__yaml_decoration(const yaml_event_t *ev)
+{
+    const yaml_char_t *anchor = NULL, *tag = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        anchor = ev->data.scalar.anchor;
+        tag = ev->data.scalar.tag;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        anchor = ev->data.sequence_start.anchor;
+        tag = ev->data.sequence_start.tag;
+        break;
+    case YAML_MAPPING_START_EVENT:
+        anchor = ev->data.mapping_start.anchor;
+        tag = ev->data.mapping_start.tag;
+        break;
+    case YAML_ALIAS_EVENT:
+        return "aliases";
+    default:
+        break;
+    }
+    return anchor ? "anchors" : tag ? "tags" : NULL;
+}
+
 static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
                  const char *text, size_t len, int line0,
                  const phs__limits *lim)
@@ -123,7 +147,13 @@ static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
         int line = line0 + (int)ev.start_mark.line + 1;
         int col = (int)ev.start_mark.column + 1;
         phs__ynode *node = NULL;
-        const unsigned char *anchor = NULL, *tag = NULL;
+        const char *decor = phs__yaml_decoration(&ev);
+        if (decor) {
+            rc = phs__error_at(PHS_ESPEC, file, line, col,
+                               "YAML %s are not allowed in rule files", decor);
+            yaml_event_delete(&ev);
+            break;
+        }
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
             done = 1;
@@ -133,34 +163,9 @@ static int parse(phs__ynode **out, int *block, phs__arena *a, const char *file,
                 rc = phs__error_at(PHS_ESPEC, file, line, col,
                                    "only one YAML document per file");
             break;
-        case YAML_ALIAS_EVENT:
-            rc = phs__error_at(PHS_ESPEC, file, line, col,
-                               "YAML aliases are not allowed in rule files");
-            break;
         case YAML_SCALAR_EVENT:
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
-            if (ev.type == YAML_SCALAR_EVENT) {
-                anchor = ev.data.scalar.anchor;
-                tag = ev.data.scalar.tag;
-            } else if (ev.type == YAML_SEQUENCE_START_EVENT) {
-                anchor = ev.data.sequence_start.anchor;
-                tag = ev.data.sequence_start.tag;
-            } else {
-                anchor = ev.data.mapping_start.anchor;
-                tag = ev.data.mapping_start.tag;
-            }
-            if (anchor) {
-                rc = phs__error_at(PHS_ESPEC, file, line, col,
-                                   "YAML anchors are not allowed in rule "
-                                   "files");
-                break;
-            }
-            if (tag) {
-                rc = phs__error_at(PHS_ESPEC, file, line, col,
-                                   "YAML tags are not allowed in rule files");
-                break;
-            }
             if ((long)++nodes > lim->yaml_nodes) {
                 rc = phs__error_at(PHS_ELIMIT, file, line, col,
                                    "more than %ld YAML nodes",

@@ -53,6 +53,11 @@ int phs__yaml_parse_part(const phs__ynode **out, phs__arena *arena,
                          const phs__limits *lim);
 /* Canonical form for the fingerprint: keys sorted, numbers normalised. */
 void phs__yaml_canon(phs__buf *b, const phs__ynode *n);
+/* What a libyaml event uses that libphs refuses in every YAML input (rule
+ * files and resident arrays): "aliases" for an alias, "anchors" or "tags"
+ * for a node that has one, else NULL. */
+struct yaml_event_s;
+const char *phs__yaml_decoration(const struct yaml_event_s *ev);
 /* Map lookup by key; NULL if absent. */
 const phs__ynode *phs__ymap_get(const phs__ynode *map, const char *key);
 

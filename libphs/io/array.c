@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "io.h"
+#include "../base/yaml.h"
 
 /* ------------------------------------------------------------------ */
 /* ARRAY: a JSON or YAML sequence of mappings, via libyaml events      */
@@ -59,36 +60,6 @@ static int rd_yev(phs_reader *rd, yaml_event_t *ev)
                   rd->yp.problem ? rd->yp.problem : "YAML syntax error",
                   rd->yp.context ? " " : "",
                   rd->yp.context ? rd->yp.context : "");
-}
-
-/* Anchor or tag on a node event, if any ("anchor", "tag" or NULL). */
-static const char *rd_ydecor(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        if (ev->data.scalar.anchor)
-            return "anchors";
-        if (ev->data.scalar.tag)
-            return "tags";
-        break;
-    case YAML_SEQUENCE_START_EVENT:
-        if (ev->data.sequence_start.anchor)
-            return "anchors";
-        if (ev->data.sequence_start.tag)
-            return "tags";
-        break;
-    case YAML_MAPPING_START_EVENT:
-        if (ev->data.mapping_start.anchor)
-            return "anchors";
-        if (ev->data.mapping_start.tag)
-            return "tags";
-        break;
-    case YAML_ALIAS_EVENT:
-        return "aliases";
-    default:
-        break;
-    }
-    return NULL;
 }
 
 /* State of one mapping being collected. */
@@ -195,7 +166,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                 return r;
         } else {
             yaml_mark_t line = kev.start_mark;
-            dec = rd_ydecor(&kev);
+            dec = phs__yaml_decoration(&kev);
             if (!st->code && rd->tlen + kev.data.scalar.length > RD_MAX_RECORD)
                 rd_yrecerr(rd, st, PHS_ELIMIT, NULL, line,
                            "record larger than 1 MiB", "");
@@ -222,7 +193,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
             return r;
         {
             yaml_mark_t line = vev.start_mark;
-            dec = rd_ydecor(&vev);
+            dec = phs__yaml_decoration(&vev);
             if (dec) {
                 yaml_event_type_t t = vev.type;
                 yaml_event_delete(&vev);
@@ -243,10 +214,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                     if (rd_yplain_null(&vev)) {
                         m->kind = VK_NULL;
                     } else {
-                        m->kind = vev.data.scalar.style ==
-                                          YAML_PLAIN_SCALAR_STYLE
-                                      ? VK_PLAIN
-                                      : VK_STR;
+                        m->kind = VK_TEXT;
                         if (phs__rd_add_string(
                                 rd, (const char *)vev.data.scalar.value,
                                 vev.data.scalar.length, &m->val) < 0) {
@@ -274,7 +242,7 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
                         break;
                     }
                     iline = iev.start_mark;
-                    dec = rd_ydecor(&iev);
+                    dec = phs__yaml_decoration(&iev);
                     if (dec) {
                         yaml_event_type_t t = iev.type;
                         yaml_event_delete(&iev);
@@ -358,12 +326,12 @@ static int rd_ystart(phs_reader *rd)
     r = rd_yev(rd, &ev);
     if (r < 0)
         return r;
-    if (ev.type == YAML_SEQUENCE_START_EVENT && !rd_ydecor(&ev)) {
+    if (ev.type == YAML_SEQUENCE_START_EVENT && !phs__yaml_decoration(&ev)) {
         yaml_event_delete(&ev);
         rd->ystate = 1;
         return 0;
     }
-    if (ev.type == YAML_SCALAR_EVENT && !rd_ydecor(&ev) &&
+    if (ev.type == YAML_SCALAR_EVENT && !phs__yaml_decoration(&ev) &&
         rd_yplain_null(&ev)) {
         yaml_event_delete(&ev); /* an empty document */
         return PHS_EOF;
@@ -371,7 +339,7 @@ static int rd_ystart(phs_reader *rd)
     {
         size_t line = rd_yline(rd, ev.start_mark);
         size_t col = ev.start_mark.column + 1;
-        const char *dec = rd_ydecor(&ev);
+        const char *dec = phs__yaml_decoration(&ev);
         yaml_event_delete(&ev);
         if (dec)
             return phs__rd_err(rd, PHS_ESPEC, NULL, line, col, "%s are not allowed",
@@ -428,7 +396,7 @@ int phs__rd_next_array(phs_reader *rd, phs_record *rec)
     st.col = ev.start_mark.column + 1;
     if (ev.type != YAML_MAPPING_START_EVENT) {
         yaml_event_type_t t = ev.type;
-        const char *dec = rd_ydecor(&ev);
+        const char *dec = phs__yaml_decoration(&ev);
         yaml_event_delete(&ev);
         r = rd_yskip(rd, &st, t, 2);
         if (r < 0)
@@ -441,7 +409,7 @@ int phs__rd_next_array(phs_reader *rd, phs_record *rec)
     }
     {
         yaml_mark_t mark = ev.start_mark;
-        const char *dec = rd_ydecor(&ev);
+        const char *dec = phs__yaml_decoration(&ev);
         yaml_event_delete(&ev);
         if (dec)
             rd_yrecerr(rd, &st, PHS_ERECORD, NULL, mark, dec,
