@@ -190,61 +190,53 @@ static int rd_csv_note_id(phs_reader *rd)
     return 0;
 }
 
-int phs__rd_next_csv(phs_reader *rd, phs_record *rec)
+/* Read the header row (the first non-blank one).  0, PHS_EOF for an input
+ * without one, or its error (then the reader is finished: no header, no
+ * records). */
+static int rd_csv_read_header(phs_reader *rd)
 {
     for (;;) {
-        const char *s, *msg;
-        size_t n, line = rd->line + 1, errcell = 0, errcol = 1;
+        const char *s;
+        size_t n, line = rd->line + 1;
         int bad, r = phs__rd_record(rd, 1, &s, &n, &bad);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return PHS_EOF;
-        if (!rd->header_done) {
-            if (bad) {
-                rd->finished = 1;
-                return phs__rd_err(rd, bad == 1 ? PHS_ESPEC : PHS_ELIMIT, NULL,
-                              line, 1, "CSV header: %s",
-                              bad == 1 ? "unterminated quoted field"
-                                       : "header row too long");
-            }
-            if (phs__rd_blank(s, n))
-                continue;
+        if (r <= 0)
+            return r < 0 ? r : PHS_EOF;
+        if (bad)
+            r = phs__rd_err(rd, bad == 1 ? PHS_ESPEC : PHS_ELIMIT, NULL, line,
+                            1, "CSV header: %s",
+                            bad == 1 ? "unterminated quoted field"
+                                     : "header row too long");
+        else if (phs__rd_blank(s, n))
+            continue;
+        else
             r = rd_csv_header(rd, s, n, line);
-            if (r < 0) {
-                rd->finished = 1; /* no header, no records */
-                return r;
-            }
-            continue;
-        }
-        if (bad) {
-            rd->recno++;
-            if (bad == 1)
-                return phs__rd_err(rd, PHS_ERECORD, NULL, line, 1,
-                              "unterminated quoted field");
-            return phs__rd_err(rd, PHS_ELIMIT, NULL, line, 1,
-                          "record longer than %zu bytes", RD_MAX_RECORD);
-        }
-        if (phs__rd_blank(s, n))
-            continue;
-        rd->recno++;
-        phs__rd_scratch_reset(rd);
-        msg = rd_csv_split(rd, s, n, &errcell, &errcol);
-        if (msg == phs__rd_nomem_msg)
-            return phs__rd_nomem();
-        if (msg) {
-            const char *field =
-                errcell < rd->ncols ? rd->cols[errcell].name : NULL;
-            if (rd_csv_note_id(rd) < 0)
-                return phs__rd_nomem();
-            return phs__rd_err(rd, PHS_ERECORD, field, line, errcol, "%s", msg);
-        }
-        if (rd_csv_note_id(rd) < 0)
-            return phs__rd_nomem();
-        if (rd->ncells != rd->ncols)
-            return phs__rd_err(rd, PHS_ERECORD, NULL, line, 1,
-                          "%zu fields, but the header has %zu", rd->ncells,
-                          rd->ncols);
-        return rd_csv_apply(rd, rec, line);
+        if (r < 0)
+            rd->finished = 1;
+        return r;
     }
+}
+
+int phs__rd_next_csv(phs_reader *rd, phs_record *rec)
+{
+    const char *s, *msg;
+    size_t n, line, errcell = 0, errcol = 1;
+    int r = rd->header_done ? 0 : rd_csv_read_header(rd);
+    if (r == 0)
+        r = phs__rd_next_text(rd, 1, &s, &n, &line);
+    if (r < 0)
+        return r;
+    msg = rd_csv_split(rd, s, n, &errcell, &errcol);
+    if (msg == phs__rd_nomem_msg)
+        return phs__rd_nomem();
+    if (rd_csv_note_id(rd) < 0)
+        return phs__rd_nomem();
+    if (msg)
+        return phs__rd_err(rd, PHS_ERECORD,
+                           errcell < rd->ncols ? rd->cols[errcell].name : NULL,
+                           line, errcol, "%s", msg);
+    if (rd->ncells != rd->ncols)
+        return phs__rd_err(rd, PHS_ERECORD, NULL, line, 1,
+                           "%zu fields, but the header has %zu", rd->ncells,
+                           rd->ncols);
+    return rd_csv_apply(rd, rec, line);
 }

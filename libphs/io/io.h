@@ -37,10 +37,8 @@
 /* Value kinds of a parsed member. */
 enum {
     VK_NULL = 0, /* absent */
-    VK_STR,      /* a string: set_text */
-    VK_NUM,      /* a JSON number lexeme: set_number for number fields */
+    VK_TEXT,     /* a scalar (JSON string or number, YAML scalar): set_text */
     VK_BOOL,     /* a JSON boolean: set_bool for bool fields */
-    VK_PLAIN,    /* a YAML plain scalar: set_text */
     VK_LIST      /* a list of scalars: codes */
 };
 
@@ -52,7 +50,7 @@ typedef struct rd_member {
     rd_span key;
     int kind;
     int b;           /* VK_BOOL value */
-    rd_span val;     /* VK_STR, VK_NUM, VK_PLAIN */
+    rd_span val;     /* VK_TEXT */
     size_t item0;    /* VK_LIST: first item in phs_reader.items */
     size_t nitems;   /* VK_LIST: item count */
     size_t line, col; /* where the member starts, for errors */
@@ -144,6 +142,14 @@ size_t phs__rd_col(const char *s, const char *p);
 int phs__rd_grow(void **p, size_t *cap, size_t need, size_t elem);
 int phs__rd_record(phs_reader *rd, int csv, const char **out, size_t *n,
                    int *bad);
+/* The next record of NDJSON or of CSV's data rows: blank lines skipped,
+ * the record counted and the scratch reset.  1 with its text in *s, *n
+ * (valid until the next fill) and the line it starts on in *line; PHS_EOF
+ * at the end of input; the error of a record the framing refuses (an
+ * unterminated quote, longer than RD_MAX_RECORD), counted, the reader past
+ * it; or a fatal status. */
+int phs__rd_next_text(phs_reader *rd, int csv, const char **s, size_t *n,
+                      size_t *line);
 int phs__rd_field_of(const phs_reader *rd, const char *key, size_t klen);
 int phs__rd_setter_error(const phs_reader *rd, int rc, const char *field,
                          size_t line, size_t col);

@@ -43,6 +43,23 @@ static void rd_jws(rd_json *j)
         j->p++;
 }
 
+/* After white space, the character c: consumed (1), or not there (0). */
+static int rd_jeat(rd_json *j, char c)
+{
+    rd_jws(j);
+    if (j->p < j->e && *j->p == c) {
+        j->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* After white space, the character c, consumed: 0; else fail with msg. */
+static int rd_jneed(rd_json *j, char c, const char *msg)
+{
+    return rd_jeat(j, c) ? 0 : rd_jfail(j, j->p, msg);
+}
+
 static int rd_hex4(const char *p, const char *e, unsigned *out)
 {
     unsigned v = 0;
@@ -215,84 +232,64 @@ static int rd_jword(rd_json *j, const char *w)
     return 0;
 }
 
+/* A string or a number at j->p, its text into *out: 1, or 0 when there is
+ * neither, or -1 (failed). */
+static int rd_jscalar(rd_json *j, rd_span *out)
+{
+    if (j->p < j->e && *j->p == '"')
+        return rd_jstring(j, out) < 0 ? -1 : 1;
+    if (j->p < j->e && (*j->p == '-' || rd_isdigit((unsigned char)*j->p)))
+        return rd_jnumber(j, out) < 0 ? -1 : 1;
+    return 0;
+}
+
 /* A member value at j->p. */
 static int rd_jvalue(rd_json *j, rd_member *m)
 {
     phs_reader *rd = j->rd;
-    char c;
-    if (j->p >= j->e)
-        return rd_jfail(j, j->p, "expected a value");
-    c = *j->p;
-    if (c == '"') {
-        if (rd_jstring(j, &m->val) < 0)
-            return -1;
-        m->kind = VK_STR;
-        return 0;
+    int r = rd_jscalar(j, &m->val);
+    if (r) {
+        m->kind = VK_TEXT; /* a number as its lexeme */
+        return r < 0 ? -1 : 0;
     }
-    if (c == '-' || rd_isdigit((unsigned char)c)) {
-        if (rd_jnumber(j, &m->val) < 0)
-            return -1;
-        m->kind = VK_NUM;
-        return 0;
-    }
-    if (rd_jword(j, "true")) {
+    int b = rd_jword(j, "true");
+    if (b || rd_jword(j, "false")) {
         m->kind = VK_BOOL;
-        m->b = 1;
-        return 0;
-    }
-    if (rd_jword(j, "false")) {
-        m->kind = VK_BOOL;
-        m->b = 0;
+        m->b = b;
         return 0;
     }
     if (rd_jword(j, "null")) {
         m->kind = VK_NULL;
         return 0;
     }
-    if (c == '{')
+    if (j->p < j->e && *j->p == '{')
         return rd_jfail(j, j->p, "nested objects are not allowed");
-    if (c == '[') {
-        m->item0 = rd->nitems;
-        j->p++;
+    if (!rd_jeat(j, '['))
+        return rd_jfail(j, j->p, "expected a value");
+    m->kind = VK_LIST;
+    m->item0 = rd->nitems;
+    if (rd_jeat(j, ']'))
+        return 0;
+    for (;;) {
+        rd_span it;
         rd_jws(j);
-        if (j->p < j->e && *j->p == ']') {
-            j->p++;
-            m->kind = VK_LIST;
+        r = rd_jscalar(j, &it);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return rd_jfail(j, j->p,
+                            j->p >= j->e
+                                ? "unterminated list"
+                                : "a list may only hold strings and numbers");
+        if (phs__rd_new_item(rd, it) < 0)
+            return rd_jfail(j, j->p, phs__rd_nomem_msg);
+        m->nitems++;
+        if (rd_jeat(j, ','))
+            continue;
+        if (rd_jeat(j, ']'))
             return 0;
-        }
-        for (;;) {
-            rd_span it;
-            rd_jws(j);
-            if (j->p >= j->e)
-                return rd_jfail(j, j->p, "unterminated list");
-            c = *j->p;
-            if (c == '"') {
-                if (rd_jstring(j, &it) < 0)
-                    return -1;
-            } else if (c == '-' || rd_isdigit((unsigned char)c)) {
-                if (rd_jnumber(j, &it) < 0)
-                    return -1;
-            } else {
-                return rd_jfail(j, j->p,
-                                "a list may only hold strings and numbers");
-            }
-            if (phs__rd_new_item(rd, it) < 0)
-                return rd_jfail(j, j->p, phs__rd_nomem_msg);
-            m->nitems++;
-            rd_jws(j);
-            if (j->p < j->e && *j->p == ',') {
-                j->p++;
-                continue;
-            }
-            if (j->p < j->e && *j->p == ']') {
-                j->p++;
-                m->kind = VK_LIST;
-                return 0;
-            }
-            return rd_jfail(j, j->p, "expected ',' or ']' in list");
-        }
+        return rd_jfail(j, j->p, "expected ',' or ']' in list");
     }
-    return rd_jfail(j, j->p, "expected a value");
 }
 
 /* Parse one JSON object from s[0, n) into rd->mem.  Returns 0, or the
@@ -311,16 +308,9 @@ static int rd_json_object(phs_reader *rd, const char *s, size_t n,
     j.s = j.p = s;
     j.e = s + n;
 
-    rd_jws(&j);
-    if (j.p >= j.e || *j.p != '{') {
-        rd_jfail(&j, j.p, "expected a JSON object ('{')");
+    if (rd_jneed(&j, '{', "expected a JSON object ('{')") < 0)
         goto fail;
-    }
-    j.p++;
-    rd_jws(&j);
-    if (j.p < j.e && *j.p == '}') {
-        j.p++;
-    } else {
+    if (!rd_jeat(&j, '}')) {
         for (;;) {
             rd_member *m;
             rd_jws(&j);
@@ -339,25 +329,16 @@ static int rd_json_object(phs_reader *rd, const char *s, size_t n,
                 goto fail;
             key = m->key;
             has_key = 1;
-            rd_jws(&j);
-            if (j.p >= j.e || *j.p != ':') {
-                rd_jfail(&j, j.p, "expected ':'");
+            if (rd_jneed(&j, ':', "expected ':'") < 0)
                 goto fail;
-            }
-            j.p++;
             rd_jws(&j);
             if (rd_jvalue(&j, m) < 0)
                 goto fail;
             has_key = 0;
-            rd_jws(&j);
-            if (j.p < j.e && *j.p == ',') {
-                j.p++;
+            if (rd_jeat(&j, ','))
                 continue;
-            }
-            if (j.p < j.e && *j.p == '}') {
-                j.p++;
+            if (rd_jeat(&j, '}'))
                 break;
-            }
             rd_jfail(&j, j.p, "expected ',' or '}'");
             goto fail;
         }
@@ -383,28 +364,15 @@ fail:
 
 int phs__rd_next_ndjson(phs_reader *rd, phs_record *rec)
 {
-    for (;;) {
-        const char *s;
-        size_t n, line = rd->line + 1; /* the line the record starts on */
-        int bad, r = phs__rd_record(rd, 0, &s, &n, &bad);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return PHS_EOF;
-        if (bad) {
-            rd->recno++;
-            return phs__rd_err(rd, PHS_ELIMIT, NULL, line, 1,
-                          "record longer than %zu bytes", RD_MAX_RECORD);
-        }
-        if (phs__rd_blank(s, n))
-            continue;
-        rd->recno++;
-        phs__rd_scratch_reset(rd);
-        r = rd_json_object(rd, s, n, line);
-        if (r < 0)
-            return r;
-        if (phs__rd_note_id(rd) < 0)
-            return phs__rd_nomem();
-        return phs__rd_apply(rd, rec);
-    }
+    const char *s;
+    size_t n, line;
+    int r = phs__rd_next_text(rd, 0, &s, &n, &line);
+    if (r < 0)
+        return r;
+    r = rd_json_object(rd, s, n, line);
+    if (r < 0)
+        return r;
+    if (phs__rd_note_id(rd) < 0)
+        return phs__rd_nomem();
+    return phs__rd_apply(rd, rec);
 }

@@ -349,7 +349,32 @@ int phs__rd_blank(const char *s, size_t n)
     return 1;
 }
 
-
+int phs__rd_next_text(phs_reader *rd, int csv, const char **s, size_t *n,
+                      size_t *line)
+{
+    for (;;) {
+        int bad, r;
+        *line = rd->line + 1;
+        r = phs__rd_record(rd, csv, s, n, &bad);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return PHS_EOF;
+        if (bad) {
+            rd->recno++;
+            if (bad == 1)
+                return phs__rd_err(rd, PHS_ERECORD, NULL, *line, 1,
+                                   "unterminated quoted field");
+            return phs__rd_err(rd, PHS_ELIMIT, NULL, *line, 1,
+                               "record longer than %zu bytes", RD_MAX_RECORD);
+        }
+        if (!phs__rd_blank(*s, *n)) {
+            rd->recno++;
+            phs__rd_scratch_reset(rd);
+            return 1;
+        }
+    }
+}
 
 /* ------------------------------------------------------------------ */
 /* Applying parsed members to a record                                 */
@@ -419,17 +444,8 @@ static int rd_apply_member(phs_reader *rd, phs_record *rec,
     case VK_NULL:
         rc = phs_record_unset(rec, f);
         break;
-    case VK_STR:
-    case VK_PLAIN:
+    case VK_TEXT:
         if (type == PHS_TYPE_CODES && m->val.len > 0)
-            rc = phs__rd_set_codes_text(rec, f, val, m->val.len);
-        else
-            rc = phs_record_set_text(rec, f, val, m->val.len);
-        break;
-    case VK_NUM:
-        if (type == PHS_TYPE_NUMBER)
-            rc = phs_record_set_text(rec, f, val, m->val.len);
-        else if (type == PHS_TYPE_CODES)
             rc = phs__rd_set_codes_text(rec, f, val, m->val.len);
         else
             rc = phs_record_set_text(rec, f, val, m->val.len);
@@ -473,7 +489,7 @@ int phs__rd_note_id(phs_reader *rd)
         const rd_member *m = &rd->mem[i];
         if (!rd_is_id_key(rd, m))
             continue;
-        if (m->kind == VK_STR || m->kind == VK_NUM || m->kind == VK_PLAIN)
+        if (m->kind == VK_TEXT)
             return phs__rd_set_id(rd, phs__rd_txt(rd, m->val), m->val.len);
         return 0;
     }
