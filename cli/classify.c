@@ -55,13 +55,13 @@ static void print_result(int fmt, const job *j, text *t1, text *t2)
             csv_cell(stdout, tier);
             printf(",%d,%s,%s,", phs_result_level(res, p), due,
                    phs_result_referral(res, p) ? "true" : "false");
-            csv_cell(stdout, join_list(t1, res, p, 0, ";"));
+            csv_cell(stdout, join_list(t1, res, p, LIST_FLAGS, ";"));
             putchar(',');
-            csv_cell(stdout, join_list(t2, res, p, 1, ";"));
+            csv_cell(stdout, join_list(t2, res, p, LIST_MISSING, ";"));
             fputs(",\n", stdout);
         } else {
-            const char *flags = join_list(t1, res, p, 0, ",");
-            const char *missing = join_list(t2, res, p, 1, ",");
+            const char *flags = join_list(t1, res, p, LIST_FLAGS, ",");
+            const char *missing = join_list(t2, res, p, LIST_MISSING, ",");
             char level[16];
             if (tier && phs_result_outcome(res, p) == PHS_TIERED)
                 snprintf(level, sizeof level, "%d", phs_result_level(res, p));
@@ -125,20 +125,11 @@ int cmd_classify(int argc, char **argv)
     tally tl = {0};
     int fmt = FMT_NDJSON, rc, status = 0;
 
-    rc = parse_args(argc, argv, 2, "classify",
-                    OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM | OPT_JSON, 1,
-                    &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_classify, stdout);
-        free_args(&a);
+    rc = input_command(argc, argv, "classify",
+                       OPT_RULES | OPT_ASOF | OPT_FORMAT | OPT_PARAM | OPT_JSON,
+                       help_classify, &a);
+    if (rc != -1)
         return rc;
-    }
-    if (a.npos != 1) {
-        free_args(&a);
-        return usage_error("classify", "give one input FILE (or - for "
-                                       "standard input)");
-    }
     if (a.json && a.format && strcmp(a.format, "ndjson") != 0) {
         free_args(&a);
         return usage_error("classify", "--json is --format ndjson");

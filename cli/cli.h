@@ -80,20 +80,30 @@ int usage_error(const char *cmd, const char *fmt, ...);
 int parse_args(int argc, char **argv, int first, const char *cmd,
                unsigned allowed, size_t maxpos, args *a);
 void free_args(args *a);
-/* The start of a command on one rule directory (check, test, fingerprint,
- * verify): parse the arguments (`allowed`, one operand), print `help` when
- * asked, take the RULES operand.  Returns -1 to go on, else the exit
- * status to return (the args freed). */
+/* The start of a command: parse the arguments (`allowed`, at most maxpos
+ * operands), print `help` when asked.  Returns -1 to go on, else the exit
+ * status to return (the args freed).  rules_command, for a command on one
+ * rule directory (check, test, fingerprint, verify), also takes the RULES
+ * operand; input_command, for one on an input FILE (classify, explain),
+ * requires it. */
+int command_start(int argc, char **argv, const char *cmd, unsigned allowed,
+                  size_t maxpos, const char *help, args *a);
 int rules_command(int argc, char **argv, const char *cmd, unsigned allowed,
+                  const char *help, args *a);
+int input_command(int argc, char **argv, const char *cmd, unsigned allowed,
                   const char *help, args *a);
 int load_rules(phs_ruleset **out, const char *dir, const args *a);
 /* Output helpers: JSON strings, CSV cells, a reusable text buffer, the
- * result lists joined, dates (empty for PHS_DATE_NONE). */
+ * result's lists of names (LIST_*: count, item i, all of them joined by
+ * sep), dates (empty for PHS_DATE_NONE). */
+enum { LIST_FLAGS, LIST_MISSING, LIST_ACTIONS, LIST_UNDECIDED };
 void json_str(FILE *f, const char *s);
 void csv_cell(FILE *f, const char *s);
 void text_reset(text *t);
 int text_add(text *t, const char *s);
 const char *text_str(const text *t);
+size_t list_count(const phs_result *res, size_t p, int which);
+const char *list_name(const phs_result *res, size_t p, int which, size_t i);
 const char *join_list(text *t, const phs_result *res, size_t p,
                       int which, const char *sep);
 void fmt_date(phs_date d, char buf[11]);

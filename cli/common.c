@@ -213,16 +213,39 @@ static int rules_operand(const char *cmd, args *a)
     return 0;
 }
 
+int command_start(int argc, char **argv, const char *cmd, unsigned allowed,
+                  size_t maxpos, const char *help, args *a)
+{
+    int rc = parse_args(argc, argv, 2, cmd, allowed, maxpos, a);
+    if (!rc && !a->help)
+        return -1;
+    if (!rc)
+        fputs(help, stdout);
+    free_args(a);
+    return rc;
+}
+
 int rules_command(int argc, char **argv, const char *cmd, unsigned allowed,
                   const char *help, args *a)
 {
-    int rc = parse_args(argc, argv, 2, cmd, allowed, 1, a);
-    if (!rc && a->help)
-        fputs(help, stdout);
-    if (!rc && !a->help && (rc = rules_operand(cmd, a)) == 0)
+    int rc = command_start(argc, argv, cmd, allowed, 1, help, a);
+    if (rc != -1)
+        return rc;
+    rc = rules_operand(cmd, a);
+    if (rc == 0)
         return -1;
     free_args(a);
     return rc;
+}
+
+int input_command(int argc, char **argv, const char *cmd, unsigned allowed,
+                  const char *help, args *a)
+{
+    int rc = command_start(argc, argv, cmd, allowed, 1, help, a);
+    if (rc != -1 || a->npos == 1)
+        return rc;
+    free_args(a);
+    return usage_error(cmd, "give one input FILE (or - for standard input)");
 }
 
 /* ------------------------------------------------------------------ */
@@ -362,18 +385,38 @@ const char *text_str(const text *t)
 }
 
 /* Join a program's flags (which = 0) or missing fields (which = 1). */
+/* The result's lists of names by LIST_*: count and item i. */
+static const struct {
+    size_t (*count)(const phs_result *res, size_t p);
+    const char *(*name)(const phs_result *res, size_t p, size_t i);
+} lists[] = {
+    [LIST_FLAGS] = {phs_result_flag_count, phs_result_flag},
+    [LIST_MISSING] = {phs_result_missing_count, phs_result_missing},
+    [LIST_ACTIONS] = {phs_result_action_count, phs_result_action},
+    [LIST_UNDECIDED] = {phs_result_undecided_flag_count,
+                        phs_result_undecided_flag},
+};
+
+size_t list_count(const phs_result *res, size_t p, int which)
+{
+    return lists[which].count(res, p);
+}
+
+const char *list_name(const phs_result *res, size_t p, int which, size_t i)
+{
+    const char *s = lists[which].name(res, p, i);
+    return s ? s : "";
+}
+
 const char *join_list(text *t, const phs_result *res, size_t p,
                       int which, const char *sep)
 {
-    size_t i, n = which ? phs_result_missing_count(res, p)
-                        : phs_result_flag_count(res, p);
+    size_t i, n = list_count(res, p, which);
     text_reset(t);
-    for (i = 0; i < n; i++) {
-        const char *s = which ? phs_result_missing(res, p, i)
-                              : phs_result_flag(res, p, i);
-        if ((i && text_add(t, sep) < 0) || text_add(t, s ? s : "") < 0)
+    for (i = 0; i < n; i++)
+        if ((i && text_add(t, sep) < 0) ||
+            text_add(t, list_name(res, p, which, i)) < 0)
             return "";
-    }
     return text_str(t);
 }
 

@@ -17,6 +17,18 @@
 /* explain                                                             */
 /* ------------------------------------------------------------------ */
 
+/* `head`, then list `which` of program p joined by ", " and followed by
+ * `tail`, or "none" when it is empty. */
+static void print_list(const char *head, const phs_result *res, size_t p,
+                       int which, const char *tail)
+{
+    size_t i, n = list_count(res, p, which);
+    fputs(head, stdout);
+    for (i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", list_name(res, p, which, i));
+    printf("%s\n", n ? tail : "none");
+}
+
 static void explain_program(const job *j, size_t p)
 {
     const phs_ruleset *rs = j->rs;
@@ -97,29 +109,13 @@ static void explain_program(const job *j, size_t p)
         }
         printf("  referral:   %s\n",
                phs_result_referral(res, p) ? "yes" : "no");
-        n = phs_result_action_count(res, p);
-        printf("  actions:    ");
-        for (i = 0; i < n; i++)
-            printf("%s%s", i ? ", " : "", phs_result_action(res, p, i));
-        printf("%s\n", n ? "" : "none");
+        print_list("  actions:    ", res, p, LIST_ACTIONS, "");
     }
-    n = phs_result_flag_count(res, p);
-    printf("  flags:      ");
-    for (i = 0; i < n; i++)
-        printf("%s%s", i ? ", " : "", phs_result_flag(res, p, i));
-    printf("%s\n", n ? "" : "none");
-    n = phs_result_undecided_flag_count(res, p);
-    if (n) {
-        printf("  undecided:  ");
-        for (i = 0; i < n; i++)
-            printf("%s%s", i ? ", " : "", phs_result_undecided_flag(res, p, i));
-        printf(" (data missing)\n");
-    }
-    n = phs_result_missing_count(res, p);
-    printf("  missing:    ");
-    for (i = 0; i < n; i++)
-        printf("%s%s", i ? ", " : "", phs_result_missing(res, p, i));
-    printf("%s\n", n ? "" : "none");
+    print_list("  flags:      ", res, p, LIST_FLAGS, "");
+    if (list_count(res, p, LIST_UNDECIDED))
+        print_list("  undecided:  ", res, p, LIST_UNDECIDED,
+                   " (data missing)");
+    print_list("  missing:    ", res, p, LIST_MISSING, "");
     n = phs_result_reason_count(res, p);
     if (n) {
         printf("  because:\n");
@@ -180,19 +176,11 @@ int cmd_explain(int argc, char **argv)
     int rc, status = EXIT_RECORDS, found = 0;
     size_t nread = 0; /* records read, well or badly */
 
-    rc = parse_args(argc, argv, 2, "explain",
-                    OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID | OPT_JSON, 1, &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_explain, stdout);
-        free_args(&a);
+    rc = input_command(argc, argv, "explain",
+                       OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID | OPT_JSON,
+                       help_explain, &a);
+    if (rc != -1)
         return rc;
-    }
-    if (a.npos != 1) {
-        free_args(&a);
-        return usage_error("explain", "give one input FILE (or - for "
-                                      "standard input)");
-    }
     rc = open_input("explain", &a, &rs, &rd, &j);
     if (rc) {
         free_args(&a);

@@ -532,14 +532,11 @@ int cmd_report(int argc, char **argv)
     int rc = take_period(&argc, argv, &period);
     if (rc)
         return rc;
-    rc = parse_args(argc, argv, 2, "report",
-                    OPT_RULES | OPT_FORMAT | OPT_PARAM, 1, &a);
-    if (rc || a.help) {
-        if (!rc)
-            fputs(help_report, stdout);
-        free_args(&a);
+    rc = command_start(argc, argv, "report", OPT_RULES | OPT_FORMAT | OPT_PARAM,
+                       1, help_report, &a);
+    if (rc != -1)
         return rc;
-    }
+    rc = 0;
     const char *fmt = a.format ? a.format : "html";
     if (strcmp(fmt, "html") && strcmp(fmt, "csv") && strcmp(fmt, "json"))
         rc = usage_error("report", "--format '%s': expected html, csv or "
