@@ -293,7 +293,6 @@ struct phs_record {
     size_t text_len, text_cap;
     phs__str *codes;        /* list items (offsets into text) */
     size_t ncodes, codes_cap;
-    uint32_t *list_off;     /* per field: first item in codes */
 };
 
 static inline int phs__record_has(const phs_record *rec, int field)

@@ -94,14 +94,18 @@ int phs_record_set_number(phs_record *r, int f, double v)
     return PHS_OK;
 }
 
+/* Field f (checked) holds v: a bool, a date or an enum value's index. */
+static int set_int(phs_record *r, int f, int32_t v)
+{
+    r->vals[f].u.i = v;
+    set_bit(r->present, (size_t)f, 1);
+    return PHS_OK;
+}
+
 int phs_record_set_bool(phs_record *r, int f, int v)
 {
     int rc = check_field(r, f, PHS_TYPE_BOOL, "set_bool");
-    if (rc < 0)
-        return rc;
-    r->vals[f].u.i = v != 0;
-    set_bit(r->present, (size_t)f, 1);
-    return PHS_OK;
+    return rc < 0 ? rc : set_int(r, f, v != 0);
 }
 
 int phs_record_set_date(phs_record *r, int f, phs_date v)
@@ -115,9 +119,7 @@ int phs_record_set_date(phs_record *r, int f, phs_date v)
         return phs__error_record(PHS_ERECORD, r->rs->fields[f].name, 0,
                                  "%s: date out of range",
                                  r->rs->fields[f].name);
-    r->vals[f].u.i = v;
-    set_bit(r->present, (size_t)f, 1);
-    return PHS_OK;
+    return set_int(r, f, v);
 }
 
 /* Append text to the record's buffer; returns its offset or -1. */
@@ -180,11 +182,8 @@ int phs_record_set_string(phs_record *r, int f, const char *s, size_t len)
     if (fd->type == PHS_TYPE_ENUM) {
         for (size_t i = 0; i < fd->nvalues; i++)
             if (strlen(fd->values[i]) == len &&
-                !memcmp(fd->values[i], s, len)) {
-                r->vals[f].u.i = (int32_t)i;
-                set_bit(r->present, (size_t)f, 1);
-                return PHS_OK;
-            }
+                !memcmp(fd->values[i], s, len))
+                return set_int(r, f, (int32_t)i);
         return phs__error_record(PHS_ERECORD, fd->name, 0,
                                  "%s: '%.*s' is not one of its values",
                                  fd->name, (int)(len > 64 ? 64 : len), s);
