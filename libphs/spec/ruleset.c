@@ -609,26 +609,32 @@ int phs_ruleset_field_type(const phs_ruleset *rs, int id)
                                                      : PHS_ERROR;
 }
 
+/* The program accessors describe the latest version: the same as the
+ * version accessors below on version nvers - 1 (v = 0 for a bad p gives
+ * their answer for a bad index). */
+static size_t latest(const phs_ruleset *rs, size_t p)
+{
+    return prog(rs, p) ? prog(rs, p)->nvers - 1 : 0;
+}
+
 size_t phs_ruleset_tier_count(const phs_ruleset *rs, size_t p)
 {
-    return prog(rs, p) ? prog(rs, p)->ntiers : 0;
+    return phs_ruleset_version_tier_count(rs, p, latest(rs, p));
 }
 
 const char *phs_ruleset_tier_id(const phs_ruleset *rs, size_t p, size_t t)
 {
-    const phs__program *pr = prog(rs, p);
-    return pr && t < pr->ntiers ? pr->tiers[t].name : NULL;
+    return phs_ruleset_version_tier_id(rs, p, latest(rs, p), t);
 }
 
 size_t phs_ruleset_flag_count(const phs_ruleset *rs, size_t p)
 {
-    return prog(rs, p) ? prog(rs, p)->nflags : 0;
+    return phs_ruleset_version_flag_count(rs, p, latest(rs, p));
 }
 
 const char *phs_ruleset_flag_id(const phs_ruleset *rs, size_t p, size_t f)
 {
-    const phs__program *pr = prog(rs, p);
-    return pr && f < pr->nflags ? pr->flags[f].name : NULL;
+    return phs_ruleset_version_flag_id(rs, p, latest(rs, p), f);
 }
 
 /* ---- effective dates ---- */
