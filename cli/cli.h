@@ -142,7 +142,8 @@ typedef struct tally {
 void tally_error(tally *t, const char *id, size_t record);
 void tally_print(const tally *t, const char *input, const char *used);
 const char *input_name(const char *path);
-/* Print a report as text or JSON; returns the exit status it implies. */
+/* Print a report as text or JSON; returns the exit status it implies (no
+ * report: the analysis failed; its error on stderr, EXIT_USAGE). */
 int print_report(const phs_report *r, int json);
 
 /* The --help texts, generated at build time by cli/gen_help.py from the

@@ -592,9 +592,14 @@ int open_input(const char *cmd, const args *a, phs_ruleset **rs,
     return 0;
 }
 
-/* Print a report; the exit status is 1 when it holds errors. */
+/* Print a report; the exit status is 1 when it holds errors.  No report
+ * (the analysis failed): its error on stderr, exit status 2. */
 int print_report(const phs_report *r, int json)
 {
+    if (!r) {
+        err("%s", last_message());
+        return EXIT_USAGE;
+    }
     if (json) {
         fputs(phs_report_json(r), stdout);
         putchar('\n');

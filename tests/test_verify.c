@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "phs/analysis.h"
 
 /* Under valgrind everything runs tens of times slower: check the shipped
@@ -149,6 +150,37 @@ static void replay(const phs_ruleset *rs, const char *json, phs_record **rec,
     phs_reader_free(rd);
 }
 
+/* The outcome `rs` gives the resident of a JSON line: the result. */
+static phs_result *classify_text(const phs_ruleset *rs, const char *json)
+{
+    phs_record *rec;
+    phs_result *res;
+    replay(rs, json, &rec, &res);
+    phs_record_free(rec);
+    return res;
+}
+
+/* Row `name` of table t of section s, or -1. */
+static int table_row(const phs_report *r, size_t s, int t, const char *name)
+{
+    for (size_t k = 0; k < phs_report_table_rows(r, s, t); k++)
+        if (!strcmp(phs_report_table_name(r, s, t, k), name))
+            return (int)k;
+    return -1;
+}
+
+/* Index of a matrix label, or -1. */
+static int label(const phs_report *r, size_t s, int row, const char *name)
+{
+    size_t n = row ? phs_report_matrix_rows(r, s) : phs_report_matrix_cols(r, s);
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(row ? phs_report_matrix_row(r, s, k)
+                        : phs_report_matrix_col(r, s, k),
+                    name))
+            return (int)k;
+    return -1;
+}
+
 static double number(const phs_ruleset *rs, const char *json, const char *key)
 {
     char pat[64];
@@ -173,8 +205,12 @@ Test(verify, gap_between_two_bp_bands)
     cr_expect_str_eq(phs_report_program(r, i), "bp_gap");
     cr_expect_str_eq(phs_report_version(r, i), "1");
     cr_expect_str_eq(phs_report_rule(r, i), "tiers");
-    cr_expect(strstr(phs_report_message(r, i), "150 ≤ sbp < 160"), "%s",
-              phs_report_message(r, i));
+    /* the region, as data: the box of cells no tier decides */
+    cr_expect_str_eq(phs_report_detail(r, i),
+                     "age_years ≥ 35, diagnoses = [I10], 150 ≤ sbp < 160");
+    cr_expect_eq(phs_report_cells(r, i), 4);
+    cr_expect_eq(phs_report_section_total(r, 0, PHS_TOTAL_GAP_REGIONS), 1);
+    cr_expect_str_eq(phs_report_after(r, i), "unclassified");
     /* no other band is reported as a gap */
     cr_expect_eq(find(r, PHS_FINDING_DEAD_TIER, NULL), -1);
     /* the counterexample as field/value pairs: sbp in the gap, eligible */
@@ -205,13 +241,49 @@ Test(verify, gap_between_two_bp_bands)
     cr_expect_eq(phs_report_section_total(r, 0, PHS_TOTAL_UNCLASSIFIED),
                  phs_report_total(r, PHS_TOTAL_UNCLASSIFIED));
     cr_expect_eq(phs_report_total(r, PHS_TOTAL_COUNT), 0);
-    phs_record *rec;
-    phs_result *res;
-    replay(rs, ex, &rec, &res);
+    /* what the text shows, as data: the version, the dimensions of its
+     * tiers' input space and the cells per outcome */
+    cr_expect_str_eq(phs_report_fingerprint(r), phs_ruleset_fingerprint(rs));
+    cr_expect_str_eq(phs_report_section_status(r, 0), "draft");
+    cr_expect_str_eq(phs_report_section_fingerprint(r, 0),
+                     phs_ruleset_version_fingerprint(rs, 0, 0));
+    cr_expect_eq(phs_report_section_from(r, 0), t_date("2017-01-01"));
+    cr_expect_eq(phs_report_section_to(r, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_report_section_date(r, 0), t_date("2024-06-01"));
+    cr_expect_eq(phs_report_max_cells(r), 2000000);
+    cr_expect_eq(phs_report_seed(r), 1);
+    cr_assert_eq(phs_report_dimension_count(r, 0), 3);
+    static const char *const dims[] = {"age_years", "diagnoses", "sbp"};
+    static const size_t nvals[] = {4, 2, 8};
+    for (size_t d = 0; d < 3; d++) {
+        cr_expect_str_eq(phs_report_dimension_name(r, 0, d), dims[d]);
+        cr_expect_eq(phs_report_dimension_value_count(r, 0, d), nvals[d]);
+        cr_expect_eq(phs_report_dimension_derived(r, 0, d), d == 0);
+    }
+    cr_expect_str_eq(phs_report_dimension_value(r, 0, 2, 7), "sbp absent");
+    cr_expect_null(phs_report_dimension_value(r, 0, 2, 8));
+    cr_expect_eq(phs_report_dimension_derived(r, 0, 3), PHS_EINVAL);
+    static const char *const tiers[] = {"severe", "raised", "normal"};
+    static const double cells[] = {4, 4, 2};
+    cr_assert_eq(phs_report_table_rows(r, 0, PHS_TABLE_TIERS), 3);
+    for (size_t t = 0; t < 3; t++) {
+        cr_expect_str_eq(phs_report_table_name(r, 0, PHS_TABLE_TIERS, t),
+                         tiers[t]);
+        cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_TIERS, t, 0),
+                     cells[t]);
+    }
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_CELLS), 64);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_NOT_ENROLLED), 40);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_INSUFFICIENT), 10);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_ELIGIBILITY_UNDECIDED), 8);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_UNCLASSIFIED), 4);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_OUTSIDE), 0);
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_APPROXIMATED), 1);
+    cr_expect_eq(phs_report_table_rows(r, 0, PHS_TABLE_FLAGS), 0);
+    phs_result *res = classify_text(rs, ex);
     cr_expect_eq(phs_result_outcome(res, 0), PHS_UNCLASSIFIED);
     cr_expect_str_eq(phs_result_tier(res, 0), "unclassified");
     phs_result_free(res);
-    phs_record_free(rec);
     phs_report_free(r);
     phs_ruleset_free(rs);
 }
@@ -225,19 +297,15 @@ Test(verify, overlap_shadows_a_tier)
     int i = find(r, PHS_FINDING_DEAD_TIER, "tier.stage3");
     cr_assert(i >= 0, "%s", phs_report_text(r));
     cr_expect_eq(phs_report_errors(r), 1, "%s", phs_report_text(r));
-    cr_expect(strstr(phs_report_message(r, i), "stage2"), "%s",
-              phs_report_message(r, i));
+    cr_expect_str_eq(phs_report_after(r, i), "stage2"); /* takes it */
     cr_expect_eq(find(r, PHS_FINDING_GAP, NULL), -1);
     /* the counterexample satisfies stage3's condition, and gets stage2 */
     const char *ex = phs_report_example(r, i);
     cr_expect(strtod(example_value(r, (size_t)i, "sbp"), NULL) >= 160, "%s",
               ex);
-    phs_record *rec;
-    phs_result *res;
-    replay(rs, ex, &rec, &res);
+    phs_result *res = classify_text(rs, ex);
     cr_expect_str_eq(phs_result_tier(res, 0), "stage2");
     phs_result_free(res);
-    phs_record_free(rec);
     phs_report_free(r);
     phs_ruleset_free(rs);
 }
@@ -251,14 +319,26 @@ Test(verify, flags_that_never_fire)
     cr_expect_eq(phs_report_errors(r), 2, "%s", phs_report_text(r));
     int i = find(r, PHS_FINDING_DEAD_FLAG, "flag.impossible_band");
     cr_assert(i >= 0, "%s", phs_report_text(r));
-    cr_expect(strstr(phs_report_message(r, i), "sbp >= 180") &&
-                  strstr(phs_report_message(r, i), "sbp < 140"),
-              "names the two parts that exclude each other: %s",
-              phs_report_message(r, i));
+    /* names the two parts that exclude each other */
+    cr_expect_str_eq(phs_report_detail(r, i),
+                     "`sbp >= 180` and `sbp < 140` never hold together (this "
+                     "resident satisfies the first)");
     int j = find(r, PHS_FINDING_DEAD_FLAG, "flag.wrong_population");
     cr_assert(j >= 0, "%s", phs_report_text(r));
-    cr_expect(strstr(phs_report_message(r, j), "enrolled: false"), "%s",
-              phs_report_message(r, j));
+    cr_expect_str_eq(phs_report_detail(r, j),
+                     "its condition holds only for residents the restriction "
+                     "'enrolled: false' excludes (e.g. this resident)");
+    /* per flag: can it fire, was it sampled */
+    int hi = table_row(r, 0, PHS_TABLE_FLAGS, "high");
+    int ib = table_row(r, 0, PHS_TABLE_FLAGS, "impossible_band");
+    cr_assert(hi >= 0 && ib >= 0);
+    cr_expect_eq(phs_report_table_rows(r, 0, PHS_TABLE_FLAGS), 3);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_FLAGS, (size_t)hi, 0),
+                 1);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_FLAGS, (size_t)ib, 0),
+                 0);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_FLAGS, (size_t)ib, 1),
+                 0);
     /* its counterexample is enrolled: the restriction excludes it */
     phs_record *rec;
     phs_result *res;
@@ -337,11 +417,13 @@ Test(verify, outside_the_fragment_is_named)
     int regex = 0, arith = 0;
     for (size_t i = 0; i < phs_report_count(r); i++)
         if (phs_report_kind(r, i) == PHS_FINDING_OUTSIDE) {
-            regex |= strstr(phs_report_message(r, i), "regular expression") != 0;
-            arith |= strstr(phs_report_message(r, i), "sbp - dbp") != 0;
+            /* the reason, apart from the rule it is about */
+            regex |= strstr(phs_report_detail(r, i), "regular expression") != 0;
+            arith |= strstr(phs_report_detail(r, i), "sbp - dbp") != 0;
         }
     cr_expect(regex, "%s", phs_report_text(r));
     cr_expect(arith, "%s", phs_report_text(r));
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_OUTSIDE), 1);
     /* no false alarm: both tiers are reached */
     cr_expect_eq(phs_report_errors(r), 0, "%s", phs_report_text(r));
     phs_report_free(r);
@@ -349,15 +431,6 @@ Test(verify, outside_the_fragment_is_named)
 }
 
 /* ---- effective dates ---- */
-
-static phs_result *classify_text(const phs_ruleset *rs, const char *json)
-{
-    phs_record *rec;
-    phs_result *res;
-    replay(rs, json, &rec, &res);
-    phs_record_free(rec);
-    return res;
-}
 
 Test(versions, the_version_in_force_on_the_visit_date_decides)
 {
@@ -449,9 +522,11 @@ Test(diff, a_version_change_moving_one_band)
             !phs_report_example(r, i))
             continue;
         found++;
-        const char *m = phs_report_message(r, i);
-        cr_expect(strstr(m, "130 ≤ sbp < 140"), "%s", m);
-        cr_expect(strstr(m, "controlled -> uncontrolled"), "%s", m);
+        cr_expect_str_eq(phs_report_detail(r, i),
+                         "age_years ≥ 35, diagnoses = [I10], 130 ≤ sbp < 140");
+        cr_expect_str_eq(phs_report_before(r, i), "controlled");
+        cr_expect_str_eq(phs_report_after(r, i), "uncontrolled");
+        cr_expect_eq(phs_report_cells(r, i), 4);
         /* the counterexample moves: controlled under v1, uncontrolled
          * under v2 */
         double sbp = strtod(example_value(r, i, "sbp"), NULL);
@@ -466,8 +541,33 @@ Test(diff, a_version_change_moving_one_band)
     cr_expect_eq(found, 1, "one region changes: %s", phs_report_text(r));
     int i = find(r, PHS_FINDING_RULE_CHANGED, "tier.uncontrolled");
     cr_assert(i >= 0, "%s", phs_report_text(r));
-    cr_expect_str_eq(phs_report_message(r, i), "condition changed");
+    cr_expect_str_eq(phs_report_detail(r, i), "condition changed");
     cr_expect_eq(find(r, PHS_FINDING_RULE_CHANGED, "eligibility"), -1);
+    /* the transition matrix over cells, and why its changed cell changes:
+     * two rules flip, both citing clause c1 */
+    cr_expect_str_eq(phs_report_new_fingerprint(r), phs_ruleset_fingerprint(v2));
+    cr_expect_null(phs_report_population(r));
+    cr_expect_eq(phs_report_dimension_count(r, 0), 3);
+    cr_expect_eq(phs_report_section_total(r, 0, PHS_TOTAL_CELLS), 48);
+    cr_expect_str_eq(phs_report_section_new_fingerprint(r, 0),
+                     phs_ruleset_version_fingerprint(v2, 0, 0));
+    int y = label(r, 0, 1, "controlled"), x = label(r, 0, 0, "uncontrolled");
+    cr_assert(y >= 0 && x >= 0);
+    cr_expect_eq(phs_report_matrix_cell(r, 0, (size_t)y, (size_t)x), 4);
+    cr_assert_eq(phs_report_cause_count(r, 0, (size_t)y, (size_t)x), 2);
+    cr_expect_str_eq(phs_report_cause_rule(r, 0, (size_t)y, (size_t)x, 0),
+                     "tier.uncontrolled");
+    cr_expect_str_eq(phs_report_cause_old(r, 0, (size_t)y, (size_t)x, 0),
+                     "false");
+    cr_expect_str_eq(phs_report_cause_new(r, 0, (size_t)y, (size_t)x, 0),
+                     "true");
+    cr_expect_eq(phs_report_cause_residents(r, 0, (size_t)y, (size_t)x, 0), 4);
+    cr_expect_str_eq(phs_report_cause_rule(r, 0, (size_t)y, (size_t)x, 1),
+                     "tier.controlled");
+    cr_expect_null(phs_report_cause_rule(r, 0, (size_t)y, (size_t)x, 2));
+    cr_assert_eq(phs_report_clause_count(r, 0, (size_t)y, (size_t)x), 1);
+    cr_expect_str_eq(phs_report_clause(r, 0, (size_t)y, (size_t)x, 0), "c1");
+    cr_expect_eq(phs_report_cause_count(r, 0, (size_t)y, (size_t)y), 0);
     /* the cells: one section, the cells that change counted */
     cr_expect_eq(phs_report_section_count(r), 1);
     cr_expect_gt(phs_report_total(r, PHS_TOTAL_CHANGED), 0);
@@ -498,18 +598,6 @@ static void write_pop(char *path, const char *text)
     FILE *f = fdopen(fd, "w");
     fputs(text, f);
     fclose(f);
-}
-
-/* Index of a matrix label, or -1. */
-static int label(const phs_report *r, size_t s, int row, const char *name)
-{
-    size_t n = row ? phs_report_matrix_rows(r, s) : phs_report_matrix_cols(r, s);
-    for (size_t k = 0; k < n; k++)
-        if (!strcmp(row ? phs_report_matrix_row(r, s, k)
-                        : phs_report_matrix_col(r, s, k),
-                    name))
-            return (int)k;
-    return -1;
 }
 
 Test(diff, over_a_population)
@@ -719,6 +807,40 @@ Test(coverage, a_tier_and_a_flag_without_an_example)
         cr_expect_null(strstr(m, "below sbp"), "%s", m);
     }
     cr_expect_eq(at, 2, "%s", phs_report_text(r));
+    /* the same as data: per threshold, examples below / at / above /
+     * absent; per tier and flag, examples reaching it */
+    cr_assert_eq(phs_report_table_rows(r, 0, PHS_TABLE_THRESHOLDS), 3);
+    static const char *const var[] = {"age_years", "sbp", "sbp"};
+    static const char *const thr[] = {"35", "140", "180"};
+    static const double sides[][4] = {{0, 0, 1, 0}, {1, 0, 0, 0}, {1, 0, 0, 0}};
+    for (size_t k = 0; k < 3; k++) {
+        cr_expect_str_eq(phs_report_table_name(r, 0, PHS_TABLE_THRESHOLDS, k),
+                         var[k]);
+        cr_expect_str_eq(phs_report_table_label(r, 0, PHS_TABLE_THRESHOLDS, k),
+                         thr[k]);
+        for (size_t c = 0; c < 4; c++)
+            cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_THRESHOLDS, k,
+                                                c),
+                         sides[k][c], "threshold %zu side %zu", k, c);
+    }
+    int low = table_row(r, 0, PHS_TABLE_TIERS, "low");
+    int high = table_row(r, 0, PHS_TABLE_TIERS, "high");
+    cr_assert(low >= 0 && high >= 0);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_TIERS, (size_t)low, 0),
+                 1);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_TIERS, (size_t)high, 0),
+                 0);
+    int vh = table_row(r, 0, PHS_TABLE_FLAGS, "very_high");
+    cr_assert(vh >= 0);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_FLAGS, (size_t)vh, 0),
+                 0);
+    /* conditions: eligibility, tiers, flags; true / false / unknown */
+    int el = table_row(r, 0, PHS_TABLE_CONDITIONS, "eligibility");
+    cr_assert(el == 0);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_CONDITIONS, 0, 0), 1);
+    cr_expect_eq(phs_report_table_value(r, 0, PHS_TABLE_CONDITIONS, 0, 1), 0);
+    cr_expect_null(phs_report_table_name(r, 0, PHS_TABLE_COUNT, 0));
+    cr_expect_eq(phs_report_total(r, PHS_TOTAL_NOT_ENROLLED), 0);
     phs_report_free(r);
     phs_ruleset_free(rs);
 }
@@ -739,6 +861,7 @@ Test(strict, citations_and_provisional_rules)
     rs = must_load1("gap.yaml"); /* a draft */
     cr_assert_eq(phs_ruleset_check_strict(rs, &r), PHS_OK);
     cr_expect(find(r, PHS_FINDING_STATUS, NULL) >= 0, "%s", phs_report_text(r));
+    cr_expect_str_eq(phs_report_section_status(r, 0), "draft");
     cr_expect(phs_report_errors(r) >= 1);
     phs_report_free(r);
     phs_ruleset_free(rs);
@@ -797,4 +920,29 @@ Test(verify, shipped_rules, .timeout = 120)
     }
     phs_report_free(r);
     phs_ruleset_free(rs);
+}
+
+/* The renderings are made from the data the same way in every locale: a
+ * host program under a decimal-comma locale gets the text and JSON of the
+ * C locale (the diff's share of changed cells, "8.33%", was "8,33%"). */
+Test(diff, renderings_the_same_in_every_locale)
+{
+    phs_ruleset *v1 = must_load1("band_v1.yaml"), *v2 = must_load1("band_v2.yaml");
+    phs_report *c = NULL, *de = NULL;
+    phs_analysis_options o = opts();
+    cr_assert_eq(phs_ruleset_diff(v1, v2, NULL, &o, &c), PHS_OK);
+    /* 4 of 48 cells change */
+    cr_expect_eq(phs_report_section_total(c, 0, PHS_TOTAL_CHANGED), 4);
+    cr_expect_eq(phs_report_section_total(c, 0, PHS_TOTAL_CHECKED), 48);
+    if (t_decimal_comma_locale()) {
+        int rc = phs_ruleset_diff(v1, v2, NULL, &o, &de);
+        t_locale_restore();
+        cr_assert_eq(rc, PHS_OK);
+        cr_expect_str_eq(phs_report_text(de), phs_report_text(c));
+        cr_expect_str_eq(phs_report_json(de), phs_report_json(c));
+    }
+    phs_report_free(de);
+    phs_report_free(c);
+    phs_ruleset_free(v1);
+    phs_ruleset_free(v2);
 }

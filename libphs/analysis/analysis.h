@@ -43,6 +43,8 @@ typedef struct phs__exrun {
 int phs__example_run(const phs_ruleset *base, size_t p, size_t v,
                      const phs__example *ex, phs__exrun *out, phs__buf *msg);
 void phs__example_done(phs__exrun *r);
+/* The truth of a rule condition on a record: 1, 0, -1 unknown. */
+int an_rule_truth(phs_result *res, const phs_record *rec, const phs__expr *e);
 
 
 #define AN_W (PHS__MAX_FIELDS / 64)
@@ -141,12 +143,16 @@ struct phs_report {
 };
 
 int phs__report_new(phs_report **out, int analysis);
-/* The start verify, coverage and test share: the program the options name
- * (if any) must exist (PHS_ENOTFOUND), the examples are parsed into *ex and
- * an empty report is made.  On failure nothing is left to free. */
-int phs__report_begin(const phs_ruleset *rs, const char *cmd,
-                      const char *program, int analysis, phs__examples *ex,
-                      phs_report **r);
+/* The start verify, coverage and test share: rs and out must not be NULL,
+ * *out is cleared, the caller's options are copied into *o with the
+ * defaults (PHS_EINVAL: unknown version; with need_as_of, no as_of), the
+ * program they name (if any) must exist (PHS_ENOTFOUND), the examples are
+ * parsed into *ex and an empty report is made.  On failure nothing is
+ * left to free. */
+int phs__report_begin(const phs_ruleset *rs, phs_report **out,
+                      const char *cmd, const phs_analysis_options *in,
+                      int need_as_of, int analysis, phs_analysis_options *o,
+                      phs__examples *ex, phs_report **r);
 /* What the report is about (strings copied; NULL allowed). */
 void phs__report_about(phs_report *r, const char *fingerprint,
                        const char *new_fingerprint, const char *population);

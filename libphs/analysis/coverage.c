@@ -32,15 +32,6 @@ static void tfu_add(tfu *x, int v)
         x->u++;
 }
 
-static int eval_rule(phs_result *res, const phs_record *rec, const phs__expr *e)
-{
-    phs__eval *ev = &res->ev;
-    ev->rec = rec;
-    ev->regex_error = 0;
-    memset(ev->dstate, 0, res->rs->nderived);
-    return phs__expr_test(ev, e);
-}
-
 /* Where visit-relative thresholds are placed: as_of, else the first
  * example's visit date, else the version's effective-from date. */
 static phs_date threshold_day(const phs__program *pr, const phs__example *exs,
@@ -119,12 +110,12 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
             uncl++;
         for (size_t f = 0; f < pr->nflags; f++)
             flag[f] += (double)(o->flags >> f & 1);
-        tfu_add(&cond[0], eval_rule(x.res, x.rec, &xp->elig.when));
+        tfu_add(&cond[0], an_rule_truth(x.res, x.rec, &xp->elig.when));
         for (size_t t = 0; t < pr->ntiers; t++)
-            tfu_add(&cond[1 + t], eval_rule(x.res, x.rec, &xp->tiers[t].r.when));
+            tfu_add(&cond[1 + t], an_rule_truth(x.res, x.rec, &xp->tiers[t].r.when));
         for (size_t f = 0; f < pr->nflags; f++)
             tfu_add(&cond[1 + pr->ntiers + f],
-                    eval_rule(x.res, x.rec, &xp->flags[f].r.when));
+                    an_rule_truth(x.res, x.rec, &xp->flags[f].r.when));
         /* sides of each threshold, on the base rule set's values */
         an_copy_record(sp.rec[0], x.rec);
         size_t k = 0;
@@ -164,24 +155,21 @@ static int coverage_version(phs_report *r, const phs_ruleset *rs,
     phs__report_tally(r, PHS_TOTAL_NOT_ENROLLED, notenr);
     phs__report_tally(r, PHS_TOTAL_INSUFFICIENT, insuf);
     phs__report_tally(r, PHS_TOTAL_UNCLASSIFIED, uncl);
-    for (size_t t = 0; t < pr->ntiers; t++) {
-        phs__report_row(r, PHS_TABLE_TIERS, pr->tiers[t].name, NULL, tier[t],
-                        0, 0, 0);
-        if (tier[t] == 0)
-            phs__report_add(r, PHS_FINDING_UNCOVERED_TIER, AN_ERROR, pr->id,
-                            pr->tiers[t].r.id, NULL, NULL,
-                            "%s %s: no example reaches tier %s", pr->id,
-                            pr->version, pr->tiers[t].name);
-    }
-    for (size_t f = 0; f < pr->nflags; f++) {
-        phs__report_row(r, PHS_TABLE_FLAGS, pr->flags[f].name, NULL, flag[f],
-                        0, 0, 0);
-        if (flag[f] == 0)
-            phs__report_add(r, PHS_FINDING_UNCOVERED_FLAG, AN_ERROR, pr->id,
-                            pr->flags[f].r.id, NULL, NULL,
-                            "%s %s: no example raises flag %s", pr->id,
-                            pr->version, pr->flags[f].name);
-    }
+    for (int fl = 0; fl < 2; fl++) /* tiers, then flags */
+        for (size_t k = 0; k < (fl ? pr->nflags : pr->ntiers); k++) {
+            const char *name = fl ? pr->flags[k].name : pr->tiers[k].name;
+            double n = fl ? flag[k] : tier[k];
+            phs__report_row(r, fl ? PHS_TABLE_FLAGS : PHS_TABLE_TIERS, name,
+                            NULL, n, 0, 0, 0);
+            if (n == 0)
+                phs__report_add(r, fl ? PHS_FINDING_UNCOVERED_FLAG
+                                      : PHS_FINDING_UNCOVERED_TIER,
+                                AN_ERROR, pr->id,
+                                fl ? pr->flags[k].r.id : pr->tiers[k].r.id,
+                                NULL, NULL, "%s %s: no example %s %s", pr->id,
+                                pr->version,
+                                fl ? "raises flag" : "reaches tier", name);
+        }
     for (size_t i = 0; i < nrules; i++) {
         const phs__rule *ru = i == 0 ? &pr->elig
                               : i <= pr->ntiers ? &pr->tiers[i - 1].r
@@ -234,15 +222,9 @@ int phs_ruleset_coverage(const phs_ruleset *rs, const phs_analysis_options *in,
 {
     phs_report *r = NULL;
     phs_analysis_options o;
-    if (!rs || !out)
-        return phs__error_set(PHS_EINVAL, "coverage: NULL argument");
-    *out = NULL;
-    int rc = phs__options("coverage", in, &o);
-    if (rc < 0)
-        return rc;
     phs__examples ex;
-    rc = phs__report_begin(rs, "coverage", o.program, PHS_ANALYSIS_COVERAGE,
-                           &ex, &r);
+    int rc = phs__report_begin(rs, out, "coverage", in, 0,
+                               PHS_ANALYSIS_COVERAGE, &o, &ex, &r);
     if (rc < 0)
         return rc;
     phs__report_about(r, rs->fingerprint, NULL, NULL);

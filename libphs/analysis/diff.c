@@ -65,16 +65,6 @@ cellinfo *df_info_of(progdiff *d, int r, int c)
     return *slot;
 }
 
-/* The truth of a rule condition on a record: 1, 0, -1 unknown. */
-static int truth(phs_result *res, const phs_record *rec, const phs__expr *e)
-{
-    phs__eval *ev = &res->ev;
-    ev->rec = rec;
-    ev->regex_error = 0;
-    memset(ev->dstate, 0, res->rs->nderived);
-    return phs__expr_test(ev, e);
-}
-
 static const phs__rule *find_rule(const phs__program *p, const char *id,
                                   int *index)
 {
@@ -101,10 +91,10 @@ void df_causes(cellinfo *ci, phs_result *ro, const phs_record *rec_o,
         phs_result *res = pass ? rn : ro;
         const phs_record *rec = pass ? rec_n : rec_o;
         int lim = (int)a->ntiers - 1;
-        if (truth(res, rec, &a->elig.when) != 1)
+        if (an_rule_truth(res, rec, &a->elig.when) != 1)
             lim = -1;
         for (size_t t = 0; lim >= 0 && t < a->ntiers; t++)
-            if (truth(res, rec, &a->tiers[t].r.when) != 0) {
+            if (an_rule_truth(res, rec, &a->tiers[t].r.when) != 0) {
                 lim = (int)t;
                 break;
             }
@@ -129,8 +119,8 @@ void df_causes(cellinfo *ci, phs_result *ro, const phs_record *rec_o,
         int io, in;
         const phs__rule *a = find_rule(po, ids[k], &io);
         const phs__rule *b = find_rule(pn, ids[k], &in);
-        int to = a ? truth(ro, rec_o, &a->when) : -2;
-        int tn = b ? truth(rn, rec_n, &b->when) : -2;
+        int to = a ? an_rule_truth(ro, rec_o, &a->when) : -2;
+        int tn = b ? an_rule_truth(rn, rec_n, &b->when) : -2;
         if (to == tn)
             continue;
         size_t c;

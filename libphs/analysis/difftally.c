@@ -27,14 +27,9 @@ static void tally_flags(progdiff *d, const phs_result *ro, const phs_result *rn)
             for (k = 0; k < d->nflags && strcmp(d->flags[k].name, name); k++)
                 ;
             if (k == d->nflags) {
-                if (d->nflags == d->capflags) {
-                    size_t c = d->capflags ? d->capflags * 2 : 16;
-                    flagdiff *nf = phs__realloc(d->flags, c * sizeof *nf);
-                    if (!nf)
-                        return;
-                    d->flags = nf;
-                    d->capflags = c;
-                }
+                if (phs__grow(&d->flags, &d->capflags, d->nflags,
+                              sizeof *d->flags, 16) < 0)
+                    return;
                 d->flags[k] = (flagdiff){name, 0, 0};
                 d->nflags++;
             }
@@ -71,14 +66,9 @@ static void tally_due(progdiff *d, phs_date a, phs_date b)
     for (k = 0; k < d->nshifts && d->shifts[k].days != days; k++)
         ;
     if (k == d->nshifts) {
-        if (d->nshifts == d->capshifts) {
-            size_t c = d->capshifts ? d->capshifts * 2 : 16;
-            shift *ns = phs__realloc(d->shifts, c * sizeof *ns);
-            if (!ns)
-                return;
-            d->shifts = ns;
-            d->capshifts = c;
-        }
+        if (phs__grow(&d->shifts, &d->capshifts, d->nshifts,
+                      sizeof *d->shifts, 16) < 0)
+            return;
         d->shifts[k] = (shift){days, 0};
         d->nshifts++;
     }

@@ -238,14 +238,9 @@ int phs_ruleset_test_report(const phs_ruleset *rs,
 {
     phs_analysis_options o;
     phs_report *r = NULL;
-    if (!rs || !out)
-        return phs__error_set(PHS_EINVAL, "test: NULL argument");
-    *out = NULL;
-    int rc = phs__options("test", in, &o);
-    if (rc < 0)
-        return rc;
     phs__examples ex;
-    rc = phs__report_begin(rs, "test", o.program, PHS_ANALYSIS_TEST, &ex, &r);
+    int rc = phs__report_begin(rs, out, "test", in, 0, PHS_ANALYSIS_TEST, &o,
+                               &ex, &r);
     if (rc < 0)
         return rc;
     for (size_t p = 0; p < rs->nprograms && rc == PHS_OK; p++) {
@@ -276,4 +271,13 @@ int phs_ruleset_test(const phs_ruleset *rs, phs_example_fn fn, void *payload,
         *total = (size_t)r->total[PHS_TOTAL_EXAMPLES];
     phs_report_free(r);
     return PHS_OK;
+}
+
+int an_rule_truth(phs_result *res, const phs_record *rec, const phs__expr *e)
+{
+    phs__eval *ev = &res->ev;
+    ev->rec = rec;
+    ev->regex_error = 0;
+    memset(ev->dstate, 0, res->rs->nderived);
+    return phs__expr_test(ev, e);
 }

@@ -64,8 +64,21 @@ static int prec_of(const phs__node *n)
 }
 
 static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
+                      int parent);
+
+/* n's operands at precedences pa and pb around the operator text op. */
+static void binary(phs__buf *b, const phs_ruleset *rs, const phs__node *n,
+                   int pa, const char *op, int pb)
+{
+    text_node(b, rs, n->a, pa);
+    phs__buf_puts(b, op);
+    text_node(b, rs, n->b, pb);
+}
+
+static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
                       int parent)
 {
+    char op[16];
     const phs__node *n = &rs->nodes[i];
     int p = prec_of(n);
     if (b->len > 600)
@@ -80,26 +93,20 @@ static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
     case OP_NOT: phs__buf_puts(b, "not "); text_node(b, rs, n->a, 5); break;
     case OP_AND:
     case OP_OR:
-        text_node(b, rs, n->a, p);
-        phs__buf_puts(b, n->op == OP_AND ? " and " : " or ");
-        text_node(b, rs, n->b, p + 1);
+        binary(b, rs, n, p, n->op == OP_AND ? " and " : " or ", p + 1);
         break;
     case OP_NEG: phs__buf_putc(b, '-'); text_node(b, rs, n->a, 9); break;
     case OP_ARITH:
     case OP_DATE_ADD:
-        text_node(b, rs, n->a, p);
-        phs__buf_printf(b, " %c ", n->sub);
-        text_node(b, rs, n->b, p + 1);
+        snprintf(op, sizeof op, " %c ", n->sub);
+        binary(b, rs, n, p, op, p + 1);
         break;
     case OP_DATE_DIFF:
-        text_node(b, rs, n->a, p);
-        phs__buf_puts(b, " - ");
-        text_node(b, rs, n->b, p + 1);
+        binary(b, rs, n, p, " - ", p + 1);
         break;
     case OP_CMP:
-        text_node(b, rs, n->a, 7);
-        phs__buf_printf(b, " %s ", an_cmp_op(n->sub));
-        text_node(b, rs, n->b, 7);
+        snprintf(op, sizeof op, " %s ", an_cmp_op(n->sub));
+        binary(b, rs, n, 7, op, 7);
         break;
     case OP_CMPF:
     case OP_CMPD: {
@@ -141,9 +148,7 @@ static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
         text_val(b, &n->k, n->sub == PHS__T_NUM ? PHS__T_NUMLIST : PHS__T_LIST);
         break;
     case OP_IN_LIST:
-        text_node(b, rs, n->a, 7);
-        phs__buf_puts(b, " in ");
-        text_node(b, rs, n->b, 7);
+        binary(b, rs, n, 7, " in ", 7);
         break;
     case OP_MATCH:
         text_node(b, rs, n->a, 7);
@@ -158,9 +163,7 @@ static void text_node(phs__buf *b, const phs_ruleset *rs, int32_t i,
         text_node(b, rs, n->c, 1);
         break;
     case OP_COALESCE:
-        text_node(b, rs, n->a, 3);
-        phs__buf_puts(b, " ?? ");
-        text_node(b, rs, n->b, 3);
+        binary(b, rs, n, 3, " ?? ", 3);
         break;
     case OP_QUANT:
         phs__buf_printf(b, "%s(x%d in ",

@@ -16,14 +16,26 @@ int phs__report_new(phs_report **out, int analysis)
     return PHS_OK;
 }
 
-int phs__report_begin(const phs_ruleset *rs, const char *cmd,
-                       const char *program, int analysis, phs__examples *ex,
-                       phs_report **r)
+int phs__report_begin(const phs_ruleset *rs, phs_report **out,
+                      const char *cmd, const phs_analysis_options *in,
+                      int need_as_of, int analysis, phs_analysis_options *o,
+                      phs__examples *ex, phs_report **r)
 {
-    if (program && phs_ruleset_program_index(rs, program) < 0)
+    if (!rs || !out)
+        return phs__error_set(PHS_EINVAL, "%s: NULL argument", cmd);
+    *out = NULL;
+    int rc = phs__options(cmd, in, o);
+    if (rc < 0)
+        return rc;
+    if (need_as_of && o->as_of == PHS_DATE_NONE)
+        return phs__error_set(PHS_EINVAL, "%s: no as_of date: give the visit "
+                                          "date of the checked cells (phs %s "
+                                          "--as-of YYYY-MM-DD)",
+                              cmd, cmd);
+    if (o->program && phs_ruleset_program_index(rs, o->program) < 0)
         return phs__error_set(PHS_ENOTFOUND, "%s: no program '%s'", cmd,
-                              program);
-    int rc = phs__examples_parse(rs, ex);
+                              o->program);
+    rc = phs__examples_parse(rs, ex);
     if (rc < 0)
         return rc;
     rc = phs__report_new(r, analysis);

@@ -401,6 +401,19 @@ static an_var *term_var(an_space *sp, int rsi, int32_t node, const char *name)
     return term_var2(sp, rsi, node, -1, name);
 }
 
+/* Add v to the out[0..*n) values unless it is one: 0 when there are
+ * MAXFIN already. */
+static int add_value(double *out, int *n, double v)
+{
+    for (int j = 0; j < *n; j++)
+        if (out[j] == v)
+            return 1;
+    if (*n >= MAXFIN)
+        return 0;
+    out[(*n)++] = v;
+    return 1;
+}
+
 /* The values of a piecewise-constant numeric (or date) expression, or 0
  * when it is not one. */
 static int finite(const an_space *sp, int rsi, int32_t i, double *out,
@@ -439,17 +452,9 @@ static int finite(const an_space *sp, int rsi, int32_t i, double *out,
             !finite(sp, rsi, x->b, b, &nb, depth + 1))
             return 0;
     join:
-        for (int k = 0; k < na + nb; k++) {
-            double v = k < na ? a[k] : b[k - na];
-            int j;
-            for (j = 0; j < *n && out[j] != v; j++)
-                ;
-            if (j == *n) {
-                if (*n >= MAXFIN)
-                    return 0;
-                out[(*n)++] = v;
-            }
-        }
+        for (int k = 0; k < na + nb; k++)
+            if (!add_value(out, n, k < na ? a[k] : b[k - na]))
+                return 0;
         break;
     case OP_NEG:
     case OP_ABS:
@@ -479,16 +484,8 @@ static int finite(const an_space *sp, int rsi, int32_t i, double *out,
                     v = a[k] + (x->sub == '-' ? -floor(b[j]) : floor(b[j]));
                 else
                     v = phs_date_add_months((phs_date)a[k], (int)floor(b[j]));
-                if (!isfinite(v))
-                    continue;
-                int m;
-                for (m = 0; m < *n && out[m] != v; m++)
-                    ;
-                if (m == *n) {
-                    if (*n >= MAXFIN)
-                        return 0;
-                    out[(*n)++] = v;
-                }
+                if (isfinite(v) && !add_value(out, n, v))
+                    return 0;
             }
         break;
     default:

@@ -560,19 +560,9 @@ int phs_ruleset_verify(const phs_ruleset *rs, const phs_analysis_options *in,
 {
     phs_analysis_options o;
     phs_report *r = NULL;
-    if (!rs || !out)
-        return phs__error_set(PHS_EINVAL, "verify: NULL argument");
-    *out = NULL;
-    int rc = phs__options("verify", in, &o);
-    if (rc < 0)
-        return rc;
-    if (o.as_of == PHS_DATE_NONE)
-        return phs__error_set(PHS_EINVAL, "verify: no as_of date: give the "
-                                          "visit date of the checked cells "
-                                          "(phs verify --as-of YYYY-MM-DD)");
     phs__examples ex;
-    rc = phs__report_begin(rs, "verify", o.program, PHS_ANALYSIS_VERIFY, &ex,
-                           &r);
+    int rc = phs__report_begin(rs, out, "verify", in, 1, PHS_ANALYSIS_VERIFY,
+                               &o, &ex, &r);
     if (rc < 0)
         return rc;
     phs__report_about(r, rs->fingerprint, NULL, NULL);

@@ -16,6 +16,21 @@ typedef struct {
     double *cost;
 } cands;
 
+/* Room for cap candidate values of field f, starting with "absent" when
+ * the field may be absent (*k: how many are written); NULL (oom set) out
+ * of memory. */
+static an_set *grid_start(an_space *sp, const phs__field *fd, int f,
+                          size_t cap, size_t *k)
+{
+    an_set *c = phs__malloc(cap * sizeof *c);
+    *k = 0;
+    if (!c)
+        sp->oom = 1;
+    else if (!fd->absent_default)
+        c[(*k)++] = an_set_absent(f);
+    return c;
+}
+
 static void grid_number(an_space *sp, const phs__field *fd, const an_var *fv,
                         int f, double target, an_set **out, size_t *n)
 {
@@ -35,14 +50,10 @@ static void grid_number(an_space *sp, const phs__field *fd, const an_var *fv,
     if (span / step > target)
         step = span / target;
     size_t cap = (size_t)(span / step) + 16 + (fv ? 3 * fv->nthr : 0);
-    an_set *c = phs__malloc(cap * sizeof *c);
-    size_t k = 0;
-    if (!c) {
-        sp->oom = 1;
+    size_t k;
+    an_set *c = grid_start(sp, fd, f, cap, &k);
+    if (!c)
         return;
-    }
-    if (!fd->absent_default)
-        c[k++] = an_set_absent(f);
     for (double x = ceil(lo / step) * step; x <= hi + 1e-9 && k + 4 < cap; x += step) {
         double r = round(x / step) * step;
         if (step < 1)
@@ -66,14 +77,10 @@ static void grid_date(an_space *sp, const phs__field *fd, const an_var *fv,
                       int f, an_set **out, size_t *n)
 {
     size_t cap = 3 * 131 + 16 + (fv ? 3 * fv->nthr : 0);
-    an_set *c = phs__malloc(cap * sizeof *c);
-    size_t k = 0;
-    if (!c) {
-        sp->oom = 1;
+    size_t k;
+    an_set *c = grid_start(sp, fd, f, cap, &k);
+    if (!c)
         return;
-    }
-    if (!fd->absent_default)
-        c[k++] = an_set_absent(f);
     for (int y = 0; y <= 130; y++) {
         phs_date d = phs_date_add_months(sp->visit, -12 * y);
         c[k++] = an_set_num(f, d, 1);
