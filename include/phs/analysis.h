@@ -229,7 +229,8 @@ PHS_EXTERN(uint64_t) phs_report_seed(const phs_report *r);
 /** Finding i in detail (NULL, or 0, where the finding has none):
  *  - detail: the region of the input space (gap, insufficient_data, diff
  *    transition: "age_years ≥ 65, 140 ≤ sbp < 150"), why a flag is dead,
- *    or what changed in a rule ("condition changed", "added" ...);
+ *    what changed in a rule ("condition changed", "added" ...), or why a
+ *    condition is outside the exact fragment;
  *  - before, after: a diff transition's old and new outcome; a changed
  *    parameter's old and new value; for a dead tier (after) the outcome
  *    that takes its example resident, and for an insufficient_data region
