@@ -7,18 +7,18 @@
  * value), and an operation whose operands are constants is run once here,
  * on one lane, and becomes a constant itself; Kleene's and/or, if and ??
  * fold when one side decides.  A record check, tier or flag whose condition
- * folds to "cannot be true" is dropped.  Then every operation learns which
- * program versions need it (so a block runs only what its residents'
- * versions read), dead operations go, and registers are reused after their
- * last reader. */
+ * folds to "cannot be true" is dropped.  Then every operation learns, from the
+ * outputs that read it, which program versions need it (so a block runs only
+ * what its residents' versions read, and an operation no output reads goes),
+ * and registers are reused after their last reader.  The compiled program is
+ * one allocation. */
 #include <math.h>
 #include <string.h>
 
 #include "vm.h"
 
-/* Which of a, b, c are registers, per operation. */
-enum { RA = 1, RB = 2, RC = 4, FOLD = 8 };
-static const uint8_t SHAPE[V_NOPS] = {
+enum { RA = PHS__VRA, RB = PHS__VRB, RC = PHS__VRC, FOLD = PHS__VFOLD };
+const uint8_t phs__vshape[V_NOPS] = {
     [V_LOAD] = 0, [V_DEFAULT] = RA | FOLD, [V_CODEBIT] = 0,
     [V_CODECOUNT] = 0, [V_SCALAR] = 0, [V_PRESENT] = 0, [V_NOT] = RA | FOLD,
     [V_AND] = RA | RB | FOLD, [V_OR] = RA | RB | FOLD, [V_NEG] = RA | FOLD,
@@ -30,6 +30,7 @@ static const uint8_t SHAPE[V_NOPS] = {
     [V_IF] = RA | RB | RC | FOLD, [V_COALESCE] = RA | RB | FOLD,
     [V_KNOWN] = RA | FOLD, [V_CHECK] = RB, [V_ELIG] = RB, [V_TIER] = RB,
     [V_DUE] = RB, [V_FLAG] = RB, [V_FLAGDUE] = RB};
+#define SHAPE phs__vshape
 
 typedef struct vreg {
     int32_t def;       /* defining operation, -1: a constant */
@@ -39,7 +40,7 @@ typedef struct vreg {
 
 typedef struct C {
     const phs_ruleset *rs;
-    phs__vm *vm;
+    const uint64_t *layout;
     phs__vop *ops;
     size_t nops, opcap;
     vreg *regs;
@@ -49,16 +50,18 @@ typedef struct C {
     size_t hcap;
     uint64_t need;     /* the unit being compiled */
     phs__vscratch *fold;
-    uint64_t **srefs;  /* per operation: fields a V_SCALAR reads */
-    size_t srefcap;
+    phs__vunit *units; /* the program versions */
+    size_t nunits, nhits;
+    phs__vcodetest **tests; /* per field: its code tests */
+    size_t *ntests;
     int oom;
 } C;
 
 static void c_free(C *c)
 {
-    for (size_t i = 0; c->srefs && i < c->nops; i++)
-        phs__free(c->srefs[i]);
-    phs__free(c->srefs);
+    for (size_t f = 0; c->tests && f < c->rs->nfields; f++)
+        phs__free(c->tests[f]);
+    phs__free(c->tests), phs__free(c->ntests), phs__free(c->units);
     phs__free(c->ops), phs__free(c->regs), phs__free(c->memo);
     phs__free(c->hash);
     phs__vscratch_free(c->fold);
@@ -111,20 +114,19 @@ static int32_t fold(C *c, const phs__vop *o)
 {
     phs__vop t = *o;
     int32_t *in[3] = {&t.a, &t.b, &t.c};
-    double *V = phs__vscratch_v(c->fold);
-    uint8_t *B = phs__vscratch_b(c->fold), *K = phs__vscratch_k(c->fold);
+    phs__vm foldvm = {.rs = c->rs, .nregs = 4};
     for (int i = 0; i < 3; i++)
         if (SHAPE[o->op] & (1 << i)) {
             const vreg *r = &c->regs[*in[i]];
-            V[i * PHS__VM_LANES] = r->v;
-            B[i * PHS__VM_LANES] = r->b;
-            K[i * PHS__VM_LANES] = r->k;
+            phs__vscratch_set(c->fold, i, r->v, r->b, r->k);
             *in[i] = i;
         }
     t.d = 3;
-    phs__vm_exec_op(c->vm, c->fold, &t, 1);
-    return konst(c, V[3 * PHS__VM_LANES], B[3 * PHS__VM_LANES],
-                 K[3 * PHS__VM_LANES]);
+    phs__vm_exec_op(&foldvm, c->fold, &t, 1);
+    double v;
+    uint8_t b, k;
+    phs__vscratch_get(c->fold, 3, &v, &b, &k);
+    return konst(c, v, b, k);
 }
 
 /* Emit (or share) an operation; returns its register.  Sinks (d unused)
@@ -138,7 +140,7 @@ static int32_t emit(C *c, phs__vop o)
     if ((sh & FOLD) && !((sh & RA) && !is_const(c, o.a)) &&
         !((sh & RB) && !is_const(c, o.b)) && !((sh & RC) && !is_const(c, o.c)))
         return fold(c, &o);
-    o.need = c->need;
+    o.need = sink ? c->need : 0; /* the rest learn it from the sinks */
     if (!sink) {
         uint64_t h = op_hash(&o);
         for (size_t i = h & (c->hcap - 1);; i = (i + 1) & (c->hcap - 1)) {
@@ -147,18 +149,14 @@ static int32_t emit(C *c, phs__vop o)
                 c->hash[i] = (int32_t)c->nops + 1;
                 break;
             }
-            if (same_op(&c->ops[x - 1], &o)) {
-                c->ops[x - 1].need |= c->need;
+            if (same_op(&c->ops[x - 1], &o))
                 return c->ops[x - 1].d;
-            }
         }
     }
-    if (phs__grow(&c->ops, &c->opcap, c->nops, sizeof *c->ops, 64) < 0 ||
-        phs__grow(&c->srefs, &c->srefcap, c->nops, sizeof *c->srefs, 64) < 0) {
+    if (phs__grow(&c->ops, &c->opcap, c->nops, sizeof *c->ops, 64) < 0) {
         c->oom = 1;
         return -1;
     }
-    c->srefs[c->nops] = NULL;
     o.d = sink ? -1 : new_reg(c, (int32_t)c->nops, 0, 0, 0);
     c->ops[c->nops++] = o;
     if (c->nops * 2 > c->hcap) { /* rehash: keep the table half empty */
@@ -189,7 +187,7 @@ static phs__vop mk(int op, int32_t a, int32_t b, int32_t c, int sub)
 
 static int has_col(const C *c, int f)
 {
-    return (int)((c->vm->layout[f / 64] >> (f % 64)) & 1);
+    return (int)((c->layout[f / 64] >> (f % 64)) & 1);
 }
 
 /* A field read as the comparisons read it: absent = unknown. */
@@ -203,73 +201,30 @@ static int32_t load(C *c, int f)
 /* The bit of a code test of codes field f (-1: too many tests). */
 static int code_test(C *c, int f, const phs__val *list, int prefix)
 {
-    phs__vm *vm = c->vm;
-    for (size_t i = 0; i < vm->ntests[f]; i++)
-        if (vm->tests[f][i].list == list && vm->tests[f][i].prefix == prefix)
+    for (size_t i = 0; i < c->ntests[f]; i++)
+        if (c->tests[f][i].list == list && c->tests[f][i].prefix == prefix)
             return (int)i;
-    if (vm->ntests[f] == 64)
+    if (c->ntests[f] == 64)
         return -1;
-    size_t cap = vm->ntests[f]; /* full: each test grows the array */
-    if (phs__grow(&vm->tests[f], &cap, vm->ntests[f], sizeof *vm->tests[f], 1) < 0) {
+    size_t cap = c->ntests[f]; /* full: each test grows the array */
+    if (phs__grow(&c->tests[f], &cap, c->ntests[f], sizeof *c->tests[f], 1) < 0) {
         c->oom = 1;
         return -1;
     }
-    vm->tests[f][vm->ntests[f]] = (phs__vcodetest){list, prefix};
-    return (int)vm->ntests[f]++;
+    c->tests[f][c->ntests[f]] = (phs__vcodetest){list, prefix};
+    return (int)c->ntests[f]++;
 }
 
 static int32_t node(C *c, int32_t i);
 
-/* Fields a node reads (through derived values too) into set. */
-static void refs(const phs_ruleset *rs, int32_t i, uint64_t *set)
-{
-    const phs__node *n = &rs->nodes[i];
-    switch ((phs__op)n->op) {
-    case OP_CONST:
-    case OP_LOCAL:
-        return;
-    case OP_FIELD:
-    case OP_CMPF:
-    case OP_CMPE:
-    case OP_INE:
-        set[n->a / 64] |= (uint64_t)1 << (n->a % 64);
-        return;
-    case OP_CMPFF:
-        set[n->a / 64] |= (uint64_t)1 << (n->a % 64);
-        set[n->b / 64] |= (uint64_t)1 << (n->b % 64);
-        return;
-    case OP_DERIVED:
-    case OP_CMPD:
-        for (size_t w = 0; w < rs->nwords; w++)
-            set[w] |= rs->derived[n->a].expr.refs[w];
-        return;
-    default:
-        if (n->a >= 0)
-            refs(rs, n->a, set);
-        if (n->b >= 0)
-            refs(rs, n->b, set);
-        if (n->op == OP_IF && n->c >= 0)
-            refs(rs, n->c, set);
-        return;
-    }
-}
-
-/* A node the engine has no kernel for: the tree evaluator, per resident. */
+/* A node the engine has no kernel for: the tree evaluator, per resident
+ * (on a record of every field with a column). */
 static int32_t scalar(C *c, int32_t i)
 {
     const phs__node *n = &c->rs->nodes[i];
     if (n->type != PHS__T_NUM && n->type != PHS__T_BOOL && n->type != PHS__T_DATE)
         return -1;
-    size_t before = c->nops;
-    int32_t r = emit(c, mk(V_SCALAR, i, -1, -1, 0));
-    if (c->oom || c->nops == before)
-        return r;
-    if (!(c->srefs[before] = phs__calloc(c->rs->nwords, sizeof(uint64_t)))) {
-        c->oom = 1;
-        return -1;
-    }
-    refs(c->rs, i, c->srefs[before]);
-    return r;
+    return emit(c, mk(V_SCALAR, i, -1, -1, 0));
 }
 
 static int is_codes_field(const C *c, const phs__node *n)
@@ -442,7 +397,7 @@ static int may_hold(const C *c, int32_t r)
 
 static void compile_unit(C *c, size_t u)
 {
-    const phs__program *p = c->vm->units[u].prog;
+    const phs__program *p = c->units[u].prog;
     c->need = u < 63 ? (uint64_t)1 << u : (uint64_t)1 << 63;
     emit(c, mk(V_ELIG, (int32_t)u, cond(c, &p->elig.when), -1, 0));
     size_t nt = p->ntiers;
@@ -474,10 +429,11 @@ static void compile_unit(C *c, size_t u)
     }
 }
 
-/* Need propagation, dead code, register allocation. */
-static int finish(C *c)
+/* Need propagation (from the sinks back), dead code, register allocation;
+ * then the program in one allocation. */
+static phs__vm *finish(C *c)
 {
-    phs__vm *vm = c->vm;
+    const phs_ruleset *rs = c->rs;
     for (size_t i = c->nops; i-- > 0;) {
         const phs__vop *o = &c->ops[i];
         int32_t in[3] = {o->a, o->b, o->c};
@@ -485,17 +441,59 @@ static int finish(C *c)
             if ((SHAPE[o->op] & (1 << j)) && in[j] >= 0 && c->regs[in[j]].def >= 0)
                 c->ops[c->regs[in[j]].def].need |= o->need;
     }
-    int32_t *last = phs__calloc(c->nregs + 1, sizeof *last);
-    int32_t *phys = phs__malloc((c->nregs + 1) * sizeof *phys);
-    int32_t *freel = phs__malloc((c->nregs + 1) * sizeof *freel);
-    vm->consts = phs__calloc(c->nregs + 1, sizeof *vm->consts);
-    vm->ops = phs__calloc(c->nops + 1, sizeof *vm->ops);
-    vm->scalar_refs = phs__calloc(c->nops + 1, sizeof *vm->scalar_refs);
-    if (!last || !phys || !freel || !vm->consts || !vm->ops ||
-        !vm->scalar_refs) {
-        phs__free(last), phs__free(phys), phs__free(freel);
-        return 0;
+    size_t nops = 0, ncols = 0, ntests = 0;
+    for (size_t i = 0; i < c->nops; i++)
+        nops += c->ops[i].need != 0;
+    for (size_t f = 0; f < rs->nfields; f++) {
+        ncols += (size_t)has_col(c, (int)f);
+        ntests += c->ntests[f];
     }
+    phs__vm *vm = phs__calloc(1, sizeof *vm);
+    int32_t *last, *phys, *freel;
+    const size_t nr = c->nregs + 1, nf = rs->nfields;
+    if (!vm)
+        return NULL;
+    const phs__vpart parts[] = {
+        {&vm->layout, rs->nwords * sizeof *vm->layout},
+        {&vm->cols, ncols * sizeof *vm->cols},
+        {&vm->ops, nops * sizeof *vm->ops},
+        {&vm->consts, nr * sizeof *vm->consts},
+        {&vm->units, c->nunits * sizeof *vm->units},
+        {&vm->unit_of, rs->nprograms * PHS__MAX_VERSIONS * sizeof *vm->unit_of},
+        {&vm->tests, ntests * sizeof *vm->tests},
+        {&vm->test_of, nf * sizeof *vm->test_of},
+        {&vm->ntests, nf * sizeof *vm->ntests},
+        {&vm->dec_of, nf * sizeof *vm->dec_of},
+        /* the register allocator's working arrays (a few bytes each) */
+        {&last, nr * sizeof *last},
+        {&phys, nr * sizeof *phys},
+        {&freel, nr * sizeof *freel},
+    };
+    if (!(vm->mem = phs__vparts_alloc(parts, sizeof parts / sizeof parts[0]))) {
+        phs__free(vm);
+        return NULL;
+    }
+    vm->rs = rs;
+    memcpy(vm->layout, c->layout, rs->nwords * sizeof *vm->layout);
+    memcpy(vm->units, c->units, c->nunits * sizeof *vm->units);
+    vm->nunits = c->nunits;
+    vm->nhits = c->nhits;
+    for (size_t f = 0, t = 0; f < nf; f++) {
+        int ty = rs->fields[f].type;
+        vm->dec_of[f] = -1;
+        vm->test_of[f] = (uint32_t)t;
+        vm->ntests[f] = (uint32_t)c->ntests[f];
+        for (size_t i = 0; i < c->ntests[f]; i++)
+            vm->tests[t++] = c->tests[f][i];
+        if (!has_col(c, (int)f))
+            continue;
+        vm->cols[vm->ncols++] = (int32_t)f;
+        if (ty == PHS_TYPE_ENUM || ty == PHS_TYPE_CODES)
+            vm->dec_of[f] = (int32_t)vm->ndecoded++;
+    }
+    for (size_t u = 0; u < c->nunits; u++)
+        vm->unit_of[(size_t)c->units[u].p * PHS__MAX_VERSIONS + (size_t)c->units[u].v] =
+            (int32_t)u;
     for (size_t r = 0; r < c->nregs; r++)
         phys[r] = -1;
     for (size_t i = 0; i < c->nops; i++) {
@@ -537,57 +535,34 @@ static int finish(C *c)
                 c->regs[virt[j]].def >= 0 && last[virt[j]] == (int32_t)i &&
                 (j == 0 || virt[j] != virt[0]) && (j < 2 || virt[2] != virt[1]))
                 freel[nfree++] = phys[virt[j]];
-        if (o.op == V_SCALAR) { /* the fields it reads, at its new index */
-            vm->scalar_refs[vm->nops] = c->srefs[i];
-            c->srefs[i] = NULL;
-        }
         vm->ops[vm->nops++] = o;
     }
     vm->nregs = nregs;
-    vm->nscalar = vm->nops;
-    phs__free(last), phs__free(phys), phs__free(freel);
-    return 1;
+    return vm;
 }
 
 int phs__vm_compile(const phs_ruleset *rs, const uint64_t *layout,
                     phs__vm **out)
 {
-    C c = {.rs = rs};
-    phs__vm *vm = phs__calloc(1, sizeof *vm);
+    C c = {.rs = rs, .layout = layout};
     phs__vm foldvm = {.rs = rs, .nregs = 4};
-    if (!vm)
-        return phs__error_set(PHS_ENOMEM, "out of memory");
-    c.vm = vm;
-    vm->rs = rs;
-    size_t nw = rs->nwords ? rs->nwords : 1, nf = rs->nfields ? rs->nfields : 1;
-    vm->layout = phs__calloc(nw, sizeof *vm->layout);
-    vm->tests = phs__calloc(nf, sizeof *vm->tests);
-    vm->ntests = phs__calloc(nf, sizeof *vm->ntests);
-    vm->dec_of = phs__malloc(nf * sizeof *vm->dec_of);
-    vm->unit_of = phs__calloc((rs->nprograms ? rs->nprograms : 1) * PHS__MAX_VERSIONS,
-                              sizeof *vm->unit_of);
-    vm->units = phs__calloc(rs->nallvers + rs->nprograms + 1, sizeof *vm->units);
+    size_t nf = rs->nfields ? rs->nfields : 1;
+    c.tests = phs__calloc(nf, sizeof *c.tests);
+    c.ntests = phs__calloc(nf, sizeof *c.ntests);
+    c.units = phs__calloc(rs->nallvers + rs->nprograms + 1, sizeof *c.units);
     c.memo = phs__calloc(rs->nnodes + 1, sizeof *c.memo);
     c.hcap = 1024;
     c.hash = phs__calloc(c.hcap, sizeof *c.hash);
-    if (!vm->layout || !vm->tests || !vm->ntests || !vm->dec_of ||
-        !vm->unit_of || !vm->units || !c.memo || !c.hash ||
+    if (!c.tests || !c.ntests || !c.units || !c.memo || !c.hash ||
         phs__vscratch_new(&foldvm, &c.fold) < 0)
         goto oom;
-    memcpy(vm->layout, layout, rs->nwords * sizeof *layout);
-    for (size_t f = 0; f < rs->nfields; f++) {
-        int t = rs->fields[f].type;
-        vm->dec_of[f] = -1;
-        if (has_col(&c, (int)f) && (t == PHS_TYPE_ENUM || t == PHS_TYPE_CODES))
-            vm->dec_of[f] = (int32_t)vm->ndecoded++;
-    }
     for (size_t p = 0; p < rs->nprograms; p++) {
         const phs__program *pr = &rs->programs[p];
         size_t nv = pr->nvers ? pr->nvers : 1;
         for (size_t v = 0; v < nv; v++) {
-            vm->unit_of[p * PHS__MAX_VERSIONS + v] = (int32_t)vm->nunits;
-            vm->units[vm->nunits++] = (phs__vunit){
-                pr->nvers ? pr->vers[v] : pr, (int)p, (int)v};
+            const phs__program *pv = pr->nvers ? pr->vers[v] : pr;
+            c.units[c.nunits++] = (phs__vunit){pv, (int)p, (int)v, (uint32_t)c.nhits};
+            c.nhits += pv->ntiers;
         }
     }
     c.need = ~(uint64_t)0;
@@ -596,35 +571,20 @@ int phs__vm_compile(const phs_ruleset *rs, const uint64_t *layout,
         if (may_hold(&c, r))
             emit(&c, mk(V_CHECK, -1, r, (int32_t)k, 0));
     }
-    for (size_t u = 0; u < vm->nunits && !c.oom; u++)
+    for (size_t u = 0; u < c.nunits && !c.oom; u++)
         compile_unit(&c, u);
-    if (c.oom || !finish(&c))
+    if (c.oom || !(*out = finish(&c)))
         goto oom;
     c_free(&c);
-    *out = vm;
     return PHS_OK;
 oom:
     c_free(&c);
-    phs__vm_free(vm);
     return phs__error_set(PHS_ENOMEM, "out of memory");
 }
 
 void phs__vm_free(phs__vm *vm)
 {
-    if (!vm)
-        return;
-    for (size_t i = 0; vm->scalar_refs && i < vm->nscalar; i++)
-        phs__free(vm->scalar_refs[i]);
-    for (size_t f = 0; vm->tests && f < vm->rs->nfields; f++)
-        phs__free(vm->tests[f]);
-    phs__free(vm->scalar_refs);
-    phs__free(vm->tests);
-    phs__free(vm->ntests);
-    phs__free(vm->layout);
-    phs__free(vm->ops);
-    phs__free(vm->consts);
-    phs__free(vm->units);
-    phs__free(vm->unit_of);
-    phs__free(vm->dec_of);
+    if (vm)
+        phs__free(vm->mem);
     phs__free(vm);
 }

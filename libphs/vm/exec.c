@@ -1,12 +1,13 @@
 /* Running a compiled program over blocks of residents.
  *
- * Per block: the caller's columns are validated lane by lane into a refusal
- * mask (a bad value refuses its resident only) and code lists and enum
- * texts are decoded once (memoised on the string pointer: a batch from one
- * source repeats its strings); the versions in force are picked per
- * resident, and only operations some picked version needs run, each over
- * the whole block; last, each resident's outputs are read from the units of
- * its versions. */
+ * Per block: the caller's columns are validated into a refusal mask (a bad
+ * value refuses its resident only; a number column is checked in one
+ * vectorised pass and looked at lane by lane only when something is out of
+ * range), code lists and enum texts are decoded once (memoised on the
+ * string pointer: a batch from one source repeats its strings); the
+ * versions in force are picked per resident, and only operations some
+ * picked version needs run, each over the whole block; last, each
+ * resident's outputs are copied from the units of its versions. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -14,48 +15,61 @@
 #include "vm.h"
 
 #define L PHS__VM_LANES
+#define W PHS__VM_WORDS
 #define MEMO 256          /* decoded strings remembered per column */
 #define MONTHS 1024       /* month additions remembered per call */
-#define OPEN (-5)         /* tier: enrolled, no tier decided yet */
 #define DATE_MIN (-719162) /* 0001-01-01, the first date a record takes */
 #define DATE_MAX 2932896   /* 9999-12-31, the last */
 
 /* The block loops are built twice where the compiler can (GCC's function
- * multi-versioning): for AVX2, where comparisons of doubles into byte masks
- * vectorise, and for the baseline; the loader picks what the CPU runs.  Not
- * under ThreadSanitizer: the loader runs the instrumented ifunc resolver
- * before the TSan runtime is up, and the program crashes at start. */
+ * multi-versioning): for AVX2, where comparisons of doubles packed into
+ * mask words vectorise, and for the baseline; the loader picks what the CPU
+ * runs.  Not under ThreadSanitizer: the loader runs the instrumented ifunc
+ * resolver before the TSan runtime is up, and the program crashes at
+ * start. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&      \
     defined(__linux__) && !defined(__SANITIZE_THREAD__)
 #define VM_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define VM_CLONES
 #endif
+/* Inlined into its (cloned) caller, so built for the caller's target. */
+#if defined(__GNUC__)
+#define VM_INLINE __attribute__((always_inline)) inline
+#else
+#define VM_INLINE inline
+#endif
 
 typedef struct dmemo {    /* a decoded enum or codes cell */
     const char *p;
     uint64_t bits;
-    int32_t count;        /* codes: number of codes; enum: value index */
+    int32_t val;          /* codes: number of codes; enum: value index */
     int8_t state;         /* -1 absent, 0 valid, 1 invalid */
 } dmemo;
 
 struct phs__vscratch {
     struct phs__vscratch *next;       /* the cache's pool */
-    double *V;
-    uint8_t *B, *K;
+    double *own;                      /* per register: its value column */
+    const double **vp;                /* per register: its values this block
+                                         (own, or the caller's column) */
+    uint64_t *B, *K;                  /* per register: true, known masks */
     int16_t *u_tier;                  /* per unit, per lane */
     int32_t *u_due;
     uint64_t *u_flags;
-    int8_t *u_elig;
-    int32_t *d_val;                   /* per decoded column: enum index or
-                                         code count */
-    uint64_t *d_bits;
-    int8_t *d_state;
+    uint64_t *u_open, *u_ek, *u_eb;   /* per unit: masks still open, with a
+                                         known eligibility, eligible */
+    uint64_t *u_hit;                  /* per unit tier: residents it decided */
+    int32_t *d_val;                   /* per decoded column: enum index (-1
+                                         when not valid) or code count */
+    uint64_t *d_bits;                 /* codes: the tests' bits */
+    uint64_t *d_valid, *d_absent;     /* masks */
     dmemo *memo;                      /* per decoded column, MEMO entries */
+    uint8_t *unit_lane;               /* per program, per lane: its unit */
     struct { int32_t date, months, out; } mm[MONTHS];
     int32_t visit[L];
     int32_t why[L];                   /* refusal: field + 1, or -(check + 1) */
-    uint8_t *unit_lane;               /* per program, per lane: its unit */
+    uint64_t bad[W];                  /* refused lanes */
+    uint64_t live[W];                 /* lanes of the block */
     /* the tree evaluator's record for V_SCALAR */
     phs_record rec;
     phs__str *codes;
@@ -63,52 +77,68 @@ struct phs__vscratch {
     phs__eval ev;
     const void *const *col;
     size_t base;
+    void *mem;                        /* the one block of the arrays */
 };
 
 phs__vscratch *phs__vscratch_next(phs__vscratch *s) { return s->next; }
 void phs__vscratch_set_next(phs__vscratch *s, phs__vscratch *next) { s->next = next; }
-double *phs__vscratch_v(phs__vscratch *s) { return s->V; }
-uint8_t *phs__vscratch_b(phs__vscratch *s) { return s->B; }
-uint8_t *phs__vscratch_k(phs__vscratch *s) { return s->K; }
+
+void *phs__vparts_alloc(const phs__vpart *parts, size_t nparts)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < nparts; i++)
+        total += (parts[i].bytes + 63) & ~(size_t)63;
+    char *mem = phs__calloc(1, total ? total : 1);
+    if (!mem)
+        return NULL;
+    for (size_t i = 0, off = 0; i < nparts; i++) {
+        char *p = mem + off;
+        memcpy(parts[i].at, &p, sizeof p); /* every part is a T * */
+        off += (parts[i].bytes + 63) & ~(size_t)63;
+    }
+    return mem;
+}
 
 int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out)
 {
     const phs_ruleset *rs = vm->rs;
-    size_t nr = vm->nregs ? vm->nregs : 1, nu = vm->nunits ? vm->nunits : 1;
-    size_t nd = vm->ndecoded ? vm->ndecoded : 1;
-    size_t np = rs->nprograms ? rs->nprograms : 1;
-    size_t nf = rs->nfields ? rs->nfields : 1, nw = rs->nwords ? rs->nwords : 1;
-    size_t nder = rs->nderived ? rs->nderived : 1;
+    size_t nr = vm->nregs, nu = vm->nunits, nd = vm->ndecoded;
+    size_t np = rs->nprograms, nw = rs->nwords;
     phs__vscratch *s = phs__calloc(1, sizeof *s);
     if (!s)
         return phs__error_set(PHS_ENOMEM, "out of memory");
-    s->V = phs__calloc(nr * L, sizeof *s->V);
-    s->B = phs__calloc(nr * L, 1);
-    s->K = phs__calloc(nr * L, 1);
-    s->u_tier = phs__calloc(nu * L, sizeof *s->u_tier);
-    s->u_due = phs__calloc(nu * L, sizeof *s->u_due);
-    s->u_flags = phs__calloc(nu * L, sizeof *s->u_flags);
-    s->u_elig = phs__calloc(nu * L, sizeof *s->u_elig);
-    s->d_val = phs__calloc(nd * L, sizeof *s->d_val);
-    s->d_bits = phs__calloc(nd * L, sizeof *s->d_bits);
-    s->d_state = phs__calloc(nd * L, sizeof *s->d_state);
-    s->memo = phs__calloc(nd * MEMO, sizeof *s->memo);
-    s->unit_lane = phs__calloc(np * L, 1);
+    const phs__vpart parts[] = {
+        {&s->own, nr * L * sizeof *s->own},
+        {&s->vp, nr * sizeof *s->vp},
+        {&s->B, nr * W * sizeof *s->B},
+        {&s->K, nr * W * sizeof *s->K},
+        {&s->u_tier, nu * L * sizeof *s->u_tier},
+        {&s->u_due, nu * L * sizeof *s->u_due},
+        {&s->u_flags, nu * L * sizeof *s->u_flags},
+        {&s->u_open, nu * W * sizeof *s->u_open},
+        {&s->u_ek, nu * W * sizeof *s->u_ek},
+        {&s->u_eb, nu * W * sizeof *s->u_eb},
+        {&s->u_hit, vm->nhits * W * sizeof *s->u_hit},
+        {&s->d_val, nd * L * sizeof *s->d_val},
+        {&s->d_bits, nd * L * sizeof *s->d_bits},
+        {&s->d_valid, nd * W * sizeof *s->d_valid},
+        {&s->d_absent, nd * W * sizeof *s->d_absent},
+        {&s->memo, nd * MEMO * sizeof *s->memo},
+        {&s->unit_lane, np * L},
+        {&s->rec.vals, rs->nfields * sizeof *s->rec.vals},
+        {&s->rec.present, nw * sizeof *s->rec.present},
+        {&s->ev.dval, rs->nderived * sizeof *s->ev.dval},
+        {&s->ev.dstate, rs->nderived},
+        {&s->ev.miss, nw * sizeof *s->ev.miss},
+    };
+    s->mem = phs__vparts_alloc(parts, sizeof parts / sizeof parts[0]);
     s->rec.rs = rs;
-    s->rec.vals = phs__calloc(nf, sizeof *s->rec.vals);
-    s->rec.present = phs__calloc(nw, sizeof *s->rec.present);
     s->ev.rs = rs;
     s->ev.rec = &s->rec;
-    s->ev.dval = phs__calloc(nder, sizeof *s->ev.dval);
-    s->ev.dstate = phs__calloc(nder, 1);
-    s->ev.miss = phs__calloc(nw, sizeof *s->ev.miss);
     s->ev.mctx = rs->mctx;
     if (rs->nregex)
         s->ev.md = pcre2_match_data_create(rs->max_ovector, rs->gctx);
-    if (!s->V || !s->B || !s->K || !s->u_tier || !s->u_due || !s->u_flags ||
-        !s->u_elig || !s->d_val || !s->d_bits || !s->d_state || !s->memo ||
-        !s->unit_lane || !s->rec.vals || !s->rec.present || !s->ev.dval ||
-        !s->ev.dstate || !s->ev.miss || (rs->nregex && !s->ev.md)) {
+    if (!s->mem || (rs->nregex && !s->ev.md)) {
         phs__vscratch_free(s);
         return phs__error_set(PHS_ENOMEM, "out of memory");
     }
@@ -120,14 +150,79 @@ void phs__vscratch_free(phs__vscratch *s)
 {
     if (!s)
         return;
-    phs__free(s->V), phs__free(s->B), phs__free(s->K);
-    phs__free(s->u_tier), phs__free(s->u_due), phs__free(s->u_flags);
-    phs__free(s->u_elig), phs__free(s->d_val), phs__free(s->d_bits);
-    phs__free(s->d_state), phs__free(s->memo), phs__free(s->unit_lane);
-    phs__free(s->rec.vals), phs__free(s->rec.present), phs__free(s->codes);
-    phs__free(s->ev.dval), phs__free(s->ev.dstate), phs__free(s->ev.miss);
+    phs__free(s->mem);
+    phs__free(s->codes);
     pcre2_match_data_free(s->ev.md);
     phs__free(s);
+}
+
+void phs__vscratch_set(phs__vscratch *s, int32_t r, double v, uint8_t b,
+                       uint8_t k)
+{
+    double *x = s->own + (size_t)r * L;
+    for (size_t j = 0; j < L; j++)
+        x[j] = v;
+    s->vp[r] = x;
+    for (size_t w = 0; w < W; w++) {
+        s->B[(size_t)r * W + w] = b ? ~(uint64_t)0 : 0;
+        s->K[(size_t)r * W + w] = k ? ~(uint64_t)0 : 0;
+    }
+}
+
+void phs__vscratch_get(const phs__vscratch *s, int32_t r, double *v,
+                       uint8_t *b, uint8_t *k)
+{
+    *v = s->vp[r][0];
+    *b = (uint8_t)(s->B[(size_t)r * W] & 1);
+    *k = (uint8_t)(s->K[(size_t)r * W] & 1);
+}
+
+/* ---- masks ---- */
+
+static inline int lane(const uint64_t *m, size_t j)
+{
+    return (int)((m[j / 64] >> (j % 64)) & 1);
+}
+
+/* out[w] = the bits of PRED (an expression of lane j) for lanes [0, n),
+ * zero beyond; whole words are packed by loops that vectorise. */
+#define PACK(out, n, PRED)                                                     \
+    do {                                                                       \
+        for (size_t w_ = 0; w_ < W; w_++) {                                    \
+            uint64_t m_ = 0;                                                   \
+            size_t j0_ = w_ * 64;                                              \
+            if (j0_ + 64 <= (n)) {                                             \
+                for (size_t i_ = 0; i_ < 64; i_++) {                           \
+                    size_t j = j0_ + i_;                                       \
+                    m_ |= (uint64_t)(PRED) << i_;                              \
+                }                                                              \
+            } else {                                                           \
+                for (size_t j = j0_; j < (n); j++)                             \
+                    m_ |= (uint64_t)(PRED) << (j - j0_);                       \
+            }                                                                  \
+            (out)[w_] = m_;                                                    \
+        }                                                                      \
+    } while (0)
+
+/* Run BODY with j = each set lane of the mask words m[0..W). */
+#define EACH_LANE(m, BODY)                                                     \
+    do {                                                                       \
+        for (size_t w_ = 0; w_ < W; w_++)                                      \
+            for (uint64_t x_ = (m)[w_]; x_; x_ &= x_ - 1) {                    \
+                size_t j = w_ * 64 + (size_t)__builtin_ctzll(x_);              \
+                BODY;                                                          \
+            }                                                                  \
+    } while (0)
+
+/* Refuse the lanes of mask m (not refused yet) for reason `why`. */
+static void refuse(phs__vscratch *s, const uint64_t *m, int32_t why)
+{
+    for (size_t w = 0; w < W; w++) {
+        uint64_t x = m[w] & ~s->bad[w];
+        s->bad[w] |= x;
+        for (; x; x &= x - 1)
+            s->why[w * 64 + (size_t)__builtin_ctzll(x)] = why;
+    }
 }
 
 /* ---- decoding the caller's cells ---- */
@@ -141,18 +236,20 @@ static int prefix_of(const char *code, size_t n, const phs__str *p)
 static void decode_codes(const phs__vm *vm, int f, const char *s, dmemo *m)
 {
     size_t len = strlen(s), pos = 0, a, b;
+    const phs__vcodetest *tests = vm->tests + vm->test_of[f];
     m->bits = 0;
-    m->count = 0;
+    m->val = 0;
     m->state = 0;
     phs__text_trim(&s, &len);
     while (phs__codes_next(s, len, &pos, &a, &b)) {
         if (!phs__utf8_valid((const unsigned char *)s + a, b - a)) {
             m->state = 1;
+            m->val = 0;
             return;
         }
-        m->count++;
+        m->val++;
         for (size_t t = 0; t < vm->ntests[f]; t++) {
-            const phs__vcodetest *ct = &vm->tests[f][t];
+            const phs__vcodetest *ct = &tests[t];
             for (uint32_t j = 0; j < ct->list->u.l.n; j++) {
                 const phs__str *it = &ct->list->u.l.items[j];
                 if (ct->prefix ? prefix_of(s + a, b - a, it)
@@ -170,78 +267,98 @@ static void decode_enum(const phs__field *fd, const char *s, dmemo *m)
     size_t len = strlen(s);
     phs__text_trim(&s, &len);
     m->state = len ? 1 : -1;
+    m->val = -1;
+    m->bits = 0;
     for (size_t i = 0; i < fd->nvalues && len; i++)
         if (strlen(fd->values[i]) == len && !memcmp(fd->values[i], s, len)) {
             m->state = 0;
-            m->count = (int32_t)i;
+            m->val = (int32_t)i;
         }
 }
 
-/* Validate and decode the block's columns; refused lanes get why[] != 0. */
+/* An enum or codes column: value, bits and masks per lane. */
+static void decode_text(const phs__vm *vm, phs__vscratch *s, int f, size_t n)
+{
+    const phs__field *fd = &vm->rs->fields[f];
+    const char *const *x = (const char *const *)s->col[f] + s->base;
+    int32_t d = vm->dec_of[f];
+    dmemo *memo = s->memo + (size_t)d * MEMO;
+    int32_t *val = s->d_val + (size_t)d * L;
+    uint64_t *bits = s->d_bits + (size_t)d * L;
+    const dmemo none = {.state = -1, .val = fd->type == PHS_TYPE_ENUM ? -1 : 0};
+    uint64_t invalid[W] = {0};
+    for (size_t w = 0; w < W; w++) {
+        uint64_t valid = 0, absent = 0, inv = 0;
+        for (size_t j = w * 64; j < n && j < w * 64 + 64; j++) {
+            const dmemo *m = &none;
+            if (x[j]) {
+                dmemo *e = &memo[((uint64_t)(uintptr_t)x[j] * 0x9E3779B97F4A7C15u) >> 56];
+                if (e->p != x[j]) {
+                    e->p = x[j];
+                    if (fd->type == PHS_TYPE_ENUM)
+                        decode_enum(fd, x[j], e);
+                    else
+                        decode_codes(vm, f, x[j], e);
+                }
+                m = e;
+            }
+            val[j] = m->val;
+            bits[j] = m->bits;
+            valid |= (uint64_t)(m->state == 0) << (j % 64);
+            absent |= (uint64_t)(m->state < 0) << (j % 64);
+            inv |= (uint64_t)(m->state > 0) << (j % 64);
+        }
+        s->d_valid[(size_t)d * W + w] = valid;
+        s->d_absent[(size_t)d * W + w] = absent;
+        invalid[w] = inv;
+    }
+    refuse(s, invalid, f + 1);
+}
+
+/* Validate and decode the block's columns (in field order: a resident's
+ * first bad field is its reason). */
 VM_CLONES static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
 {
     const phs_ruleset *rs = vm->rs;
-    memset(s->why, 0, n * sizeof *s->why);
-    for (size_t f = 0; f < rs->nfields; f++) {
-        const void *col = s->col[f];
+    uint64_t m[W];
+    memset(s->bad, 0, sizeof s->bad);
+    for (size_t w = 0; w < W; w++)
+        s->live[w] = n >= w * 64 + 64 ? ~(uint64_t)0
+                     : n > w * 64     ? ((uint64_t)1 << (n - w * 64)) - 1
+                                      : 0;
+    for (size_t c = 0; c < vm->ncols; c++) {
+        int f = vm->cols[c];
         const phs__field *fd = &rs->fields[f];
-        int32_t bad = (int32_t)f + 1;
-        if (!col)
-            continue;
         switch (fd->type) {
-        case PHS_TYPE_NUMBER: {
-            const double *x = (const double *)col + s->base;
-            double lo = fd->has_range ? fd->lo : -HUGE_VAL;
-            double hi = fd->has_range ? fd->hi : HUGE_VAL;
-            uint8_t refused[L];
-            for (size_t j = 0; j < n; j++) /* NaN = absent; else in range */
-                refused[j] = !((x[j] != x[j]) | ((x[j] >= lo) & (x[j] <= hi) &
-                                                 (fabs(x[j]) <= DBL_MAX)));
-            for (size_t j = 0; j < n; j++)
-                s->why[j] = s->why[j] ? s->why[j] : refused[j] * bad;
-            break;
-        }
-        case PHS_TYPE_DATE: {
-            const phs_date *x = (const phs_date *)col + s->base;
-            for (size_t j = 0; j < n; j++)
-                if (x[j] != PHS_DATE_NONE && (x[j] < DATE_MIN || x[j] > DATE_MAX) && !s->why[j])
-                    s->why[j] = bad;
-            break;
-        }
-        case PHS_TYPE_STRING: {
-            const char *const *x = (const char *const *)col + s->base;
-            for (size_t j = 0; j < n; j++)
-                if (x[j] && !phs__utf8_valid((const unsigned char *)x[j], strlen(x[j])) &&
-                    !s->why[j])
-                    s->why[j] = bad;
-            break;
-        }
-        case PHS_TYPE_ENUM:
-        case PHS_TYPE_CODES: {
-            const char *const *x = (const char *const *)col + s->base;
-            int32_t d = vm->dec_of[f];
-            dmemo *memo = s->memo + (size_t)d * MEMO;
-            for (size_t j = 0; j < n; j++) {
-                dmemo m = {.state = -1};
-                if (x[j]) {
-                    dmemo *e = &memo[((uint64_t)(uintptr_t)x[j] * 0x9E3779B97F4A7C15u) >> 56];
-                    if (e->p != x[j]) {
-                        e->p = x[j];
-                        if (fd->type == PHS_TYPE_ENUM)
-                            decode_enum(fd, x[j], e);
-                        else
-                            decode_codes(vm, (int)f, x[j], e);
-                    }
-                    m = *e;
-                }
-                s->d_state[d * L + j] = m.state;
-                s->d_val[d * L + j] = m.count;
-                s->d_bits[d * L + j] = m.bits;
-                if (m.state > 0 && !s->why[j])
-                    s->why[j] = bad;
+        case PHS_TYPE_NUMBER: { /* NaN = absent; else finite and in range */
+            const double *x = (const double *)s->col[f] + s->base;
+            double lo = fd->has_range && fd->lo > -DBL_MAX ? fd->lo : -DBL_MAX;
+            double hi = fd->has_range && fd->hi < DBL_MAX ? fd->hi : DBL_MAX;
+            uint64_t any = 0;
+            for (size_t j = 0; j < n; j++) /* NaN fails both */
+                any |= (uint64_t)((x[j] < lo) | (x[j] > hi));
+            if (any) {
+                PACK(m, n, (x[j] < lo) | (x[j] > hi));
+                refuse(s, m, f + 1);
             }
             break;
         }
+        case PHS_TYPE_DATE: {
+            const phs_date *x = (const phs_date *)s->col[f] + s->base;
+            PACK(m, n, (x[j] != PHS_DATE_NONE) & ((x[j] < DATE_MIN) | (x[j] > DATE_MAX)));
+            refuse(s, m, f + 1);
+            break;
+        }
+        case PHS_TYPE_STRING: {
+            const char *const *x = (const char *const *)s->col[f] + s->base;
+            PACK(m, n, x[j] && !phs__utf8_valid((const unsigned char *)x[j], strlen(x[j])));
+            refuse(s, m, f + 1);
+            break;
+        }
+        case PHS_TYPE_ENUM:
+        case PHS_TYPE_CODES:
+            decode_text(vm, s, f, n);
+            break;
         default:
             break;
         }
@@ -267,17 +384,16 @@ static int32_t add_months(phs__vscratch *s, int32_t date, int32_t months)
 
 /* ---- the tree evaluator for one resident ---- */
 
-static void fill_record(const phs__vm *vm, phs__vscratch *s, const uint64_t *refs,
-                        size_t j)
+/* The record of lane j: every field with a column. */
+static void fill_record(const phs__vm *vm, phs__vscratch *s, size_t j)
 {
     const phs_ruleset *rs = vm->rs;
     phs_record *r = &s->rec;
     size_t i = s->base + j;
     memset(r->present, 0, rs->nwords * sizeof *r->present);
     r->ncodes = 0;
-    for (size_t f = 0; f < rs->nfields; f++) {
-        if (!((refs[f / 64] >> (f % 64)) & 1) || !s->col[f])
-            continue;
+    for (size_t k = 0; k < vm->ncols; k++) {
+        int f = vm->cols[k];
         const void *col = s->col[f];
         phs__val *v = &r->vals[f];
         int has = 1;
@@ -296,7 +412,7 @@ static void fill_record(const phs__vm *vm, phs__vscratch *s, const uint64_t *ref
             break;
         case PHS_TYPE_ENUM:
             v->u.i = s->d_val[vm->dec_of[f] * L + j];
-            has = s->d_state[vm->dec_of[f] * L + j] == 0;
+            has = lane(s->d_valid + (size_t)vm->dec_of[f] * W, j);
             break;
         case PHS_TYPE_STRING: {
             const char *t = ((const char *const *)col)[i];
@@ -316,12 +432,12 @@ static void fill_record(const phs__vm *vm, phs__vscratch *s, const uint64_t *ref
             while (phs__codes_next(t, len, &pos, &a, &b)) {
                 if (r->ncodes == s->codes_cap) {
                     size_t cap = s->codes_cap ? s->codes_cap * 2 : 16;
-                    phs__str *c = phs__realloc(s->codes, cap * sizeof *c);
-                    if (!c) { /* out of memory: the list reads as absent */
+                    phs__str *nc = phs__realloc(s->codes, cap * sizeof *nc);
+                    if (!nc) { /* out of memory: the list reads as absent */
                         has = 0;
                         break;
                     }
-                    s->codes = c;
+                    s->codes = nc;
                     s->codes_cap = cap;
                 }
                 s->codes[r->ncodes++] = (phs__str){t + a, (uint32_t)(b - a)};
@@ -335,23 +451,23 @@ static void fill_record(const phs__vm *vm, phs__vscratch *s, const uint64_t *ref
     r->codes = s->codes;
 }
 
-static void scalar(const phs__vm *vm, phs__vscratch *s, const phs__vop *o, size_t n)
+static void scalar(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
+                   double *dv, uint64_t *db, uint64_t *dk, size_t n)
 {
     const phs__node *nd = &vm->rs->nodes[o->a];
-    double *dv = s->V + (size_t)o->d * L;
-    uint8_t *db = s->B + (size_t)o->d * L, *dk = s->K + (size_t)o->d * L;
+    memset(db, 0, W * sizeof *db);
+    memset(dk, 0, W * sizeof *dk);
     for (size_t j = 0; j < n; j++) {
         phs__val v;
-        dk[j] = 0;
-        if (s->why[j])
+        if (lane(s->bad, j))
             continue;
-        fill_record(vm, s, vm->scalar_refs[o - vm->ops], j);
+        fill_record(vm, s, j);
         memset(s->ev.dstate, 0, vm->rs->nderived);
         if (!phs__expr_eval(&s->ev, o->a, &v))
             continue;
-        dk[j] = 1;
+        dk[j / 64] |= (uint64_t)1 << (j % 64);
         if (nd->type == PHS__T_BOOL)
-            db[j] = v.u.i != 0;
+            db[j / 64] |= (uint64_t)(v.u.i != 0) << (j % 64);
         else
             dv[j] = nd->type == PHS__T_DATE ? (double)v.u.i : v.u.n;
     }
@@ -359,32 +475,121 @@ static void scalar(const phs__vm *vm, phs__vscratch *s, const phs__vop *o, size_
 
 /* ---- the operations ---- */
 
-/* An operand an operation does not use is -1: its register is NULL, never
- * an address computed before the array (undefined, and clang's UBSan says so). */
-#define REG(X, r) ((r) < 0 ? NULL : s->X + (size_t)(r) * L)
-
-/* d = a ? b, or a ? k when b is NULL.  Known values are finite, so these
- * comparisons agree with the tree's num_cmp. */
-#define CMP_LOOPS(OP)                                                          \
+/* d = a ? b, or a ? k when b is NULL, packed.  Known values are finite, so
+ * these comparisons agree with the tree's num_cmp. */
+#define CMP_PACK(OP)                                                           \
     do {                                                                       \
         if (b)                                                                 \
-            for (size_t j = 0; j < n; j++)                                     \
-                d[j] = a[j] OP b[j];                                           \
+            PACK(d, n, a[j] OP b[j]);                                          \
         else                                                                   \
-            for (size_t j = 0; j < n; j++)                                     \
-                d[j] = a[j] OP k;                                              \
+            PACK(d, n, a[j] OP k);                                             \
     } while (0)
 
-static void cmp_loop(int sub, const double *a, const double *b, double k,
-                     uint8_t *restrict d, size_t n)
+static VM_INLINE void cmp_pack(int sub, const double *a, const double *b,
+                            double k, uint64_t *d, size_t n)
 {
     switch (sub) {
-    case CMP_EQ: CMP_LOOPS(==); break;
-    case CMP_NE: CMP_LOOPS(!=); break;
-    case CMP_LT: CMP_LOOPS(<); break;
-    case CMP_LE: CMP_LOOPS(<=); break;
-    case CMP_GT: CMP_LOOPS(>); break;
-    default: CMP_LOOPS(>=); break;
+    case CMP_EQ: CMP_PACK(==); break;
+    case CMP_NE: CMP_PACK(!=); break;
+    case CMP_LT: CMP_PACK(<); break;
+    case CMP_LE: CMP_PACK(<=); break;
+    case CMP_GT: CMP_PACK(>); break;
+    default: CMP_PACK(>=); break;
+    }
+}
+
+/* Tier, due date and flags of a unit (sinks). */
+static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
+                 const double *bv, const uint64_t *bb, const uint64_t *bk,
+                 size_t n)
+{
+    const size_t u = (size_t)o->a;
+    const phs__vunit *un = &vm->units[u];
+    int16_t *t = s->u_tier + u * L;
+    int32_t *due = s->u_due + u * L;
+    uint64_t *fl = s->u_flags + u * L;
+    uint64_t *open = s->u_open + u * W, *ek = s->u_ek + u * W, *eb = s->u_eb + u * W;
+    switch ((phs__vopcode)o->op) {
+    case V_ELIG: { /* open: known and true; the others are decided here */
+        uint64_t unknown[W];
+        for (size_t w = 0; w < W; w++) {
+            ek[w] = bk[w] & s->live[w];
+            eb[w] = ek[w] & bb[w];
+            open[w] = eb[w];
+            unknown[w] = s->live[w] & ~bk[w];
+        }
+        for (size_t j = 0; j < n; j++) {
+            t[j] = PHS_COL_NOT_ENROLLED;
+            due[j] = PHS_DATE_NONE;
+        }
+        if (un->prog->nflags)
+            memset(fl, 0, n * sizeof *fl);
+        memset(s->u_hit + (size_t)un->hit * W, 0,
+               un->prog->ntiers * W * sizeof *s->u_hit);
+        EACH_LANE(unknown, t[j] = PHS_COL_INSUFFICIENT_DATA);
+        return;
+    }
+    case V_TIER: { /* first match: an open resident known true is decided,
+                      one unknown is insufficient data */
+        uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
+        uint64_t unknown[W];
+        for (size_t w = 0; w < W; w++) {
+            hit[w] = open[w] & bk[w] & bb[w];
+            unknown[w] = open[w] & ~bk[w];
+            open[w] &= bk[w] & ~bb[w];
+        }
+        const int16_t tc = (int16_t)o->c;
+        EACH_LANE(hit, t[j] = tc);
+        EACH_LANE(unknown, t[j] = PHS_COL_INSUFFICIENT_DATA);
+        return;
+    }
+    case V_DUE: { /* the residents tier c decided */
+        const phs__tier *ti = &un->prog->tiers[o->c];
+        const uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
+        int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
+        EACH_LANE(hit, {
+            int32_t from = o->b < 0 ? s->visit[j]
+                           : lane(bk, j) ? (int32_t)bv[j]
+                                         : PHS_DATE_NONE;
+            if (from != last) {
+                last = from;
+                out = from == PHS_DATE_NONE ? PHS_DATE_NONE
+                      : ti->ivl_unit == 'm' ? add_months(s, from, ti->ivl_n)
+                                            : from + ti->ivl_n;
+            }
+            due[j] = out;
+        });
+        return;
+    }
+    case V_FLAG: {
+        int en = o->sub - 1;
+        uint64_t m[W];
+        for (size_t w = 0; w < W; w++)
+            m[w] = bk[w] & bb[w] &
+                   (en < 0 ? s->live[w] : en ? eb[w] : ek[w] & ~eb[w]);
+        const uint64_t bit = (uint64_t)1 << o->c;
+        EACH_LANE(m, fl[j] |= bit);
+        return;
+    }
+    case V_FLAGDUE: {
+        const phs__flag *fg = &un->prog->flags[o->c];
+        for (size_t j = 0; j < n; j++) {
+            if (!(fl[j] >> o->c & 1))
+                continue;
+            int32_t from = o->b < 0 ? s->visit[j]
+                           : lane(bk, j) ? (int32_t)bv[j]
+                                         : PHS_DATE_NONE;
+            if (from == PHS_DATE_NONE)
+                continue;
+            int32_t d = fg->ivl_unit == 'm' ? add_months(s, from, fg->ivl_n)
+                                            : from + fg->ivl_n;
+            if (due[j] == PHS_DATE_NONE || d < due[j])
+                due[j] = d;
+        }
+        return;
+    }
+    default:
+        return;
     }
 }
 
@@ -394,103 +599,107 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
 {
     /* The destination never shares a register with a source (compile.c
      * allocates it before freeing them): restrict lets loops vectorise. */
-    double *restrict dv = REG(V, o->d);
-    uint8_t *restrict db = REG(B, o->d), *restrict dk = REG(K, o->d);
-    const double *av = REG(V, o->a), *bv = REG(V, o->b);
-    const uint8_t *ab = REG(B, o->a), *bb = REG(B, o->b);
-    const uint8_t *ak = REG(K, o->a), *bk = REG(K, o->b);
+    const int sinkop = o->op >= V_CHECK;
+    double *restrict dv = sinkop ? NULL : s->own + (size_t)o->d * L;
+    uint64_t *restrict db = sinkop ? NULL : s->B + (size_t)o->d * W;
+    uint64_t *restrict dk = sinkop ? NULL : s->K + (size_t)o->d * W;
+    const int ra = phs__vshape[o->op] & PHS__VRA;
+    const int rb = (phs__vshape[o->op] & PHS__VRB) && o->b >= 0;
+    const double *av = ra ? s->vp[o->a] : NULL, *bv = rb ? s->vp[o->b] : NULL;
+    const uint64_t *ab = ra ? s->B + (size_t)o->a * W : NULL;
+    const uint64_t *ak = ra ? s->K + (size_t)o->a * W : NULL;
+    const uint64_t *bb = rb ? s->B + (size_t)o->b * W : NULL;
+    const uint64_t *bk = rb ? s->K + (size_t)o->b * W : NULL;
+    if (!sinkop)
+        s->vp[o->d] = dv;
     switch ((phs__vopcode)o->op) {
     case V_LOAD: {
         const phs__field *fd = &vm->rs->fields[o->a];
         const void *col = s->col[o->a];
-        if (fd->type == PHS_TYPE_NUMBER) {
+        if (fd->type == PHS_TYPE_NUMBER) { /* read where it is */
             const double *x = (const double *)col + s->base;
-            double lo = fd->has_range ? fd->lo : -HUGE_VAL;
-            double hi = fd->has_range ? fd->hi : HUGE_VAL;
-            memcpy(dv, x, n * sizeof *dv);
-            for (size_t j = 0; j < n; j++) /* NaN fails both, inf the range */
-                dk[j] = (x[j] >= lo) & (x[j] <= hi) & (fabs(x[j]) <= DBL_MAX);
+            s->vp[o->d] = x;
+            PACK(dk, n, x[j] == x[j]); /* not NaN (else refused) */
         } else if (fd->type == PHS_TYPE_BOOL) {
             const int8_t *x = (const int8_t *)col + s->base;
-            for (size_t j = 0; j < n; j++) {
-                db[j] = x[j] > 0;
-                dk[j] = x[j] >= 0;
-            }
+            PACK(db, n, x[j] > 0);
+            PACK(dk, n, x[j] >= 0);
         } else if (fd->type == PHS_TYPE_DATE) {
             const phs_date *x = (const phs_date *)col + s->base;
-            for (size_t j = 0; j < n; j++) {
-                dk[j] = x[j] >= DATE_MIN && x[j] <= DATE_MAX;
+            for (size_t j = 0; j < n; j++)
                 dv[j] = x[j];
-            }
+            PACK(dk, n, (x[j] >= DATE_MIN) & (x[j] <= DATE_MAX));
         } else { /* enum: its decoded value index */
             const int32_t *x = s->d_val + (size_t)vm->dec_of[o->a] * L;
-            const int8_t *st = s->d_state + (size_t)vm->dec_of[o->a] * L;
-            for (size_t j = 0; j < n; j++) {
-                dk[j] = st[j] == 0;
-                dv[j] = st[j] == 0 ? x[j] : -1;
-            }
+            for (size_t j = 0; j < n; j++)
+                dv[j] = x[j];
+            memcpy(dk, s->d_valid + (size_t)vm->dec_of[o->a] * W, W * sizeof *dk);
         }
         return;
     }
     case V_DEFAULT:
-        for (size_t j = 0; j < n; j++) {
-            dv[j] = ak[j] ? av[j] : 0;
-            db[j] = ak[j] & ab[j];
-            dk[j] = 1;
-        }
+        if (o->sub)
+            for (size_t w = 0; w < W; w++)
+                db[w] = ak[w] & ab[w];
+        else
+            for (size_t j = 0; j < n; j++)
+                dv[j] = lane(ak, j) ? av[j] : 0;
+        memset(dk, 0xff, W * sizeof *dk);
         return;
     case V_CODEBIT:
     case V_CODECOUNT: {
-        int32_t d = vm->dec_of[o->a];
-        const int8_t *st = s->d_state + (size_t)d * L;
-        const uint64_t *bits = s->d_bits + (size_t)d * L;
-        const int32_t *cnt = s->d_val + (size_t)d * L;
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = st[j] == 0 || (st[j] < 0 && o->c);
-            db[j] = st[j] == 0 && ((bits[j] >> o->b) & 1);
-            dv[j] = st[j] == 0 ? cnt[j] : 0;
+        size_t d = (size_t)vm->dec_of[o->a];
+        const uint64_t *valid = s->d_valid + d * W, *absent = s->d_absent + d * W;
+        for (size_t w = 0; w < W; w++)
+            dk[w] = valid[w] | (o->c ? absent[w] : 0);
+        if (o->op == V_CODEBIT) {
+            const uint64_t *bits = s->d_bits + d * L;
+            PACK(db, n, (bits[j] >> o->b) & 1);
+            for (size_t w = 0; w < W; w++)
+                db[w] &= valid[w];
+        } else {
+            const int32_t *cnt = s->d_val + d * L;
+            for (size_t j = 0; j < n; j++)
+                dv[j] = cnt[j];
         }
         return;
     }
     case V_SCALAR:
-        scalar(vm, s, o, n);
+        scalar(vm, s, o, dv, db, dk, n);
         return;
     case V_PRESENT:
         if (vm->rs->fields[o->a].type == PHS_TYPE_STRING) {
             const char *const *x = (const char *const *)s->col[o->a] + s->base;
-            for (size_t j = 0; j < n; j++)
-                db[j] = (x[j] && *x[j]) || o->c;
-        } else {
-            const int8_t *st = s->d_state + (size_t)vm->dec_of[o->a] * L;
-            for (size_t j = 0; j < n; j++)
-                db[j] = st[j] == 0 || o->c;
-        }
-        memset(dk, 1, n);
+            PACK(db, n, x[j] && *x[j]);
+        } else
+            memcpy(db, s->d_valid + (size_t)vm->dec_of[o->a] * W, W * sizeof *db);
+        for (size_t w = 0; w < W; w++)
+            db[w] |= o->c ? ~(uint64_t)0 : 0;
+        memset(dk, 0xff, W * sizeof *dk);
         return;
     case V_NOT:
-        for (size_t j = 0; j < n; j++) {
-            db[j] = !ab[j];
-            dk[j] = ak[j];
+        for (size_t w = 0; w < W; w++) {
+            db[w] = ~ab[w];
+            dk[w] = ak[w];
         }
         return;
-    case V_AND:
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = (ak[j] & bk[j]) | (ak[j] & !ab[j]) | (bk[j] & !bb[j]);
-            db[j] = ak[j] & bk[j] & ab[j] & bb[j];
+    case V_AND: /* Kleene: a known false decides alone */
+        for (size_t w = 0; w < W; w++) {
+            dk[w] = (ak[w] & bk[w]) | (ak[w] & ~ab[w]) | (bk[w] & ~bb[w]);
+            db[w] = ak[w] & bk[w] & ab[w] & bb[w];
         }
         return;
-    case V_OR:
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = (ak[j] & bk[j]) | (ak[j] & ab[j]) | (bk[j] & bb[j]);
-            db[j] = (ak[j] & ab[j]) | (bk[j] & bb[j]);
+    case V_OR: /* a known true decides alone */
+        for (size_t w = 0; w < W; w++) {
+            dk[w] = (ak[w] & bk[w]) | (ak[w] & ab[w]) | (bk[w] & bb[w]);
+            db[w] = (ak[w] & ab[w]) | (bk[w] & bb[w]);
         }
         return;
     case V_NEG:
     case V_ABS:
-        for (size_t j = 0; j < n; j++) {
+        for (size_t j = 0; j < n; j++)
             dv[j] = o->op == V_NEG ? -av[j] : fabs(av[j]);
-            dk[j] = ak[j];
-        }
+        memcpy(dk, ak, W * sizeof *dk);
         return;
     case V_ARITH:
         switch (o->sub) {
@@ -501,185 +710,119 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             for (size_t j = 0; j < n; j++)
                 dv[j] = av[j] / (bv[j] != 0 ? bv[j] : 1);
         }
-        for (size_t j = 0; j < n; j++) /* |x| <= DBL_MAX: finite, not NaN */
-            dk[j] = ak[j] & bk[j] & (fabs(dv[j]) <= DBL_MAX) &
-                    (o->sub != '/' || bv[j] != 0);
+        if (o->sub == '/') /* |x| <= DBL_MAX: finite, not NaN */
+            PACK(dk, n, (fabs(dv[j]) <= DBL_MAX) & (bv[j] != 0));
+        else
+            PACK(dk, n, fabs(dv[j]) <= DBL_MAX);
+        for (size_t w = 0; w < W; w++)
+            dk[w] &= ak[w] & bk[w];
         return;
     case V_CMP:
-        cmp_loop(o->sub, av, bv, 0, db, n);
-        for (size_t j = 0; j < n; j++)
-            dk[j] = ak[j] & bk[j];
+        cmp_pack(o->sub, av, bv, 0, db, n);
+        for (size_t w = 0; w < W; w++)
+            dk[w] = ak[w] & bk[w];
         return;
     case V_CMPK:
-        cmp_loop(o->sub, av, NULL, o->k, db, n);
-        memcpy(dk, ak, n);
+        cmp_pack(o->sub, av, NULL, o->k, db, n);
+        memcpy(dk, ak, W * sizeof *dk);
         return;
     case V_CMPB:
-        for (size_t j = 0; j < n; j++) {
-            int x = ab[j], y = bb[j];
-            db[j] = o->sub == CMP_EQ ? x == y : o->sub == CMP_NE ? x != y
-                    : o->sub == CMP_LT ? x < y : o->sub == CMP_LE ? x <= y
-                    : o->sub == CMP_GT ? x > y : x >= y;
-            dk[j] = ak[j] & bk[j];
+        for (size_t w = 0; w < W; w++) {
+            uint64_t x = ab[w], y = bb[w];
+            db[w] = o->sub == CMP_EQ ? ~(x ^ y) : o->sub == CMP_NE ? x ^ y
+                    : o->sub == CMP_LT ? ~x & y : o->sub == CMP_LE ? ~x | y
+                    : o->sub == CMP_GT ? x & ~y : x | ~y;
+            dk[w] = ak[w] & bk[w];
         }
         return;
     case V_INNUM: {
         const phs__val *l = &vm->rs->nodes[o->c].k;
-        for (size_t j = 0; j < n; j++) {
-            uint8_t in = 0;
-            for (uint32_t t = 0; t < l->u.nl.n; t++)
-                in |= l->u.nl.items[t] == av[j];
-            db[j] = in;
-            dk[j] = ak[j];
+        for (size_t w = 0; w < W; w++)
+            db[w] = 0;
+        for (uint32_t t = 0; t < l->u.nl.n; t++) {
+            uint64_t m[W];
+            const double x = l->u.nl.items[t];
+            PACK(m, n, av[j] == x);
+            for (size_t w = 0; w < W; w++)
+                db[w] |= m[w];
         }
+        memcpy(dk, ak, W * sizeof *dk);
         return;
     }
     case V_INMASK: {
         uint32_t mask = (uint32_t)o->k;
-        for (size_t j = 0; j < n; j++) {
-            int i = ak[j] && av[j] >= 0 && av[j] < 32 ? (int)av[j] : 0;
-            db[j] = (uint8_t)((mask >> i) & 1);
-            dk[j] = ak[j];
-        }
+        PACK(db, n, (mask >> (av[j] >= 0 && av[j] < 32 ? (int)av[j] : 0)) & 1);
+        memcpy(dk, ak, W * sizeof *dk);
         return;
     }
-    case V_DATE_ADD:
-        for (size_t j = 0; j < n; j++) {
-            double d = o->sub == '-' ? -bv[j] : bv[j];
-            dk[j] = ak[j] & bk[j] & (fabs(d) < 3e6);
-            dv[j] = dk[j] ? av[j] + floor(d) : 0;
-        }
+    case V_DATE_ADD: {
+        const double sg = o->sub == '-' ? -1 : 1;
+        for (size_t j = 0; j < n; j++)
+            dv[j] = fabs(bv[j]) < 3e6 ? av[j] + floor(sg * bv[j]) : 0;
+        PACK(dk, n, fabs(bv[j]) < 3e6);
+        for (size_t w = 0; w < W; w++)
+            dk[w] &= ak[w] & bk[w];
         return;
+    }
     case V_DATE_DIFF:
-        for (size_t j = 0; j < n; j++) {
+        for (size_t j = 0; j < n; j++)
             dv[j] = av[j] - bv[j];
-            dk[j] = ak[j] & bk[j];
-        }
+        for (size_t w = 0; w < W; w++)
+            dk[w] = ak[w] & bk[w];
         return;
     case V_AGE_AT:
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = ak[j] & bk[j];
-            dv[j] = dk[j] ? phs_date_age((phs_date)av[j], (phs_date)bv[j]) : 0;
-        }
+        for (size_t w = 0; w < W; w++)
+            dk[w] = ak[w] & bk[w];
+        for (size_t j = 0; j < n; j++)
+            dv[j] = lane(dk, j) ? phs_date_age((phs_date)av[j], (phs_date)bv[j]) : 0;
         return;
     case V_ADD_MONTHS:
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = ak[j] & bk[j] & (fabs(bv[j]) < 100000);
-            dv[j] = dk[j] ? add_months(s, (int32_t)av[j], (int32_t)floor(bv[j])) : 0;
-        }
+        PACK(dk, n, fabs(bv[j]) < 100000);
+        for (size_t w = 0; w < W; w++)
+            dk[w] &= ak[w] & bk[w];
+        for (size_t j = 0; j < n; j++)
+            dv[j] = lane(dk, j) ? add_months(s, (int32_t)av[j], (int32_t)floor(bv[j])) : 0;
         return;
     case V_MINMAX:
-        for (size_t j = 0; j < n; j++) {
+        for (size_t j = 0; j < n; j++)
             dv[j] = (o->sub == 'm') == (av[j] < bv[j]) ? av[j] : bv[j];
-            dk[j] = ak[j] & bk[j];
-        }
+        for (size_t w = 0; w < W; w++)
+            dk[w] = ak[w] & bk[w];
         return;
     case V_IF: {
-        double *cv = REG(V, o->c);
-        uint8_t *cb = REG(B, o->c), *ck = REG(K, o->c);
-        for (size_t j = 0; j < n; j++) {
-            dk[j] = ak[j] & (ab[j] ? bk[j] : ck[j]);
-            dv[j] = ab[j] ? bv[j] : cv[j];
-            db[j] = ab[j] ? bb[j] : cb[j];
+        const double *cv = s->vp[o->c];
+        const uint64_t *cb = s->B + (size_t)o->c * W, *ck = s->K + (size_t)o->c * W;
+        for (size_t w = 0; w < W; w++) {
+            dk[w] = ak[w] & ((ab[w] & bk[w]) | (~ab[w] & ck[w]));
+            db[w] = (ab[w] & bb[w]) | (~ab[w] & cb[w]);
         }
+        if (!o->sub)
+            for (size_t j = 0; j < n; j++)
+                dv[j] = lane(ab, j) ? bv[j] : cv[j];
         return;
     }
     case V_COALESCE:
-        for (size_t j = 0; j < n; j++) {
-            dv[j] = ak[j] ? av[j] : bv[j];
-            db[j] = ak[j] ? ab[j] : bb[j];
-            dk[j] = ak[j] | bk[j];
+        for (size_t w = 0; w < W; w++) {
+            db[w] = (ak[w] & ab[w]) | (~ak[w] & bb[w]);
+            dk[w] = ak[w] | bk[w];
         }
+        if (!o->sub)
+            for (size_t j = 0; j < n; j++)
+                dv[j] = lane(ak, j) ? av[j] : bv[j];
         return;
     case V_KNOWN:
-        for (size_t j = 0; j < n; j++) {
-            db[j] = ak[j];
-            dk[j] = 1;
-        }
+        memcpy(db, ak, W * sizeof *db);
+        memset(dk, 0xff, W * sizeof *dk);
         return;
-    case V_CHECK:
-        for (size_t j = 0; j < n; j++)
-            if (bk[j] & bb[j] && !s->why[j])
-                s->why[j] = -(o->c + 1);
-        return;
-    case V_ELIG: {
-        int16_t *t = s->u_tier + (size_t)o->a * L;
-        int32_t *due = s->u_due + (size_t)o->a * L;
-        uint64_t *fl = s->u_flags + (size_t)o->a * L;
-        int8_t *e = s->u_elig + (size_t)o->a * L;
-        for (size_t j = 0; j < n; j++) {
-            e[j] = bk[j] ? (int8_t)bb[j] : -1;
-            t[j] = bk[j] ? (bb[j] ? OPEN : PHS_COL_NOT_ENROLLED)
-                         : PHS_COL_INSUFFICIENT_DATA;
-            due[j] = PHS_DATE_NONE;
-            fl[j] = 0;
-        }
-        return;
-    }
-    case V_TIER: {
-        int16_t *t = s->u_tier + (size_t)o->a * L;
-        const int16_t hit = (int16_t)o->c, unknown = PHS_COL_INSUFFICIENT_DATA;
-        for (size_t j = 0; j < n; j++) { /* branch-free: it vectorises */
-            int16_t cur = t[j];
-            int open = cur == OPEN;
-            cur = (open & bk[j] & bb[j]) ? hit : cur;
-            t[j] = (open & !bk[j]) ? unknown : cur;
-        }
-        return;
-    }
-    case V_DUE: {
-        const phs__tier *ti = &vm->units[o->a].prog->tiers[o->c];
-        const int16_t *t = s->u_tier + (size_t)o->a * L;
-        int32_t *due = s->u_due + (size_t)o->a * L;
-        if (o->b < 0 && ti->ivl_unit != 'm') { /* the visit + days: branch-free */
-            const int32_t *v = s->visit;
-            const int32_t c = o->c, days = ti->ivl_n;
-            for (size_t j = 0; j < n; j++) {
-                int32_t d = v[j] == PHS_DATE_NONE ? PHS_DATE_NONE : v[j] + days;
-                due[j] = t[j] == c ? d : due[j];
-            }
-            return;
-        }
-        for (size_t j = 0; j < n; j++) {
-            if (t[j] != o->c)
-                continue;
-            int32_t from = o->b < 0 ? s->visit[j]
-                           : bk[j]  ? (int32_t)bv[j]
-                                    : PHS_DATE_NONE;
-            due[j] = from == PHS_DATE_NONE ? PHS_DATE_NONE
-                     : ti->ivl_unit == 'm' ? add_months(s, from, ti->ivl_n)
-                                           : from + ti->ivl_n;
-        }
-        return;
-    }
-    case V_FLAGDUE: {
-        const phs__flag *fl = &vm->units[o->a].prog->flags[o->c];
-        const uint64_t *f = s->u_flags + (size_t)o->a * L;
-        int32_t *due = s->u_due + (size_t)o->a * L;
-        for (size_t j = 0; j < n; j++) {
-            if (!(f[j] >> o->c & 1))
-                continue;
-            int32_t from = o->b < 0 ? s->visit[j]
-                           : bk[j]  ? (int32_t)bv[j]
-                                    : PHS_DATE_NONE;
-            if (from == PHS_DATE_NONE)
-                continue;
-            int32_t d = fl->ivl_unit == 'm' ? add_months(s, from, fl->ivl_n)
-                                            : from + fl->ivl_n;
-            if (due[j] == PHS_DATE_NONE || d < due[j])
-                due[j] = d;
-        }
-        return;
-    }
-    case V_FLAG: {
-        const int8_t *e = s->u_elig + (size_t)o->a * L;
-        uint64_t *fl = s->u_flags + (size_t)o->a * L;
-        int en = o->sub - 1;
-        for (size_t j = 0; j < n; j++)
-            fl[j] |= (uint64_t)((en < 0 || e[j] == en) & bk[j] & bb[j]) << o->c;
+    case V_CHECK: {
+        uint64_t m[W];
+        for (size_t w = 0; w < W; w++)
+            m[w] = bk[w] & bb[w] & s->live[w];
+        refuse(s, m, -(o->c + 1));
         return;
     }
     default:
+        sink(vm, s, o, bv, bb, bk, n);
         return;
     }
 }
@@ -719,75 +862,122 @@ static void refuse_message(const phs__vm *vm, const phs__vscratch *s,
                                                         : "not valid UTF-8");
 }
 
+static uint64_t unit_bit(size_t u)
+{
+    return u < 63 ? (uint64_t)1 << u : (uint64_t)1 << 63;
+}
+
+/* The version of each resident, per program; returns the units used. */
+static uint64_t pick_versions(const phs__vm *vm, phs__vscratch *s, size_t n)
+{
+    const phs_ruleset *rs = vm->rs;
+    uint64_t used = 0;
+    for (size_t p = 0; p < rs->nprograms; p++) {
+        const phs__program *pr = &rs->programs[p];
+        uint8_t *ul = s->unit_lane + p * L;
+        if (pr->nvers <= 1) {
+            used |= unit_bit((size_t)vm->unit_of[p * PHS__MAX_VERSIONS]);
+            continue;
+        }
+        phs_date last = INT32_MIN + 1;
+        int u = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (s->visit[j] != last) {
+                last = s->visit[j];
+                u = vm->unit_of[p * PHS__MAX_VERSIONS +
+                                phs__version_at(pr, last, NULL)];
+                used |= unit_bit((size_t)u);
+            }
+            ul[j] = (uint8_t)u;
+        }
+    }
+    return used;
+}
+
+/* Copy the block's outputs to the caller's arrays; refused residents get
+ * the error outputs.  Returns PHS_ERECORD when some resident was refused
+ * (the first one's message is set when *rc is still PHS_OK). */
+static void write_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
+                          uint64_t used, int16_t *tier, phs_date *next_due,
+                          uint64_t *flags, int *status, int *rc)
+{
+    const phs_ruleset *rs = vm->rs;
+    const size_t np = rs->nprograms, base = s->base;
+    for (size_t u = 0; u < vm->nunits; u++) /* still open: no tier matched */
+        if (used & unit_bit(u))
+            EACH_LANE(s->u_open + u * W, s->u_tier[u * L + j] = PHS_COL_UNCLASSIFIED);
+    for (size_t p = 0; p < np; p++) {
+        const phs__program *pr = &rs->programs[p];
+        int16_t *to = tier ? tier + base * np + p : NULL;
+        phs_date *dto = next_due ? next_due + base * np + p : NULL;
+        uint64_t *fo = flags ? flags + base * np + p : NULL;
+        if (pr->nvers <= 1) {
+            size_t u = (size_t)vm->unit_of[p * PHS__MAX_VERSIONS];
+            const int16_t *t = s->u_tier + u * L;
+            const int32_t *d = s->u_due + u * L;
+            const uint64_t *f = s->u_flags + u * L;
+            for (size_t j = 0; to && j < n; j++)
+                to[j * np] = t[j];
+            for (size_t j = 0; dto && j < n; j++)
+                dto[j * np] = d[j];
+            for (size_t j = 0; fo && j < n; j++)
+                fo[j * np] = f[j];
+            continue;
+        }
+        const uint8_t *ul = s->unit_lane + p * L;
+        for (size_t j = 0; j < n; j++) {
+            size_t u = ul[j];
+            if (to)
+                to[j * np] = s->u_tier[u * L + j];
+            if (dto)
+                dto[j * np] = s->u_due[u * L + j];
+            if (fo)
+                fo[j * np] = s->u_flags[u * L + j];
+        }
+    }
+    if (status)
+        for (size_t j = 0; j < n; j++)
+            status[base + j] = PHS_OK;
+    EACH_LANE(s->bad, {
+        if (*rc == PHS_OK)
+            refuse_message(vm, s, j);
+        *rc = PHS_ERECORD;
+        if (status)
+            status[base + j] = PHS_ERECORD;
+        for (size_t p = 0; p < np; p++) {
+            size_t k = (base + j) * np + p;
+            if (tier)
+                tier[k] = PHS_COL_ERROR;
+            if (next_due)
+                next_due[k] = PHS_DATE_NONE;
+            if (flags)
+                flags[k] = 0;
+        }
+    });
+}
+
 VM_CLONES
 int phs__vm_run(const phs__vm *vm, phs__vscratch *s, const void *const *col,
                 size_t n, int16_t *tier, phs_date *next_due, uint64_t *flags,
                 int *status)
 {
-    const phs_ruleset *rs = vm->rs;
-    size_t np = rs->nprograms;
     int rc = PHS_OK;
     s->col = col;
     for (size_t d = 0; d < vm->ndecoded * MEMO; d++)
         s->memo[d].p = NULL; /* the strings of the last call are gone */
     for (size_t i = 0; i < MONTHS; i++)
         s->mm[i].date = INT32_MIN;
-    for (size_t c = 0; c < vm->nconsts; c++) { /* constants: once per call */
-        const phs__vconst *k = &vm->consts[c];
-        for (size_t j = 0; j < L; j++) {
-            s->V[(size_t)k->reg * L + j] = k->v;
-            s->B[(size_t)k->reg * L + j] = k->b;
-            s->K[(size_t)k->reg * L + j] = k->k;
-        }
-    }
+    for (size_t c = 0; c < vm->nconsts; c++) /* constants: once per call */
+        phs__vscratch_set(s, vm->consts[c].reg, vm->consts[c].v,
+                          vm->consts[c].b, vm->consts[c].k);
     for (s->base = 0; s->base < n; s->base += L) {
         size_t m = n - s->base < L ? n - s->base : L;
         decode(vm, s, m);
-        uint64_t used = 0;
-        for (size_t p = 0; p < np; p++) { /* the version of each resident */
-            const phs__program *pr = &rs->programs[p];
-            uint8_t *ul = s->unit_lane + p * L;
-            if (pr->nvers <= 1) {
-                memset(ul, vm->unit_of[p * PHS__MAX_VERSIONS], m);
-                used |= ul[0] < 63 ? (uint64_t)1 << ul[0] : (uint64_t)1 << 63;
-                continue;
-            }
-            phs_date last = INT32_MIN + 1;
-            int u = 0;
-            for (size_t j = 0; j < m; j++) {
-                if (s->visit[j] != last) {
-                    last = s->visit[j];
-                    u = vm->unit_of[p * PHS__MAX_VERSIONS +
-                                    phs__version_at(pr, last, NULL)];
-                    used |= u < 63 ? (uint64_t)1 << u : (uint64_t)1 << 63;
-                }
-                ul[j] = (uint8_t)u;
-            }
-        }
+        uint64_t used = pick_versions(vm, s, m);
         for (size_t i = 0; i < vm->nops; i++)
             if (vm->ops[i].need & used)
                 phs__vm_exec_op(vm, s, &vm->ops[i], m);
-        for (size_t j = 0; j < m; j++) {
-            size_t i = s->base + j;
-            if (s->why[j]) {
-                if (rc == PHS_OK)
-                    refuse_message(vm, s, j);
-                rc = PHS_ERECORD;
-            }
-            if (status)
-                status[i] = s->why[j] ? PHS_ERECORD : PHS_OK;
-            for (size_t p = 0; p < np; p++) {
-                size_t u = s->unit_lane[p * L + j], k = i * np + p;
-                int16_t t = s->u_tier[u * L + j];
-                if (tier)
-                    tier[k] = s->why[j] ? PHS_COL_ERROR
-                              : t == OPEN ? PHS_COL_UNCLASSIFIED : t;
-                if (next_due)
-                    next_due[k] = s->why[j] ? PHS_DATE_NONE : s->u_due[u * L + j];
-                if (flags)
-                    flags[k] = s->why[j] ? 0 : s->u_flags[u * L + j];
-            }
-        }
+        write_outputs(vm, s, m, used, tier, next_due, flags, status, &rc);
     }
     return rc;
 }

@@ -8,32 +8,41 @@
  *              are shared across programs and versions, code-list tests
  *              become bits of one mask per resident, and first-match tiers,
  *              due dates and flags become operations on per-program outputs.
- *              Registers are reused once their last reader has run.
- *   exec.c     the block loop: decode and validate the caller's columns,
+ *              Operations no output reads are dropped; registers are reused
+ *              once their last reader has run.
+ *   exec.c     the block loop: validate and decode the caller's columns,
  *              run the operations (each over a whole block), select the
  *              program version per resident and write the outputs.
  *   cache.c    compiled programs cached in the rule set per layout, with
  *              their scratch memory; the lock, the public entry point.
  *
- * Every register holds a block of residents: a double value column (numbers,
- * dates, enum indexes), a byte value column (booleans) and a byte "known"
- * column (three-valued logic).  The tree evaluator (expr/eval.c) is the
- * reference; operations the engine has no kernel for (regexes, string
- * comparisons, general quantifiers) are evaluated by it per resident.
+ * Every register holds a block of residents: a column of doubles (numbers,
+ * dates, enum indexes; a number column given by the caller is read where it
+ * is, not copied) and, for three-valued logic, two bit masks of the block:
+ * "true" and "known" (a "true" bit means something only where "known" is
+ * set).  And, or and not are then a few word operations per block, and a
+ * comparison packs its lanes into mask words.  First-match tiers work on
+ * masks too (the residents still open, those a tier decides); a resident's
+ * tier and due date are written once, when its tier decides it.  The tree
+ * evaluator (expr/eval.c) is the reference; operations the engine has no
+ * kernel for (regexes, string comparisons, general quantifiers) are
+ * evaluated by it per resident.
  */
 #ifndef PHS__VM_H
 #define PHS__VM_H
 
 #include "../expr/expr.h"
 
-/* Residents per block. */
+/* Residents per block, and the 64-bit words of a block's masks. */
 #define PHS__VM_LANES 256
+#define PHS__VM_WORDS (PHS__VM_LANES / 64)
 
 /* Operations.  d: destination register; a, b, c: source registers unless
  * said otherwise. */
 typedef enum {
     V_LOAD,      /* field a's column (number, bool, date, enum index) */
-    V_DEFAULT,   /* a, absent = known 0 (fields "not observed" when absent) */
+    V_DEFAULT,   /* a, absent = known 0 (fields "not observed" when absent);
+                    sub: 1 for booleans */
     V_CODEBIT,   /* codes field a: bit b of its test mask; c: absent default */
     V_CODECOUNT, /* codes field a: number of codes; c: absent default */
     V_SCALAR,    /* node a by the tree evaluator, per resident */
@@ -63,6 +72,11 @@ typedef enum {
     V_NOPS
 } phs__vopcode;
 
+/* Which of an operation's a, b, c are registers (b of a sink may be -1:
+ * none), and whether it folds when they are all constants. */
+enum { PHS__VRA = 1, PHS__VRB = 2, PHS__VRC = 4, PHS__VFOLD = 8 };
+extern const uint8_t phs__vshape[V_NOPS];
+
 typedef struct phs__vop {
     uint8_t op, sub;
     int32_t d, a, b, c;
@@ -81,6 +95,7 @@ typedef struct phs__vcodetest {
 typedef struct phs__vunit {
     const phs__program *prog;
     int p, v;
+    uint32_t hit;  /* its first tier's mask among the scratch's tier masks */
 } phs__vunit;
 
 /* A constant register's value. */
@@ -90,10 +105,15 @@ typedef struct phs__vconst {
     uint8_t b, k;
 } phs__vconst;
 
-/* A compiled program for one layout.  Immutable once built. */
+/* A compiled program for one layout: the struct and one block of arrays,
+ * immutable once built (but for the scratch pool, which the cache's lock
+ * guards). */
 typedef struct phs__vm {
     const phs_ruleset *rs;
+    void *mem;                 /* the block the arrays below are in */
     uint64_t *layout;          /* fields with a column (rs->nwords words) */
+    int32_t *cols;             /* the same fields, in field order */
+    size_t ncols;
     phs__vop *ops;
     size_t nops;
     phs__vconst *consts;
@@ -101,11 +121,11 @@ typedef struct phs__vm {
     size_t nregs;              /* physical registers */
     phs__vunit *units;
     size_t nunits;
+    size_t nhits;              /* tier masks: the units' tiers */
     int32_t *unit_of;          /* [p * PHS__MAX_VERSIONS + v] -> unit */
-    phs__vcodetest **tests;    /* per field: its code tests */
-    size_t *ntests;            /* per field */
-    uint64_t **scalar_refs;    /* per op: fields a V_SCALAR reads, or NULL */
-    size_t nscalar;            /* entries of scalar_refs */
+    phs__vcodetest *tests;     /* code tests, field by field */
+    uint32_t *test_of;         /* per field: its first test */
+    uint32_t *ntests;          /* per field */
     size_t ndecoded;           /* enum and codes fields with a column */
     int32_t *dec_of;           /* per field: decoded slot, -1 */
     struct phs__vscratch *free_scratch; /* pool, under the cache lock */
@@ -120,10 +140,12 @@ void phs__vm_free(phs__vm *vm);
 typedef struct phs__vscratch phs__vscratch;
 int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out);
 void phs__vscratch_free(phs__vscratch *s);
-/* Its register columns: register r, lane j at [r * PHS__VM_LANES + j]. */
-double *phs__vscratch_v(phs__vscratch *s);
-uint8_t *phs__vscratch_b(phs__vscratch *s);
-uint8_t *phs__vscratch_k(phs__vscratch *s);
+/* Set every lane of register r; read lane 0 of register r (compile.c folds
+ * constants on one lane). */
+void phs__vscratch_set(phs__vscratch *s, int32_t r, double v, uint8_t b,
+                       uint8_t k);
+void phs__vscratch_get(const phs__vscratch *s, int32_t r, double *v,
+                       uint8_t *b, uint8_t *k);
 /* Classify residents [0, n) with columns by field (NULL: no column);
  * outputs as phs_classify_columns.  Returns PHS_OK, PHS_ERECORD or
  * PHS_ENOMEM. */
@@ -146,5 +168,15 @@ int phs__vm_classify(const phs_ruleset *rs, size_t n, const phs_column *cols,
                      uint64_t *flags, int *status);
 /* Free the compiled programs a rule set keeps (phs_ruleset_free). */
 void phs__vm_cache_free(phs_ruleset *rs);
+
+/* One allocation carved into parts (compile.c and exec.c): each part's
+ * pointer is stored at `at`, its bytes rounded up to 64 (cache lines). */
+typedef struct phs__vpart {
+    void *at;      /* address of the pointer to set */
+    size_t bytes;
+} phs__vpart;
+/* Allocate (zeroed) and set every part; returns the block, NULL when out of
+ * memory. */
+void *phs__vparts_alloc(const phs__vpart *parts, size_t nparts);
 
 #endif
