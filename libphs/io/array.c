@@ -142,12 +142,80 @@ static const char *rd_mkey(const phs_reader *rd, const rd_member *m)
     return m ? phs__rd_txt(rd, m->key) : NULL;
 }
 
+/* Refuse the node ev starts, at nesting depth `depth`: the record's error
+ * (message a followed by b, naming field), the event deleted and the node
+ * consumed to its end.  0 or a fatal status. */
+static int rd_yrefuse(phs_reader *rd, rd_ymap *st, yaml_event_t *ev,
+                      const char *field, int depth, const char *a,
+                      const char *b)
+{
+    yaml_event_type_t t = ev->type;
+    yaml_mark_t mark = ev->start_mark;
+    yaml_event_delete(ev);
+    rd_yrecerr(rd, st, PHS_ERECORD, field, mark, a, b);
+    return rd_yskip(rd, st, t, depth);
+}
+
+/* Keep the text of the scalar event ev in the scratch (*out, unless out
+ * is NULL) while the record has no error; a record growing past
+ * RD_MAX_RECORD gets one.  Returns 1 when kept, 0 when not, -1 out of
+ * memory. */
+static int rd_ykeep(phs_reader *rd, rd_ymap *st, const char *field,
+                    const yaml_event_t *ev, rd_span *out)
+{
+    if (!st->code && rd->tlen + ev->data.scalar.length > RD_MAX_RECORD)
+        rd_yrecerr(rd, st, PHS_ELIMIT, field, ev->start_mark,
+                   "record larger than 1 MiB", "");
+    if (st->code || !out)
+        return 0;
+    return phs__rd_add_string(rd, (const char *)ev->data.scalar.value,
+                              ev->data.scalar.length, out) < 0 ? -1 : 1;
+}
+
+/* The items of a list value (after its SEQUENCE_START): scalars, kept as
+ * the items of m (NULL once the record has an error).  0 or a fatal
+ * status. */
+static int rd_ylist(phs_reader *rd, rd_ymap *st, rd_member *m)
+{
+    for (;;) {
+        yaml_event_t iev;
+        rd_span it;
+        int r = rd_yev(rd, &iev);
+        if (r < 0)
+            return r;
+        if (iev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&iev);
+            return 0;
+        }
+        const char *dec = phs__yaml_decoration(&iev);
+        if (dec || iev.type != YAML_SCALAR_EVENT || rd_yplain_null(&iev)) {
+            r = rd_yrefuse(rd, st, &iev, rd_mkey(rd, m), 4,
+                           dec ? dec : "a list may only hold strings and "
+                                       "numbers",
+                           dec ? " are not allowed" : "");
+            if (r < 0)
+                return r;
+            continue;
+        }
+        r = rd_ykeep(rd, st, rd_mkey(rd, m), &iev, &it);
+        yaml_event_delete(&iev);
+        if (r > 0 && phs__rd_new_item(rd, it) < 0)
+            r = -1;
+        if (r < 0)
+            return phs__rd_nomem();
+        if (r > 0) /* kept: the record has no error, so m exists */
+            m->nitems++;
+    }
+}
+
+/* The members of a mapping (after its MAPPING_START), into rd->mem while
+ * the record has no error.  0 or a fatal status.  A member m exists only
+ * while st->code is 0. */
 static int rd_ymapping(phs_reader *rd, rd_ymap *st)
 {
     for (;;) {
         yaml_event_t kev, vev;
         rd_member *m = NULL;
-        const char *dec;
         int r = rd_yev(rd, &kev);
         if (r < 0)
             return r;
@@ -156,33 +224,27 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
             return 0;
         }
         if (kev.type != YAML_SCALAR_EVENT) {
-            yaml_event_type_t t = kev.type;
-            yaml_mark_t line = kev.start_mark;
-            yaml_event_delete(&kev);
-            rd_yrecerr(rd, st, PHS_ERECORD, NULL, line,
-                       "a field name must be a plain string", "");
-            r = rd_yskip(rd, st, t, 3);
+            r = rd_yrefuse(rd, st, &kev, NULL, 3,
+                           "a field name must be a plain string", "");
             if (r < 0)
                 return r;
         } else {
-            yaml_mark_t line = kev.start_mark;
-            dec = phs__yaml_decoration(&kev);
-            if (!st->code && rd->tlen + kev.data.scalar.length > RD_MAX_RECORD)
-                rd_yrecerr(rd, st, PHS_ELIMIT, NULL, line,
-                           "record larger than 1 MiB", "");
-            if (!st->code) {
-                m = phs__rd_new_member(rd);
-                if (!m ||
-                    phs__rd_add_string(rd, (const char *)kev.data.scalar.value,
-                                  kev.data.scalar.length, &m->key) < 0) {
-                    yaml_event_delete(&kev);
-                    return phs__rd_nomem();
-                }
-                m->line = rd_yline(rd, line);
-                m->col = line.column + 1;
+            const char *dec = phs__yaml_decoration(&kev);
+            rd_span key;
+            r = rd_ykeep(rd, st, NULL, &kev, &key);
+            if (r > 0 && (m = phs__rd_new_member(rd)) == NULL)
+                r = -1;
+            if (r < 0) {
+                yaml_event_delete(&kev);
+                return phs__rd_nomem();
+            }
+            if (m) {
+                m->key = key;
+                m->line = rd_yline(rd, kev.start_mark);
+                m->col = kev.start_mark.column + 1;
                 if (dec)
-                    rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
-                               dec, " are not allowed");
+                    rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m),
+                               kev.start_mark, dec, " are not allowed");
             }
             yaml_event_delete(&kev);
         }
@@ -191,110 +253,38 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
         r = rd_yev(rd, &vev);
         if (r < 0)
             return r;
-        {
-            yaml_mark_t line = vev.start_mark;
-            dec = phs__yaml_decoration(&vev);
-            if (dec) {
-                yaml_event_type_t t = vev.type;
-                yaml_event_delete(&vev);
-                rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
-                           dec, " are not allowed");
-                r = rd_yskip(rd, st, t, 3);
-                if (r < 0)
-                    return r;
-                continue;
+        const char *dec = phs__yaml_decoration(&vev);
+        if (dec || vev.type == YAML_MAPPING_START_EVENT) {
+            r = rd_yrefuse(rd, st, &vev, rd_mkey(rd, m), 3,
+                           dec ? dec : "nested objects are not allowed",
+                           dec ? " are not allowed" : "");
+            if (r < 0)
+                return r;
+            continue;
+        }
+        if (vev.type == YAML_SEQUENCE_START_EVENT) {
+            yaml_event_delete(&vev);
+            if (m) {
+                m->kind = VK_LIST;
+                m->item0 = rd->nitems;
             }
-            switch (vev.type) {
-            case YAML_SCALAR_EVENT:
-                if (!st->code &&
-                    rd->tlen + vev.data.scalar.length > RD_MAX_RECORD)
-                    rd_yrecerr(rd, st, PHS_ELIMIT, rd_mkey(rd, m), line,
-                               "record larger than 1 MiB", "");
-                if (!st->code && m) {
-                    if (rd_yplain_null(&vev)) {
-                        m->kind = VK_NULL;
-                    } else {
-                        m->kind = VK_TEXT;
-                        if (phs__rd_add_string(
-                                rd, (const char *)vev.data.scalar.value,
-                                vev.data.scalar.length, &m->val) < 0) {
-                            yaml_event_delete(&vev);
-                            return phs__rd_nomem();
-                        }
-                    }
-                }
+            r = rd_ylist(rd, st, m);
+            if (r < 0)
+                return r;
+            continue;
+        }
+        if (vev.type == YAML_SCALAR_EVENT) {
+            /* a null stays VK_NULL (nothing kept) */
+            r = rd_ykeep(rd, st, rd_mkey(rd, m), &vev,
+                         m && !rd_yplain_null(&vev) ? &m->val : NULL);
+            if (r > 0)
+                m->kind = VK_TEXT;
+            if (r < 0) {
                 yaml_event_delete(&vev);
-                break;
-            case YAML_SEQUENCE_START_EVENT:
-                yaml_event_delete(&vev);
-                if (m) {
-                    m->kind = VK_LIST;
-                    m->item0 = rd->nitems;
-                }
-                for (;;) {
-                    yaml_event_t iev;
-                    yaml_mark_t iline;
-                    r = rd_yev(rd, &iev);
-                    if (r < 0)
-                        return r;
-                    if (iev.type == YAML_SEQUENCE_END_EVENT) {
-                        yaml_event_delete(&iev);
-                        break;
-                    }
-                    iline = iev.start_mark;
-                    dec = phs__yaml_decoration(&iev);
-                    if (dec) {
-                        yaml_event_type_t t = iev.type;
-                        yaml_event_delete(&iev);
-                        rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
-                                   dec, " are not allowed");
-                        r = rd_yskip(rd, st, t, 4);
-                        if (r < 0)
-                            return r;
-                        continue;
-                    }
-                    if (iev.type != YAML_SCALAR_EVENT || rd_yplain_null(&iev)) {
-                        yaml_event_type_t t = iev.type;
-                        yaml_event_delete(&iev);
-                        rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), iline,
-                                   "a list may only hold strings and "
-                                   "numbers", "");
-                        r = rd_yskip(rd, st, t, 4);
-                        if (r < 0)
-                            return r;
-                        continue;
-                    }
-                    if (!st->code &&
-                        rd->tlen + iev.data.scalar.length > RD_MAX_RECORD)
-                        rd_yrecerr(rd, st, PHS_ELIMIT, rd_mkey(rd, m), iline,
-                                   "record larger than 1 MiB", "");
-                    if (!st->code && m) {
-                        rd_span it;
-                        if (phs__rd_add_string(rd,
-                                          (const char *)iev.data.scalar.value,
-                                          iev.data.scalar.length, &it) < 0 ||
-                            phs__rd_new_item(rd, it) < 0) {
-                            yaml_event_delete(&iev);
-                            return phs__rd_nomem();
-                        }
-                        m->nitems++;
-                    }
-                    yaml_event_delete(&iev);
-                }
-                break;
-            case YAML_MAPPING_START_EVENT:
-                yaml_event_delete(&vev);
-                rd_yrecerr(rd, st, PHS_ERECORD, rd_mkey(rd, m), line,
-                           "nested objects are not allowed", "");
-                r = rd_yskip(rd, st, YAML_MAPPING_START_EVENT, 3);
-                if (r < 0)
-                    return r;
-                break;
-            default:
-                yaml_event_delete(&vev);
-                break;
+                return phs__rd_nomem();
             }
         }
+        yaml_event_delete(&vev);
     }
 }
 
