@@ -105,5 +105,8 @@ void phs__text_trim(const char **s, size_t *len);
  * *pos starts at 0. */
 int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
                     size_t *b);
+/* Of a title given in Chinese and in English, the one in `lang` ("zh" or
+ * "en"); NULL for another language or a NULL lang. */
+const char *phs__title_in(const char *zh, const char *en, const char *lang);
 
 #endif

@@ -1,6 +1,9 @@
 /* Text as residents' values arrive: strict UTF-8, trimming, code lists
  * written as "I10; E11,E11.9".  Shared by record setters (run/) and the
- * columnar engine (vm/), so both read a cell the same way. */
+ * columnar engine (vm/), so both read a cell the same way.  And the choice
+ * of a zh/en title. */
+#include <string.h>
+
 #include "base.h"
 
 /* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0 with
@@ -85,4 +88,11 @@ int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
         }
     }
     return 0;
+}
+
+const char *phs__title_in(const char *zh, const char *en, const char *lang)
+{
+    if (!lang)
+        return NULL;
+    return !strcmp(lang, "zh") ? zh : !strcmp(lang, "en") ? en : NULL;
 }

@@ -362,11 +362,7 @@ const char *phs_indicators_title(const phs_indicators *ind, size_t i,
                                  const char *lang)
 {
     const phs__indicator *d = def(ind, i);
-    if (!d || !lang)
-        return NULL;
-    return !strcmp(lang, "zh") ? d->title_zh
-           : !strcmp(lang, "en") ? d->title_en
-                                 : NULL;
+    return d ? phs__title_in(d->title_zh, d->title_en, lang) : NULL;
 }
 
 size_t phs_indicators_resident_count(const phs_indicators *ind, size_t i,

@@ -567,11 +567,7 @@ const char *phs_ruleset_program_title(const phs_ruleset *rs, size_t p,
                                       const char *lang)
 {
     const phs__program *pr = prog(rs, p);
-    if (!pr || !lang)
-        return NULL;
-    return !strcmp(lang, "zh") ? pr->title_zh
-           : !strcmp(lang, "en") ? pr->title_en
-                                 : NULL;
+    return pr ? phs__title_in(pr->title_zh, pr->title_en, lang) : NULL;
 }
 
 int phs_ruleset_program_index(const phs_ruleset *rs, const char *id)
