@@ -17,6 +17,8 @@ int phs_population_new(phs_population **out, const phs_ruleset *rs)
     pop->rs = rs;
     pop->np = rs->nprograms;
     pop->ni = rs->nindicators;
+    pop->rowsize = sizeof(phs__visit) + pop->np * sizeof(phs__vprog) +
+                   pop->ni * sizeof(phs__vind);
     int rc = phs_result_new(&pop->res, rs);
     if (rc < 0) {
         phs__free(pop);
@@ -34,16 +36,7 @@ void phs_population_free(phs_population *pop)
     phs__free(pop->idtext);
     phs__free(pop->idoff);
     phs__free(pop->hash);
-    phs__free(pop->vres);
-    phs__free(pop->vdate);
-    phs__free(pop->penr);
-    phs__free(pop->ptier);
-    phs__free(pop->pdue);
-    phs__free(pop->pearly);
-    phs__free(pop->iwhere);
-    phs__free(pop->ivisit);
-    phs__free(pop->ilatest);
-    phs__free(pop->idate);
+    phs__free(pop->rows);
     phs__free(pop);
 }
 
@@ -65,17 +58,6 @@ static uint32_t hash_str(const char *s)
     return h;
 }
 
-/* Grow an array to `cap` elements of `size` bytes; 0 on failure (the old
- * block is kept).  For the visit rows, whose parallel arrays share one
- * capacity (phs__grow keeps one capacity per array), and the id text. */
-static int grow(void *pp, size_t cap, size_t size)
-{
-    void *q = phs__realloc(*(void **)pp, cap * size);
-    if (!q)
-        return 0;
-    *(void **)pp = q;
-    return 1;
-}
 
 static int rehash(phs_population *pop, size_t cap)
 {
@@ -113,8 +95,10 @@ static long resident(phs_population *pop, const char *id)
         size_t cap = pop->idcap ? pop->idcap : 4096;
         while (cap < pop->idlen + n)
             cap *= 2;
-        if (!grow(&pop->idtext, cap, 1))
+        char *t = phs__realloc(pop->idtext, cap);
+        if (!t)
             return -1;
+        pop->idtext = t;
         pop->idcap = cap;
     }
     if (phs__grow(&pop->idoff, &pop->rescap, pop->nres, sizeof *pop->idoff,
@@ -125,29 +109,6 @@ static long resident(phs_population *pop, const char *id)
     pop->idlen += n;
     pop->hash[s] = (uint32_t)pop->nres + 1;
     return (long)pop->nres++;
-}
-
-static int reserve_visit(phs_population *pop)
-{
-    if (pop->nv < pop->vcap)
-        return 1;
-    size_t cap = pop->vcap ? 2 * pop->vcap : 1024;
-    size_t np = pop->np ? pop->np : 1, ni = pop->ni ? pop->ni : 1;
-    /* each array grows on its own; a failure leaves vcap as it was and
-     * every array at least that large */
-    if (!grow(&pop->vres, cap, sizeof *pop->vres) ||
-        !grow(&pop->vdate, cap, sizeof *pop->vdate) ||
-        !grow(&pop->penr, cap * np, sizeof *pop->penr) ||
-        !grow(&pop->ptier, cap * np, sizeof *pop->ptier) ||
-        !grow(&pop->pdue, cap * np, sizeof *pop->pdue) ||
-        !grow(&pop->pearly, cap * np, sizeof *pop->pearly) ||
-        !grow(&pop->iwhere, cap * ni, sizeof *pop->iwhere) ||
-        !grow(&pop->ivisit, cap * ni, sizeof *pop->ivisit) ||
-        !grow(&pop->ilatest, cap * ni, sizeof *pop->ilatest) ||
-        !grow(&pop->idate, cap * ni, sizeof *pop->idate))
-        return 0;
-    pop->vcap = cap;
-    return 1;
 }
 
 /* The latest version's index of the tier a result decided for program p
@@ -186,32 +147,27 @@ int phs_population_add(phs_population *pop, const phs_record *rec)
     int rc = phs_classify(rs, rec, pop->res);
     if (rc < 0)
         return rc;
-    if (!reserve_visit(pop))
+    if (phs__grow(&pop->rows, &pop->vcap, pop->nv, pop->rowsize, 1024) < 0)
         return phs__error_set(PHS_ENOMEM, "out of memory");
     long r = resident(pop, phs_record_id(rec));
     if (r < 0)
         return phs__error_set(PHS_ENOMEM, "out of memory");
     size_t v = pop->nv;
-    pop->vres[v] = (uint32_t)r;
-    pop->vdate[v] = rec->vals[rs->f_visit_date].u.i;
-    for (size_t p = 0; p < pop->np; p++) {
-        size_t k = v * pop->np + p;
-        pop->penr[k] = (int8_t)phs_result_enrolled(pop->res, p);
-        pop->ptier[k] = latest_tier(pop, p);
-        pop->pdue[k] = phs_result_next_due(pop->res, p);
-        pop->pearly[k] = phs_result_earliest(pop->res, p);
-    }
+    *phs__pop_visit(pop, v) =
+        (phs__visit){(uint32_t)r, rec->vals[rs->f_visit_date].u.i};
+    for (size_t p = 0; p < pop->np; p++)
+        *phs__pop_prog(pop, v, p) = (phs__vprog){
+            (int8_t)phs_result_enrolled(pop->res, p), latest_tier(pop, p),
+            phs_result_next_due(pop->res, p), phs_result_earliest(pop->res, p)};
     phs__eval *ev = &pop->res->ev;
     for (size_t i = 0; i < pop->ni; i++) {
         const phs__indicator *ind = &rs->indicators[i];
-        size_t k = v * pop->ni + i;
-        pop->iwhere[k] = test(ev, &ind->where);
-        pop->ivisit[k] = test(ev, &ind->visit_where);
-        pop->ilatest[k] = test(ev, &ind->latest);
-        pop->idate[k] = ind->date_field >= 0 &&
-                                phs__record_has(rec, ind->date_field)
-                            ? rec->vals[ind->date_field].u.i
-                            : PHS_DATE_NONE;
+        *phs__pop_ind(pop, v, i) = (phs__vind){
+            test(ev, &ind->where), test(ev, &ind->visit_where),
+            test(ev, &ind->latest),
+            ind->date_field >= 0 && phs__record_has(rec, ind->date_field)
+                ? rec->vals[ind->date_field].u.i
+                : PHS_DATE_NONE};
     }
     pop->nv++;
     return PHS_OK;

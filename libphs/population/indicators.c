@@ -59,12 +59,8 @@ void phs_indicators_free(phs_indicators *ind)
         for (int w = 0; w < 4; w++)
             phs__free(ind->counted[i].res[w]);
     phs__free(ind->counted);
-    phs__free(ind->idtext);
-    phs__free(ind->idoff);
-    phs__free(ind->tiers);
-    phs__free(ind->trans);
-    phs__free(ind->tier_base);
-    phs__free(ind->trans_base);
+    phs__free(ind->idoff);     /* and idtext */
+    phs__free(ind->tier_base); /* and trans_base, tiers, trans */
     phs__free(ind->overdue);
     phs__free(ind);
 }
@@ -84,7 +80,7 @@ static int in_period(const walk *w, size_t j)
 
 static int enrolled(const walk *w, size_t j, int p)
 {
-    return w->pop->penr[w->k[j].v * w->pop->np + (size_t)p] == 1;
+    return phs__pop_prog(w->pop, w->k[j].v, (size_t)p)->enrolled == 1;
 }
 
 /* Is visit j one the indicator looks at: in the period and, for an
@@ -103,7 +99,6 @@ enum { NOT_COUNTED = -2, EXCLUDED = -3 };
 static int decide(const walk *w, const phs__indicator *ind, size_t i)
 {
     const phs_population *pop = w->pop;
-    size_t ni = pop->ni, np = pop->np;
     long latest = -1;
     for (size_t j = 0; j < w->n; j++)
         if (ind->all_residents ? w->k[j].date <= w->to : counts(w, ind, j))
@@ -113,11 +108,11 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
          * period could not decide the enrolment */
         for (size_t j = 0; !ind->all_residents && j < w->n; j++)
             if (in_period(w, j) &&
-                pop->penr[w->k[j].v * np + (size_t)ind->program] < 0)
+                phs__pop_prog(pop, w->k[j].v, (size_t)ind->program)->enrolled < 0)
                 return EXCLUDED;
         return NOT_COUNTED;
     }
-    int where = pop->iwhere[w->k[latest].v * ni + i];
+    int where = phs__pop_ind(pop, w->k[latest].v, i)->where;
     if (where != 1)
         return where < 0 ? EXCLUDED : NOT_COUNTED;
     if (ind->reached) {
@@ -125,7 +120,7 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
         for (size_t j = 0; j < w->n && !hit; j++) {
             if (!counts(w, ind, j))
                 continue;
-            int t = pop->ptier[w->k[j].v * np + (size_t)ind->program];
+            int t = phs__pop_prog(pop, w->k[j].v, (size_t)ind->program)->tier;
             hit = t < 64 && ((ind->reached >> t) & 1);
         }
         if (!hit)
@@ -137,7 +132,7 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
         for (size_t j = 0; j < w->n; j++) {
             if (!counts(w, ind, j))
                 continue;
-            int t = pop->ivisit[w->k[j].v * ni + i];
+            int t = phs__pop_ind(pop, w->k[j].v, i)->visit;
             yes += t == 1;
             unk += t < 0;
         }
@@ -151,24 +146,25 @@ static int decide(const walk *w, const phs__indicator *ind, size_t i)
         for (size_t j = 0; j < w->n && num != 0; j++) {
             if (!in_period(w, j) || !enrolled(w, j, ind->program))
                 continue;
-            size_t k = w->k[j].v * np + (size_t)ind->program;
-            phs_date due = pop->pdue[k];
+            const phs__vprog *vp =
+                phs__pop_prog(pop, w->k[j].v, (size_t)ind->program);
+            phs_date due = vp->due;
             if (due == PHS_DATE_NONE || due > w->to)
                 continue;
             size_t nx = j + 1;
             while (nx < w->n && w->k[nx].date == w->k[j].date)
                 nx++;
             if (nx == w->n || w->k[nx].date > due ||
-                w->k[nx].date < pop->pearly[k])
+                w->k[nx].date < vp->earliest)
                 num = 0;
         }
     }
     if (ind->latest.root >= 0)
-        num = and3(num, pop->ilatest[w->k[latest].v * ni + i]);
+        num = and3(num, phs__pop_ind(pop, w->k[latest].v, i)->latest);
     if (ind->date_field >= 0) {
         int in = 0;
         for (size_t j = 0; j < w->n && !in; j++) {
-            phs_date d = pop->idate[w->k[j].v * ni + i];
+            phs_date d = phs__pop_ind(pop, w->k[j].v, i)->date;
             in = w->k[j].date <= w->to && d != PHS_DATE_NONE &&
                  d >= w->from && d <= w->to;
         }
@@ -197,20 +193,19 @@ static int program_views(phs_indicators *out, const walk *w, uint32_t r)
                 lastle = (long)j;
             if (!in_period(w, j) || !enrolled(w, j, (int)p))
                 continue;
-            size_t t = (size_t)pop->ptier[w->k[j].v * pop->np + p];
+            size_t t = (size_t)phs__pop_prog(pop, w->k[j].v, p)->tier;
             if (prev >= 0) {
-                size_t f =
-                    (size_t)pop->ptier[w->k[prev].v * pop->np + p];
+                size_t f = (size_t)phs__pop_prog(pop, w->k[prev].v, p)->tier;
                 out->trans[out->trans_base[p] + f * nt + t]++;
             }
             prev = last = (long)j;
         }
         if (last >= 0)
             out->tiers[out->tier_base[p] +
-                       (size_t)pop->ptier[w->k[last].v * pop->np + p]]++;
+                       (size_t)phs__pop_prog(pop, w->k[last].v, p)->tier]++;
         if (lastle >= 0 && enrolled(w, (size_t)lastle, (int)p)) {
-            size_t k = w->k[lastle].v * pop->np + p;
-            if (pop->pdue[k] != PHS_DATE_NONE && pop->pdue[k] < w->to) {
+            const phs__vprog *vp = phs__pop_prog(pop, w->k[lastle].v, p);
+            if (vp->due != PHS_DATE_NONE && vp->due < w->to) {
                 if (phs__grow(&out->overdue, &out->overdue_cap,
                               out->noverdue, sizeof *out->overdue, 64) < 0)
                     return 0;
@@ -218,9 +213,9 @@ static int program_views(phs_indicators *out, const walk *w, uint32_t r)
                 o->res = r;
                 o->rank = w->k[0].rank;
                 o->program = (int)p;
-                o->tier = pop->ptier[k];
-                o->due = pop->pdue[k];
-                o->days = (int)(w->to - pop->pdue[k]);
+                o->tier = vp->tier;
+                o->due = vp->due;
+                o->days = (int)(w->to - vp->due);
             }
         }
     }
@@ -251,19 +246,29 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
     ind->to = to;
     ind->ni = ni;
     ind->np = np;
-    ind->idtext = phs__malloc(pop->idlen ? pop->idlen : 1);
-    ind->idoff = phs__malloc((nres ? nres : 1) * sizeof *ind->idoff);
+    /* a copy of the ids: offsets, then the text, in one block */
+    ind->idoff = phs__malloc(nres * sizeof *ind->idoff + pop->idlen + 1);
     ind->counted = phs__calloc(ni ? ni : 1, sizeof *ind->counted);
-    ind->tier_base = phs__calloc(np ? np : 1, sizeof(size_t));
-    ind->trans_base = phs__calloc(np ? np : 1, sizeof(size_t));
-    if (!ind->idtext || !ind->idoff || !ind->counted || !ind->tier_base ||
-        !ind->trans_base)
+    /* the counts per program: where each program's tiers and transitions
+     * start, then the tiers, then the transitions, in one block */
+    size_t ntier = 0, ntrans = 0;
+    for (size_t p = 0; p < np; p++) {
+        size_t nt = rs->programs[p].ntiers + 1;
+        ntier += nt;
+        ntrans += nt * nt;
+    }
+    ind->tier_base = phs__calloc(2 * np + ntier + ntrans + 1, sizeof(size_t));
+    if (!ind->idoff || !ind->counted || !ind->tier_base)
         goto oom;
+    ind->idtext = (char *)(ind->idoff + nres);
     if (nres) {
         memcpy(ind->idtext, pop->idtext, pop->idlen);
         memcpy(ind->idoff, pop->idoff, nres * sizeof *ind->idoff);
     }
-    size_t ntier = 0, ntrans = 0;
+    ind->trans_base = ind->tier_base + np;
+    ind->tiers = ind->trans_base + np;
+    ind->trans = ind->tiers + ntier;
+    ntier = ntrans = 0;
     for (size_t p = 0; p < np; p++) {
         size_t nt = rs->programs[p].ntiers + 1;
         ind->tier_base[p] = ntier;
@@ -271,10 +276,6 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
         ntier += nt;
         ntrans += nt * nt;
     }
-    ind->tiers = phs__calloc(ntier ? ntier : 1, sizeof(size_t));
-    ind->trans = phs__calloc(ntrans ? ntrans : 1, sizeof(size_t));
-    if (!ind->tiers || !ind->trans)
-        goto oom;
 
     /* residents in id order; visits grouped by resident, in date order */
     for (uint32_t r = 0; r < nres; r++)
@@ -283,14 +284,15 @@ int phs_population_indicators(const phs_population *pop, phs_date from,
     for (uint32_t k = 0; k < nres; k++)
         rank[order[k].r] = k;
     for (size_t v = 0; v < nv; v++)
-        keys[v] = (vkey){rank[pop->vres[v]], (uint32_t)v, pop->vdate[v]};
+        keys[v] = (vkey){rank[phs__pop_visit(pop, v)->res], (uint32_t)v,
+                         phs__pop_visit(pop, v)->date};
     qsort(keys, nv, sizeof *keys, cmp_vkey);
 
     for (size_t a = 0, b; a < nv; a = b) {
         for (b = a + 1; b < nv && keys[b].rank == keys[a].rank; b++)
             ;
         walk w = {pop, keys + a, b - a, from, to};
-        uint32_t r = pop->vres[keys[a].v];
+        uint32_t r = phs__pop_visit(pop, keys[a].v)->res;
         for (size_t i = 0; i < ni; i++) {
             int num = decide(&w, &rs->indicators[i], i);
             phs__counted *c = &ind->counted[i];

@@ -11,6 +11,24 @@
 #include "phs/population.h"
 #include "../run/run.h"
 
+/* A visit's row (phs_population.rows, rowsize bytes each): the visit,
+ * then one phs__vprog per program, then one phs__vind per indicator. */
+typedef struct phs__visit {
+    uint32_t res;             /* resident */
+    phs_date date;
+} phs__visit;
+
+typedef struct phs__vprog {
+    int8_t enrolled;          /* 1/0/-1 */
+    int16_t tier;             /* latest-version tier; ntiers: undecided */
+    phs_date due, earliest;
+} phs__vprog;
+
+typedef struct phs__vind {
+    int8_t where, visit, latest; /* the indicator's conditions, 1/0/-1 */
+    phs_date date;            /* date_in_period field value or NONE */
+} phs__vind;
+
 struct phs_population {
     const phs_ruleset *rs;
     phs_result *res;          /* classification scratch */
@@ -22,16 +40,27 @@ struct phs_population {
     size_t nres, rescap;
     uint32_t *hash;           /* slots: resident + 1, 0 empty */
     size_t hcap;
-    /* visits (one row each) */
-    size_t nv, vcap;
-    uint32_t *vres;
-    phs_date *vdate;
-    int8_t *penr;             /* [v * np + p] enrolled 1/0/-1 */
-    int16_t *ptier;           /* latest-version tier; ntiers: undecided */
-    phs_date *pdue, *pearly;
-    int8_t *iwhere, *ivisit, *ilatest; /* [v * ni + i] 1/0/-1 */
-    phs_date *idate;          /* date_in_period field value or NONE */
+    /* visits: one row each, in one block */
+    size_t nv, vcap, rowsize;
+    unsigned char *rows;
 };
+
+static inline phs__visit *phs__pop_visit(const phs_population *pop, size_t v)
+{
+    return (phs__visit *)(pop->rows + v * pop->rowsize);
+}
+
+static inline phs__vprog *phs__pop_prog(const phs_population *pop, size_t v,
+                                        size_t p)
+{
+    return (phs__vprog *)(phs__pop_visit(pop, v) + 1) + p;
+}
+
+static inline phs__vind *phs__pop_ind(const phs_population *pop, size_t v,
+                                      size_t i)
+{
+    return (phs__vind *)phs__pop_prog(pop, v, pop->np) + i;
+}
 
 /* The residents counted by one indicator: ids in id order, per part. */
 typedef struct phs__counted {
@@ -48,14 +77,15 @@ typedef struct phs__overdue {
 
 struct phs_indicators {
     const phs_ruleset *rs;
-    char *idtext;             /* copy of the population's ids */
-    size_t *idoff;
+    size_t *idoff;            /* copy of the population's ids: offsets, */
+    char *idtext;             /* then the text, in the same block */
     phs_date from, to;
     size_t ni, np;
     phs__counted *counted;    /* ni */
+    /* one block, at tier_base: tier_base[np], trans_base[np], tiers, trans */
+    size_t *tier_base, *trans_base;
     size_t *tiers;            /* program p: tier_base[p] .. + ntiers + 1 */
     size_t *trans;            /* program p: trans_base[p], (nt+1)^2 */
-    size_t *tier_base, *trans_base;
     phs__overdue *overdue;
     size_t noverdue, overdue_cap;
 };
