@@ -408,8 +408,7 @@ int phs__rd_next_array(phs_reader *rd, phs_record *rec)
     r = rd_ymapping(rd, &st);
     if (r < 0)
         return r;
-    if (phs__rd_note_id(rd) < 0)
-        return phs__rd_nomem();
+    phs__rd_note_id(rd);
     if (st.code) {
         /* The error was set when noted; nothing since has touched it. */
         return st.code;

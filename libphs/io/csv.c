@@ -179,15 +179,16 @@ static int rd_csv_apply(phs_reader *rd, phs_record *rec, size_t line)
     return PHS_OK;
 }
 
-/* Remember the record's id; -1 when it could not be stored (no memory). */
-static int rd_csv_note_id(phs_reader *rd)
+/* Remember the record's id. */
+static void rd_csv_note_id(phs_reader *rd)
 {
     size_t i;
     for (i = 0; i < rd->ncols && i < rd->ncells; i++)
-        if (rd->cols[i].field >= 0 && rd->cols[i].field == rd->id_field)
-            return phs__rd_set_id(rd, phs__rd_txt(rd, rd->cells[i].s),
-                                  rd->cells[i].s.len);
-    return 0;
+        if (rd->cols[i].field >= 0 && rd->cols[i].field == rd->id_field) {
+            phs__rd_set_id(rd, phs__rd_txt(rd, rd->cells[i].s),
+                           rd->cells[i].s.len);
+            return;
+        }
 }
 
 /* Read the header row (the first non-blank one).  0, PHS_EOF for an input
@@ -228,8 +229,7 @@ int phs__rd_next_csv(phs_reader *rd, phs_record *rec)
     msg = rd_csv_split(rd, s, n, &errcell, &errcol);
     if (msg == phs__rd_nomem_msg)
         return phs__rd_nomem();
-    if (rd_csv_note_id(rd) < 0)
-        return phs__rd_nomem();
+    rd_csv_note_id(rd);
     if (msg)
         return phs__rd_err(rd, PHS_ERECORD,
                            errcell < rd->ncols ? rd->cols[errcell].name : NULL,

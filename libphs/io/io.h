@@ -33,6 +33,7 @@
 #define RD_MAX_RECORD ((size_t)1024 * 1024)
 #define RD_MAX_DEPTH 64
 #define RD_MSG 512
+#define RD_MAX_ID 256 /* bytes of a record's id kept for messages */
 
 /* Value kinds of a parsed member. */
 enum {
@@ -72,7 +73,8 @@ struct phs_reader {
     int fmt;          /* requested format, then the resolved one */
     int detected;     /* the format has been resolved */
     int finished;     /* EOF reached or a fatal error reported */
-    char *name;       /* source name for messages */
+    char *name;       /* source name for messages (allocated with the
+                         reader, as ftype is) */
 
     /* Byte source: buf[pos, len) is unread; base is the source offset of
      * buf[0].  Buffer mode: the whole input in buf, fp NULL, eof set. */
@@ -87,8 +89,7 @@ struct phs_reader {
     size_t line;      /* physical lines consumed so far */
 
     size_t recno;     /* records returned or failed */
-    char *id;         /* id of the last record, "" when not read */
-    size_t id_cap;
+    char id[RD_MAX_ID + 1]; /* id of the last record, "" when not read */
 
     /* Per-record scratch, reused. */
     char *text;
@@ -127,7 +128,7 @@ void phs__rd_scratch_reset(phs_reader *rd);
 int phs__rd_err(const phs_reader *rd, int code, const char *field,
                 size_t line, size_t col, const char *fmt, ...) PHS_PRINTF(6, 7);
 int phs__rd_nomem(void);
-int phs__rd_set_id(phs_reader *rd, const char *s, size_t n);
+void phs__rd_set_id(phs_reader *rd, const char *s, size_t n);
 rd_member *phs__rd_new_member(phs_reader *rd);
 int phs__rd_new_item(phs_reader *rd, rd_span s);
 int phs__rd_put(phs_reader *rd, const char *s, size_t n);
@@ -135,7 +136,7 @@ int phs__rd_str_end(phs_reader *rd, size_t off, rd_span *out);
 const char *phs__rd_txt(const phs_reader *rd, rd_span s);
 int phs__rd_add_string(phs_reader *rd, const char *s, size_t n,
                        rd_span *out);
-int phs__rd_note_id(phs_reader *rd);
+void phs__rd_note_id(phs_reader *rd);
 int phs__rd_apply(phs_reader *rd, phs_record *rec);
 int phs__rd_is_ws(int c);
 size_t phs__rd_col(const char *s, const char *p);

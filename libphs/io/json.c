@@ -372,7 +372,6 @@ int phs__rd_next_ndjson(phs_reader *rd, phs_record *rec)
     r = rd_json_object(rd, s, n, line);
     if (r < 0)
         return r;
-    if (phs__rd_note_id(rd) < 0)
-        return phs__rd_nomem();
+    phs__rd_note_id(rd);
     return phs__rd_apply(rd, rec);
 }

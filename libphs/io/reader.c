@@ -76,26 +76,20 @@ static int rd_new(phs_reader **out, const phs_ruleset *rs, phs_format fmt,
                   const char *name)
 {
     phs_reader *rd;
-    size_t i;
+    size_t i, nfields = phs_ruleset_field_count(rs);
 
     *out = NULL;
-    rd = phs__malloc(sizeof *rd);
+    /* the reader, its field types and its name in one block */
+    rd = phs__calloc(1, sizeof *rd + nfields * sizeof *rd->ftype +
+                            strlen(name) + 1);
     if (!rd)
         return phs__rd_nomem();
-    memset(rd, 0, sizeof *rd);
     rd->rs = rs;
     rd->fmt = (int)fmt;
-    rd->name = phs__strndup(name, strlen(name));
-    rd->id = phs__malloc(1);
-    rd->nfields = phs_ruleset_field_count(rs);
-    rd->ftype = phs__malloc((rd->nfields ? rd->nfields : 1) *
-                            sizeof *rd->ftype);
-    if (!rd->name || !rd->id || !rd->ftype) {
-        phs_reader_free(rd);
-        return phs__rd_nomem();
-    }
-    rd->id[0] = '\0';
-    rd->id_cap = 1;
+    rd->nfields = nfields;
+    rd->ftype = (int *)(rd + 1);
+    rd->name = (char *)(rd->ftype + nfields);
+    strcpy(rd->name, name);
     for (i = 0; i < rd->nfields; i++)
         rd->ftype[i] = phs_ruleset_field_type(rs, (int)i);
     rd->id_field = phs_ruleset_field_id(rs, "id");
@@ -202,9 +196,6 @@ PHS_EXTERN(void) phs_reader_free(phs_reader *rd)
     phs__free(rd->text);
     phs__free(rd->mem);
     phs__free(rd->items);
-    phs__free(rd->ftype);
-    phs__free(rd->id);
-    phs__free(rd->name);
     phs__free(rd);
 }
 
@@ -266,7 +257,7 @@ PHS_EXTERN(size_t) phs_reader_record_number(const phs_reader *rd)
 
 PHS_EXTERN(const char *) phs_reader_record_id(const phs_reader *rd)
 {
-    return rd && rd->id ? rd->id : "";
+    return rd ? rd->id : "";
 }
 
 PHS_EXTERN(void)

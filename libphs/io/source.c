@@ -159,17 +159,16 @@ void phs__rd_scratch_reset(phs_reader *rd)
     rd->ncells = 0;
 }
 
-int phs__rd_set_id(phs_reader *rd, const char *s, size_t n)
+/* Remember a record's id (its first RD_MAX_ID bytes; "" when it holds a
+ * NUL). */
+void phs__rd_set_id(phs_reader *rd, const char *s, size_t n)
 {
-    if (n > 256)
-        n = 256;
-    if (phs__rd_grow((void **)&rd->id, &rd->id_cap, n + 1, 1) < 0)
-        return -1;
+    if (n > RD_MAX_ID)
+        n = RD_MAX_ID;
     memcpy(rd->id, s, n);
     rd->id[n] = '\0';
     if (strlen(rd->id) != n)
         rd->id[0] = '\0';
-    return 0;
 }
 
 /* Copy the current error message (it is borrowed and may be overwritten by
@@ -482,7 +481,7 @@ static int rd_is_id_key(const phs_reader *rd, const rd_member *m)
 }
 
 /* Remember the record's id from its "id" member (last one wins). */
-int phs__rd_note_id(phs_reader *rd)
+void phs__rd_note_id(phs_reader *rd)
 {
     size_t i;
     for (i = rd->nmem; i-- > 0;) {
@@ -490,10 +489,9 @@ int phs__rd_note_id(phs_reader *rd)
         if (!rd_is_id_key(rd, m))
             continue;
         if (m->kind == VK_TEXT)
-            return phs__rd_set_id(rd, phs__rd_txt(rd, m->val), m->val.len);
-        return 0;
+            phs__rd_set_id(rd, phs__rd_txt(rd, m->val), m->val.len);
+        return;
     }
-    return 0;
 }
 
 /* Apply every parsed member, "id" first so that errors can name it. */
