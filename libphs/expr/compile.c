@@ -568,22 +568,31 @@ static R parse_primary(P *p)
     }
 }
 
+/* A prefix operator's production, `tok self | lower` ('-' and 'not'): the
+ * operand, parsed by the same production, must be of `type`, the result
+ * is op(operand) of that type. */
+static R parse_prefix(P *p, phs__tok_kind tok, R (*self)(P *),
+                      R (*lower)(P *), phs__op op, int type, const char *what)
+{
+    if (p->tok.kind != tok)
+        return lower(p);
+    size_t off = p->tok.off;
+    next(p);
+    if (!enter(p))
+        return bad();
+    R a = self(p);
+    p->depth--;
+    need(p, a, type, off, what);
+    if (p->failed)
+        return bad();
+    return mk(p, node(op, type, a.idx, -1, -1));
+}
+
 /* unary := '-' unary | primary */
 static R parse_unary(P *p)
 {
-    if (p->tok.kind == TK_MINUS) {
-        size_t off = p->tok.off;
-        next(p);
-        if (!enter(p))
-            return bad();
-        R a = parse_unary(p);
-        p->depth--;
-        need(p, a, PHS__T_NUM, off, "the operand of '-'");
-        if (p->failed)
-            return bad();
-        return mk(p, node(OP_NEG, PHS__T_NUM, a.idx, -1, -1));
-    }
-    return parse_primary(p);
+    return parse_prefix(p, TK_MINUS, parse_unary, parse_primary, OP_NEG,
+                        PHS__T_NUM, "the operand of '-'");
 }
 
 /* mul := unary (('*' | '/') unary)* ;  add := mul (('+' | '-') mul)* */
@@ -781,19 +790,8 @@ static R parse_cmp(P *p)
 /* not := 'not' not | cmp */
 static R parse_not(P *p)
 {
-    if (p->tok.kind == TK_NOT) {
-        size_t off = p->tok.off;
-        next(p);
-        if (!enter(p))
-            return bad();
-        R a = parse_not(p);
-        p->depth--;
-        need(p, a, PHS__T_BOOL, off, "the operand of 'not'");
-        if (p->failed)
-            return bad();
-        return mk(p, node(OP_NOT, PHS__T_BOOL, a.idx, -1, -1));
-    }
-    return parse_cmp(p);
+    return parse_prefix(p, TK_NOT, parse_not, parse_cmp, OP_NOT, PHS__T_BOOL,
+                        "the operand of 'not'");
 }
 
 /* Kleene and/or with constant shortcuts: `true and x` is x, `false or x`
