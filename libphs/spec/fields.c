@@ -158,12 +158,9 @@ int phs__spec_load_fields(phs_ruleset *rs, const char *file,
     if (c) {
         static const char *const ckeys[] = {"id", "when", "field", "message",
                                             NULL};
-        TRY(sp_seq(&l, c, "checks"));
+        TRY(sp_seq_array(&l, c, "checks", 0, sizeof *rs->checks,
+                         &rs->checks));
         rs->nchecks = c->n;
-        rs->checks = phs__arena_alloc(&rs->arena,
-                                      (c->n ? c->n : 1) * sizeof *rs->checks);
-        if (!rs->checks)
-            return sp_oom();
         for (size_t i = 0; i < c->n; i++) {
             phs__check *k = &rs->checks[i];
             const phs__ynode *m = c->kids[i], *w;

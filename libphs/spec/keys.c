@@ -163,6 +163,19 @@ int sp_seq(sp_file *l, const phs__ynode *n, const char *what)
     return PHS_OK;
 }
 
+int sp_seq_array(sp_file *l, const phs__ynode *n, const char *what,
+                 size_t max, size_t size, void *out)
+{
+    TRY(sp_seq(l, n, what));
+    if (max && n->n > max)
+        return sp_err(l, n, "at most %zu %s", max, what);
+    void *arr = phs__arena_alloc(&l->rs->arena, (n->n ? n->n : 1) * size);
+    if (!arr)
+        return sp_oom();
+    *(void **)out = arr;
+    return PHS_OK;
+}
+
 /* A list of scalars copied into the arena. */
 int sp_str_list(sp_file *l, const phs__ynode *n, const char *what,
                 const char ***out, size_t *count)
@@ -172,11 +185,8 @@ int sp_str_list(sp_file *l, const phs__ynode *n, const char *what,
         *count = 0;
         return PHS_OK;
     }
-    TRY(sp_seq(l, n, what));
-    const char **arr = phs__arena_alloc(&l->rs->arena,
-                                        (n->n ? n->n : 1) * sizeof *arr);
-    if (!arr)
-        return sp_oom();
+    const char **arr;
+    TRY(sp_seq_array(l, n, what, 0, sizeof *arr, &arr));
     for (size_t i = 0; i < n->n; i++)
         TRY(sp_scalar(l, n->kids[i], what, &arr[i]));
     *out = arr;

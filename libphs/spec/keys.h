@@ -49,6 +49,11 @@ int sp_req_str(sp_file *l, const phs__ynode *m, const char *key,
 int sp_scalar(sp_file *l, const phs__ynode *n, const char *what,
               const char **out);
 int sp_seq(sp_file *l, const phs__ynode *n, const char *what);
+/* n must be a list (sp_seq) of at most max items (0: any number); then an
+ * array of as many zeroed elements of `size` bytes in the rule set's arena
+ * into *(T **)out. */
+int sp_seq_array(sp_file *l, const phs__ynode *n, const char *what,
+                 size_t max, size_t size, void *out);
 int sp_str_list(sp_file *l, const phs__ynode *n, const char *what,
                 const char ***out, size_t *count);
 int sp_to_bool(sp_file *l, const phs__ynode *n, const char *what, int *out);

@@ -129,11 +129,8 @@ int sp_load_clauses(sp_file *l, const phs__ynode *root)
         TRY(sp_req_str(l, src->kids[i], "title", &title));
     }
     TRY(sp_req(l, root, "clauses", &cl));
-    TRY(sp_seq(l, cl, "clauses"));
-    phs__clause *all = phs__arena_alloc(&l->rs->arena,
-                                        (cl->n ? cl->n : 1) * sizeof *all);
-    if (!all)
-        return sp_oom();
+    phs__clause *all;
+    TRY(sp_seq_array(l, cl, "clauses", 0, sizeof *all, &all));
     *l->clauses = all;
     *l->nclauses = cl->n;
     for (size_t i = 0; i < cl->n; i++) {
@@ -218,12 +215,9 @@ static int load_params(sp_file *l, const phs__ynode *list, char **overrides,
     static const char *const keys[] = {"name", "type", "values", "default",
                                        "label", "cite", "note", NULL};
     phs__program *p = l->prog;
-    TRY(sp_seq(l, list, "parameters"));
+    TRY(sp_seq_array(l, list, "parameters", 0, sizeof *p->params,
+                     &p->params));
     p->nparams = list->n;
-    p->params = phs__arena_alloc(&l->rs->arena,
-                                 (list->n ? list->n : 1) * sizeof *p->params);
-    if (!p->params)
-        return sp_oom();
     for (size_t i = 0; i < list->n; i++) {
         const phs__ynode *m = list->kids[i], *def;
         phs__param *pa = &p->params[i];
@@ -310,14 +304,8 @@ static int load_follow_up(sp_file *l, const phs__ynode *fu,
 static int load_code_cases(sp_file *l, const phs__ynode *n, phs__tier *t)
 {
     static const char *const ckeys[] = {"code", "when", "note", NULL};
-    TRY(sp_seq(l, n, "codes"));
-    if (n->n > 16)
-        return sp_err(l, n, "at most 16 codes");
+    TRY(sp_seq_array(l, n, "codes", 16, sizeof *t->cases, &t->cases));
     t->ncases = n->n;
-    t->cases = phs__arena_alloc(&l->rs->arena,
-                                (n->n ? n->n : 1) * sizeof *t->cases);
-    if (!t->cases)
-        return sp_oom();
     for (size_t i = 0; i < n->n; i++) {
         const phs__ynode *c = n->kids[i], *w;
         TRY(sp_check_keys(l, c, "a code case", ckeys));
@@ -502,15 +490,8 @@ static int check_example(sp_file *l, const phs_ruleset *rs,
 
 #define LIST_OF(field, count, node, what, loader, max)                         \
     do {                                                                       \
-        TRY(sp_seq(&l, node, what));                                           \
-        if ((node)->n > (max))                                                 \
-            return sp_err(&l, node, "at most %d %s", (max), what);             \
+        TRY(sp_seq_array(&l, node, what, max, sizeof *p->field, &p->field));  \
         p->count = (node)->n;                                                  \
-        p->field = phs__arena_alloc(&rs->arena,                                \
-                                    ((node)->n ? (node)->n : 1) *              \
-                                        sizeof *p->field);                     \
-        if (!p->field)                                                         \
-            return sp_oom();                                                   \
         for (size_t i_ = 0; i_ < (node)->n; i_++)                              \
             TRY(loader(&l, (node)->kids[i_], &p->field[i_]));                  \
     } while (0)
