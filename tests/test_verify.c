@@ -160,6 +160,28 @@ static phs_result *classify_text(const phs_ruleset *rs, const char *json)
     return res;
 }
 
+/* Load one spec of tests/data/broken/ into *rs and verify it with `o`
+ * (NULL: on 2024-06-01, the default limits). */
+static phs_report *verify_file(const char *file, phs_ruleset **rs,
+                               const phs_analysis_options *o)
+{
+    phs_report *r = NULL;
+    phs_analysis_options d = opts();
+    *rs = must_load1(file);
+    cr_assert_eq(phs_ruleset_verify(*rs, o ? o : &d, &r), PHS_OK);
+    return r;
+}
+
+/* The resident of a JSON line gets `outcome` (a tier id, unclassified ...)
+ * from the first program of rs. */
+static void expect_outcome(const phs_ruleset *rs, const char *json,
+                           const char *outcome)
+{
+    phs_result *res = classify_text(rs, json);
+    cr_expect_str_eq(phs_result_tier(res, 0), outcome, "%s", json);
+    phs_result_free(res);
+}
+
 /* Row `name` of table t of section s, or -1. */
 static int table_row(const phs_report *r, size_t s, int t, const char *name)
 {
@@ -193,10 +215,8 @@ static double number(const phs_ruleset *rs, const char *json, const char *key)
 
 Test(verify, gap_between_two_bp_bands)
 {
-    phs_ruleset *rs = must_load1("gap.yaml");
-    phs_report *r = NULL;
-    phs_analysis_options o = opts();
-    cr_assert_eq(phs_ruleset_verify(rs, &o, &r), PHS_OK);
+    phs_ruleset *rs = NULL;
+    phs_report *r = verify_file("gap.yaml", &rs, NULL);
     cr_expect_eq(phs_report_analysis(r), PHS_ANALYSIS_VERIFY);
     cr_expect_eq(phs_report_errors(r), 1, "%s", phs_report_text(r));
     int i = find(r, PHS_FINDING_GAP, NULL);
@@ -280,20 +300,15 @@ Test(verify, gap_between_two_bp_bands)
     cr_expect_eq(phs_report_total(r, PHS_TOTAL_OUTSIDE), 0);
     cr_expect_eq(phs_report_total(r, PHS_TOTAL_APPROXIMATED), 1);
     cr_expect_eq(phs_report_table_rows(r, 0, PHS_TABLE_FLAGS), 0);
-    phs_result *res = classify_text(rs, ex);
-    cr_expect_eq(phs_result_outcome(res, 0), PHS_UNCLASSIFIED);
-    cr_expect_str_eq(phs_result_tier(res, 0), "unclassified");
-    phs_result_free(res);
+    expect_outcome(rs, ex, "unclassified"); /* the counterexample reproduces */
     phs_report_free(r);
     phs_ruleset_free(rs);
 }
 
 Test(verify, overlap_shadows_a_tier)
 {
-    phs_ruleset *rs = must_load1("overlap.yaml");
-    phs_report *r = NULL;
-    phs_analysis_options o = opts();
-    cr_assert_eq(phs_ruleset_verify(rs, &o, &r), PHS_OK);
+    phs_ruleset *rs = NULL;
+    phs_report *r = verify_file("overlap.yaml", &rs, NULL);
     int i = find(r, PHS_FINDING_DEAD_TIER, "tier.stage3");
     cr_assert(i >= 0, "%s", phs_report_text(r));
     cr_expect_eq(phs_report_errors(r), 1, "%s", phs_report_text(r));
@@ -303,19 +318,15 @@ Test(verify, overlap_shadows_a_tier)
     const char *ex = phs_report_example(r, i);
     cr_expect(strtod(example_value(r, (size_t)i, "sbp"), NULL) >= 160, "%s",
               ex);
-    phs_result *res = classify_text(rs, ex);
-    cr_expect_str_eq(phs_result_tier(res, 0), "stage2");
-    phs_result_free(res);
+    expect_outcome(rs, ex, "stage2");
     phs_report_free(r);
     phs_ruleset_free(rs);
 }
 
 Test(verify, flags_that_never_fire)
 {
-    phs_ruleset *rs = must_load1("never.yaml");
-    phs_report *r = NULL;
-    phs_analysis_options o = opts();
-    cr_assert_eq(phs_ruleset_verify(rs, &o, &r), PHS_OK);
+    phs_ruleset *rs = NULL;
+    phs_report *r = verify_file("never.yaml", &rs, NULL);
     cr_expect_eq(phs_report_errors(r), 2, "%s", phs_report_text(r));
     int i = find(r, PHS_FINDING_DEAD_FLAG, "flag.impossible_band");
     cr_assert(i >= 0, "%s", phs_report_text(r));
@@ -374,14 +385,15 @@ Test(verify, complete_spec_passes_and_names_insufficient_data)
 
 Test(verify, sampling_beyond_the_cap_is_said)
 {
-    phs_ruleset *rs = must_load1("gap.yaml");
-    phs_report *r = NULL;
+    phs_ruleset *rs = NULL;
     phs_analysis_options o = opts();
     o.max_cells = 3;
     o.seed = 7;
-    cr_assert_eq(phs_ruleset_verify(rs, &o, &r), PHS_OK);
+    phs_report *r = verify_file("gap.yaml", &rs, &o);
     cr_expect(find(r, PHS_FINDING_SAMPLED, NULL) >= 0, "%s",
               phs_report_text(r));
+    cr_expect_eq(phs_report_seed(r), 7);
+    cr_expect_eq(phs_report_max_cells(r), 3);
     cr_expect_geq(phs_report_total(r, PHS_TOTAL_SAMPLED), 1);
     cr_expect_lt(phs_report_total(r, PHS_TOTAL_CHECKED),
                  phs_report_total(r, PHS_TOTAL_CELLS));

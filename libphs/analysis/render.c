@@ -406,10 +406,34 @@ static void verify_json(phs__buf *b, R *r)
 /* coverage                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Table t's rows as "name n" joined by ", ", after `first`. */
+static void counts_text(phs__buf *b, R *r, size_t s, int t, const char *first)
+{
+    for (size_t k = 0; k < phs_report_table_rows(r, s, t); k++)
+        phs__buf_printf(b, "%s%s %.0f", k ? ", " : first,
+                        phs_report_table_name(r, s, t, k),
+                        phs_report_table_value(r, s, t, k, 0));
+}
+
+/* Table t's rows, one a line: the name in `width` columns, the label (with
+ * `label`) in 10, then `n` values "   1 /    0 / ...". */
+static void table_text(phs__buf *b, R *r, size_t s, int t, int width,
+                       int label, size_t n)
+{
+    for (size_t k = 0; k < phs_report_table_rows(r, s, t); k++) {
+        phs__buf_printf(b, "    %-*s", width, phs_report_table_name(r, s, t, k));
+        if (label)
+            phs__buf_printf(b, " %-10s", phs_report_table_label(r, s, t, k));
+        for (size_t c = 0; c < n; c++)
+            phs__buf_printf(b, "%s%4.0f", c ? " / " : " ",
+                            phs_report_table_value(r, s, t, k, c));
+        phs__buf_putc(b, '\n');
+    }
+}
+
 static void coverage_section_text(phs__buf *b, R *r, size_t s)
 {
     double nex = phs_report_section_total(r, s, PHS_TOTAL_EXAMPLES);
-    size_t nt = phs_report_table_rows(r, s, PHS_TABLE_TIERS);
     size_t nf = phs_report_table_rows(r, s, PHS_TABLE_FLAGS);
     phs__buf_printf(b, "\n%s %s: %.0f example%s (%.0f refused by a record "
                        "check, %.0f failing)\n  tiers: ",
@@ -417,44 +441,19 @@ static void coverage_section_text(phs__buf *b, R *r, size_t s)
                     phs_report_section_version(r, s), nex, rd_plural(nex),
                     phs_report_section_total(r, s, PHS_TOTAL_REFUSED),
                     phs_report_section_total(r, s, PHS_TOTAL_FAILED));
-    for (size_t t = 0; t < nt; t++)
-        phs__buf_printf(b, "%s%s %.0f", t ? ", " : "",
-                        phs_report_table_name(r, s, PHS_TABLE_TIERS, t),
-                        phs_report_table_value(r, s, PHS_TABLE_TIERS, t, 0));
+    counts_text(b, r, s, PHS_TABLE_TIERS, "");
     phs__buf_printf(b, "; not enrolled %.0f, insufficient_data %.0f, "
                        "unclassified %.0f\n",
                     phs_report_section_total(r, s, PHS_TOTAL_NOT_ENROLLED),
                     phs_report_section_total(r, s, PHS_TOTAL_INSUFFICIENT),
                     phs_report_section_total(r, s, PHS_TOTAL_UNCLASSIFIED));
-    for (size_t f = 0; f < nf; f++)
-        phs__buf_printf(b, "%s%s %.0f", f ? ", " : "  flags: ",
-                        phs_report_table_name(r, s, PHS_TABLE_FLAGS, f),
-                        phs_report_table_value(r, s, PHS_TABLE_FLAGS, f, 0));
+    counts_text(b, r, s, PHS_TABLE_FLAGS, "  flags: ");
     if (nf)
         phs__buf_putc(b, '\n');
     phs__buf_puts(b, "  conditions (examples where true / false / unknown):\n");
-    for (size_t k = 0; k < phs_report_table_rows(r, s, PHS_TABLE_CONDITIONS);
-         k++) {
-        phs__buf_printf(b, "    %-40s",
-                        phs_report_table_name(r, s, PHS_TABLE_CONDITIONS, k));
-        for (size_t c = 0; c < 3; c++)
-            phs__buf_printf(b, "%s%4.0f", c ? " / " : " ",
-                            phs_report_table_value(r, s, PHS_TABLE_CONDITIONS,
-                                                   k, c));
-        phs__buf_putc(b, '\n');
-    }
+    table_text(b, r, s, PHS_TABLE_CONDITIONS, 40, 0, 3);
     phs__buf_puts(b, "  thresholds (examples below / at / above / absent):\n");
-    for (size_t k = 0; k < phs_report_table_rows(r, s, PHS_TABLE_THRESHOLDS);
-         k++) {
-        phs__buf_printf(b, "    %-28s %-10s",
-                        phs_report_table_name(r, s, PHS_TABLE_THRESHOLDS, k),
-                        phs_report_table_label(r, s, PHS_TABLE_THRESHOLDS, k));
-        for (size_t c = 0; c < 4; c++)
-            phs__buf_printf(b, "%s%4.0f", c ? " / " : " ",
-                            phs_report_table_value(r, s, PHS_TABLE_THRESHOLDS,
-                                                   k, c));
-        phs__buf_putc(b, '\n');
-    }
+    table_text(b, r, s, PHS_TABLE_THRESHOLDS, 28, 1, 4);
 }
 
 static void coverage_text(phs__buf *b, R *r)

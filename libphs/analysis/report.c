@@ -89,6 +89,17 @@ static char *dup_or_null(phs_report *r, const char *s)
     return c;
 }
 
+/* Room for element n of a growable array of the report (phs__grow): 1, or
+ * 0 with oom set. */
+static int room(phs_report *r, void *arrayp, size_t *cap, size_t n,
+                size_t size)
+{
+    if (phs__grow(arrayp, cap, n, size, 8) == 0)
+        return 1;
+    r->oom = 1;
+    return 0;
+}
+
 /* n zeroed elements of the report's arena (NULL and oom set on failure). */
 static void *arena_array(phs_report *r, size_t n, size_t size)
 {
@@ -148,10 +159,8 @@ void phs__report_add(phs_report *r, int kind, int severity,
 {
     char msg[2048];
     va_list ap;
-    if (phs__grow(&r->f, &r->cap, r->nf, sizeof *r->f, 16) < 0) {
-        r->oom = 1;
+    if (!room(r, &r->f, &r->cap, r->nf, sizeof *r->f))
         return;
-    }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
@@ -186,10 +195,8 @@ void phs__report_detail(phs_report *r, const char *detail, const char *before,
 void phs__report_section(phs_report *r, const phs__program *po,
                          const phs__program *pn)
 {
-    if (phs__grow(&r->s, &r->caps, r->ns, sizeof *r->s, 8) < 0) {
-        r->oom = 1;
+    if (!room(r, &r->s, &r->caps, r->ns, sizeof *r->s))
         return;
-    }
     phs__section *s = &r->s[r->ns];
     memset(s, 0, sizeof *s);
     s->program = dup_or_null(r, po->id);
@@ -243,10 +250,8 @@ void phs__report_row(phs_report *r, int t, const char *name,
     if (!s || t < 0 || t >= PHS_TABLE_COUNT)
         return;
     phs__table *tb = &s->table[t];
-    if (phs__grow(&tb->r, &tb->cap, tb->n, sizeof *tb->r, 8) < 0) {
-        r->oom = 1;
+    if (!room(r, &tb->r, &tb->cap, tb->n, sizeof *tb->r))
         return;
-    }
     tb->r[tb->n++] = (phs__row){dup_or_null(r, name), dup_or_null(r, label),
                                 {v0, v1, v2, v3}};
 }
@@ -336,42 +341,24 @@ void phs__report_cause(phs_report *r, size_t row, size_t col,
                        const char *new_truth, double n)
 {
     phs__mcell *c = cur_cell(r, row, col);
-    if (!c)
-        return;
-    if (phs__grow(&c->causes, &c->capcauses, c->ncauses, sizeof *c->causes,
-                  4) < 0) {
-        r->oom = 1;
-        return;
-    }
-    c->causes[c->ncauses++] =
-        (phs__cause){dup_or_null(r, rule), old_truth, new_truth, n};
+    if (c && room(r, &c->causes, &c->capcauses, c->ncauses, sizeof *c->causes))
+        c->causes[c->ncauses++] =
+            (phs__cause){dup_or_null(r, rule), old_truth, new_truth, n};
 }
 
 void phs__report_clause(phs_report *r, size_t row, size_t col, const char *id)
 {
     phs__mcell *c = cur_cell(r, row, col);
-    if (!c)
-        return;
-    if (phs__grow(&c->clauses, &c->capclauses, c->nclauses,
-                  sizeof *c->clauses, 4) < 0) {
-        r->oom = 1;
-        return;
-    }
-    c->clauses[c->nclauses++] = dup_or_null(r, id);
+    if (c && room(r, &c->clauses, &c->capclauses, c->nclauses,
+                  sizeof *c->clauses))
+        c->clauses[c->nclauses++] = dup_or_null(r, id);
 }
 
 void phs__report_shift(phs_report *r, long days, double n)
 {
     phs__section *s = cur(r);
-    if (!s)
-        return;
-    if (phs__grow(&s->shifts, &s->capshift, s->nshift, sizeof *s->shifts,
-                  16) < 0) {
-        r->oom = 1;
-        return;
-    }
-    s->shifts[s->nshift].days = days;
-    s->shifts[s->nshift++].n = n;
+    if (s && room(r, &s->shifts, &s->capshift, s->nshift, sizeof *s->shifts))
+        s->shifts[s->nshift++] = (struct phs__shift){days, n};
 }
 
 void phs_report_free(phs_report *r)

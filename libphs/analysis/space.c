@@ -218,6 +218,18 @@ static void note(an_space *sp, const char *fmt, ...)
     sp->nnotes++;
 }
 
+/* A comparison outside the exact fragment, noted with the expression as
+ * text between `before` and `after`. */
+static void outside_expr(an_space *sp, int rsi, int32_t node,
+                         const char *before, const char *after)
+{
+    phs__buf t = {0};
+    an_expr_text(&t, sp->rs[rsi], node);
+    note(sp, "%s%s%s", before, t.p ? t.p : "?", after);
+    phs__buf_free(&t);
+    sp->outside = 1;
+}
+
 static an_var *new_var(an_space *sp)
 {
     if (!an_grow(sp, &sp->vars, &sp->capvars, sp->nvars, sizeof *sp->vars))
@@ -568,15 +580,10 @@ static void handle_cmp(an_space *sp, int rsi, int32_t node, int32_t a,
             /* a computed value compared with constants: a term */
             sp->approx = 1;
             v = term_var(sp, rsi, x, NULL);
-            if (v && v->multi) {
-                phs__buf t = {0};
-                an_expr_text(&t, sp->rs[rsi], x);
-                note(sp, "arithmetic on several fields (%s): its cells are "
-                         "found by a grid search, not proved",
-                     t.p ? t.p : "?");
-                phs__buf_free(&t);
-                sp->outside = 1;
-            }
+            if (v && v->multi)
+                outside_expr(sp, rsi, x, "arithmetic on several fields (",
+                             "): its cells are found by a grid search, not "
+                             "proved");
         }
         for (int k = 0; k < nf; k++)
             add_thr(sp, v, f[k]);
@@ -584,13 +591,9 @@ static void handle_cmp(an_space *sp, int rsi, int32_t node, int32_t a,
     }
     /* neither side is piecewise constant: the sign of their difference
      * decides, found by the witness search over the fields both read */
-    phs__buf t = {0};
-    an_expr_text(&t, sp->rs[rsi], node);
-    note(sp, "compares two computed values (%s): decided on their "
-             "difference, whose cells a grid search finds; not proved",
-         t.p ? t.p : "?");
-    phs__buf_free(&t);
-    sp->outside = 1;
+    outside_expr(sp, rsi, node, "compares two computed values (",
+                 "): decided on their difference, whose cells a grid "
+                 "search finds; not proved");
     walk(sp, rsi, a, depth + 1);
     if (b >= 0) {
         walk(sp, rsi, b, depth + 1);
@@ -634,6 +637,18 @@ static int scan_pred(an_space *sp, int rsi, int32_t i, an_var *v, int *regex)
     default:
         return 0;
     }
+}
+
+/* A condition outside the exact fragment: say why, and walk its operand
+ * (and its second one, with walk_b) for the variables it reads. */
+static void outside(an_space *sp, int rsi, const phs__node *x, int depth,
+                    int walk_b, const char *why)
+{
+    note(sp, "%s", why);
+    sp->outside = 1;
+    walk(sp, rsi, x->a, depth + 1);
+    if (walk_b)
+        walk(sp, rsi, x->b, depth + 1);
 }
 
 static void walk(an_space *sp, int rsi, int32_t i, int depth)
@@ -745,18 +760,14 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
             add_atom(sp, v, rsi, i);
             return;
         }
-        note(sp, "membership in a computed list: sampled, not proved");
-        sp->outside = 1;
-        walk(sp, rsi, x->a, depth + 1);
-        walk(sp, rsi, x->b, depth + 1);
+        outside(sp, rsi, x, depth, 1,
+                "membership in a computed list: sampled, not proved");
         return;
-    case OP_MATCH: {
-        note(sp, "regular expression: sampled (the constants it is compared "
-                 "with and one other value), not proved");
-        sp->outside = 1;
-        walk(sp, rsi, x->a, depth + 1);
+    case OP_MATCH:
+        outside(sp, rsi, x, depth, 0,
+                "regular expression: sampled (the constants it is compared "
+                "with and one other value), not proved");
         return;
-    }
     case OP_HAS_CODE:
         if (is_codes_field(sp, rsi, x->a)) {
             an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a));
@@ -767,9 +778,8 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
             add_atom(sp, v, rsi, i);
             return;
         }
-        note(sp, "has_code() on a computed list: sampled, not proved");
-        sp->outside = 1;
-        walk(sp, rsi, x->a, depth + 1);
+        outside(sp, rsi, x, depth, 0,
+                "has_code() on a computed list: sampled, not proved");
         return;
     case OP_QUANT:
         if (is_codes_field(sp, rsi, x->a)) {
@@ -791,10 +801,8 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
                 walk(sp, rsi, x->b, depth + 1);
             return;
         }
-        note(sp, "quantifier over a computed list: sampled, not proved");
-        sp->outside = 1;
-        walk(sp, rsi, x->a, depth + 1);
-        walk(sp, rsi, x->b, depth + 1);
+        outside(sp, rsi, x, depth, 1,
+                "quantifier over a computed list: sampled, not proved");
         return;
     case OP_KNOWN: {
         const phs__node *a = an_nd(sp, rsi, x->a);
