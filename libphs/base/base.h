@@ -73,6 +73,12 @@ void phs__buf_free(phs__buf *b);
 int phs__json_str(phs__buf *b, const char *s, size_t n);
 /* A NUL-terminated string, or null for NULL; as phs__json_str. */
 int phs__json_cstr(phs__buf *b, const char *s);
+/* `head` (the punctuation and quoted key before a value, e.g. ",\"tag\":")
+ * and s as phs__json_cstr writes it. */
+void phs__json_member(phs__buf *b, const char *head, const char *s);
+/* `head`, then the date as a JSON string "YYYY-MM-DD", null for
+ * PHS_DATE_NONE. */
+void phs__json_date(phs__buf *b, const char *head, phs_date d);
 /* A number as phs_number_format writes it (shortest round-trip, '.'). */
 void phs__json_num(phs__buf *b, double v);
 

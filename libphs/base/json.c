@@ -101,6 +101,26 @@ int phs__json_cstr(phs__buf *b, const char *s)
     return 0;
 }
 
+void phs__json_member(phs__buf *b, const char *head, const char *s)
+{
+    phs__buf_puts(b, head);
+    phs__json_cstr(b, s);
+}
+
+void phs__json_date(phs__buf *b, const char *head, phs_date d)
+{
+    char t[11];
+    phs__buf_puts(b, head);
+    if (d == PHS_DATE_NONE) {
+        phs__buf_puts(b, "null");
+        return;
+    }
+    phs_date_format(d, t);
+    phs__buf_putc(b, '"');
+    phs__buf_puts(b, t);
+    phs__buf_putc(b, '"');
+}
+
 size_t phs_json_quote(char *buf, size_t size, const char *s, size_t len,
                       int *replaced)
 {

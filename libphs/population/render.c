@@ -25,13 +25,6 @@ static void put_ratio(phs__buf *b, size_t num, size_t den)
     phs__buf_printf(b, "%llu.%04llu", v / 10000, v % 10000);
 }
 
-static void put_date(phs__buf *b, phs_date d)
-{
-    char s[11];
-    phs_date_format(d, s);
-    phs__buf_puts(b, s);
-}
-
 /* The name of tier t of program p; the extra index is "no_tier". */
 static const char *tier_name(const phs_indicators *ind, size_t p, size_t t)
 {
@@ -60,25 +53,18 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
     *out = NULL;
     phs__buf b = {0};
     const phs_ruleset *rs = ind->rs;
-    phs__buf_puts(&b, "{\"period\":{\"from\":\"");
-    put_date(&b, ind->from);
-    phs__buf_puts(&b, "\",\"to\":\"");
-    put_date(&b, ind->to);
-    phs__buf_puts(&b, "\"},\"rules_fingerprint\":");
-    phs__json_cstr(&b, rs->fingerprint);
+    phs__json_date(&b, "{\"period\":{\"from\":", ind->from);
+    phs__json_date(&b, ",\"to\":", ind->to);
+    phs__json_member(&b, "},\"rules_fingerprint\":", rs->fingerprint);
     phs__buf_puts(&b, ",\"indicators\":[");
     for (size_t i = 0; i < ind->ni; i++) {
         const phs__indicator *d = &rs->indicators[i];
         size_t num = phs_indicators_numerator(ind, i),
                den = phs_indicators_denominator(ind, i);
-        phs__buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-        phs__json_cstr(&b, d->id);
-        phs__buf_puts(&b, ",\"program\":");
-        phs__json_cstr(&b, phs_indicators_program(ind, i));
-        phs__buf_puts(&b, ",\"title\":{\"zh\":");
-        phs__json_cstr(&b, d->title_zh);
-        phs__buf_puts(&b, ",\"en\":");
-        phs__json_cstr(&b, d->title_en);
+        phs__json_member(&b, i ? ",{\"id\":" : "{\"id\":", d->id);
+        phs__json_member(&b, ",\"program\":", phs_indicators_program(ind, i));
+        phs__json_member(&b, ",\"title\":{\"zh\":", d->title_zh);
+        phs__json_member(&b, ",\"en\":", d->title_en);
         phs__buf_printf(&b, "},\"numerator\":%zu,\"denominator\":%zu,"
                             "\"undecided\":%zu,\"excluded\":%zu,\"rate\":",
                         num, den, phs_indicators_undecided(ind, i),
@@ -124,8 +110,7 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
                 phs__buf_puts(&b, first ? "{\"from\":" : ",{\"from\":");
                 first = 0;
                 phs__json_cstr(&b, tier_name(ind, p, f));
-                phs__buf_puts(&b, ",\"to\":");
-                phs__json_cstr(&b, tier_name(ind, p, t));
+                phs__json_member(&b, ",\"to\":", tier_name(ind, p, t));
                 phs__buf_printf(&b, ",\"count\":%zu}", n);
             }
         phs__buf_puts(&b, "]}");
@@ -133,15 +118,13 @@ int phs_indicators_to_json(const phs_indicators *ind, char **out,
     phs__buf_puts(&b, "},\"overdue\":[");
     for (size_t k = 0; k < ind->noverdue; k++) {
         const phs__overdue *o = &ind->overdue[k];
-        phs__buf_puts(&b, k ? ",{\"id\":" : "{\"id\":");
-        phs__json_cstr(&b, ind->idtext + ind->idoff[o->res]);
-        phs__buf_puts(&b, ",\"program\":");
-        phs__json_cstr(&b, rs->programs[o->program].id);
-        phs__buf_puts(&b, ",\"tier\":");
-        phs__json_cstr(&b, tier_name(ind, (size_t)o->program, (size_t)o->tier));
-        phs__buf_puts(&b, ",\"due\":\"");
-        put_date(&b, o->due);
-        phs__buf_printf(&b, "\",\"days\":%d}", o->days);
+        phs__json_member(&b, k ? ",{\"id\":" : "{\"id\":",
+                         ind->idtext + ind->idoff[o->res]);
+        phs__json_member(&b, ",\"program\":", rs->programs[o->program].id);
+        phs__json_member(&b, ",\"tier\":",
+                         tier_name(ind, (size_t)o->program, (size_t)o->tier));
+        phs__json_date(&b, ",\"due\":", o->due);
+        phs__buf_printf(&b, ",\"days\":%d}", o->days);
     }
     phs__buf_puts(&b, "]}");
     return hand_out(&b, out, len);

@@ -278,36 +278,19 @@ int phs_result_plan_serves(const phs_result *r, size_t i, size_t p)
 
 /* ---- JSON ---- */
 
-static void jdate(phs__buf *b, phs_date d)
-{
-    char tmp[11];
-    if (d == PHS_DATE_NONE) {
-        phs__buf_puts(b, "null");
-        return;
-    }
-    phs_date_format(d, tmp);
-    phs__json_cstr(b, tmp);
-}
-
 static void jrule(phs__buf *b, const phs__rule *ru)
 {
-    phs__buf_puts(b, "{\"rule\":");
-    phs__json_cstr(b, ru->id);
+    phs__json_member(b, "{\"rule\":", ru->id);
     phs__buf_puts(b, ",\"provisional\":");
     phs__buf_puts(b, ru->provisional ? "true" : "false");
     phs__buf_puts(b, ",\"cites\":[");
     for (size_t c = 0; c < ru->ncites; c++) {
         const phs__clause *cl = ru->cites[c];
-        phs__buf_puts(b, c ? ",{\"clause\":" : "{\"clause\":");
-        phs__json_cstr(b, cl->id);
-        phs__buf_puts(b, ",\"source\":");
-        phs__json_cstr(b, cl->source);
-        phs__buf_puts(b, ",\"section\":");
-        phs__json_cstr(b, cl->section);
-        phs__buf_puts(b, ",\"tag\":");
-        phs__json_cstr(b, cl->tag);
-        phs__buf_puts(b, ",\"confidence\":");
-        phs__json_cstr(b, cl->confidence);
+        phs__json_member(b, c ? ",{\"clause\":" : "{\"clause\":", cl->id);
+        phs__json_member(b, ",\"source\":", cl->source);
+        phs__json_member(b, ",\"section\":", cl->section);
+        phs__json_member(b, ",\"tag\":", cl->tag);
+        phs__json_member(b, ",\"confidence\":", cl->confidence);
         phs__buf_putc(b, '}');
     }
     phs__buf_puts(b, "]}");
@@ -334,17 +317,13 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
     const phs__tier *t = tier(r, p);
     phs__buf_puts(b, "{\"enrolled\":");
     phs__buf_puts(b, o->enrolled < 0 ? "null" : o->enrolled ? "true" : "false");
-    phs__buf_puts(b, ",\"tier\":");
-    phs__json_cstr(b, phs_result_tier(r, p));
+    phs__json_member(b, ",\"tier\":", phs_result_tier(r, p));
     phs__buf_printf(b, ",\"level\":%d,\"code\":", t ? t->level : 0);
     phs__json_cstr(b, phs_result_code(r, p));
-    phs__buf_puts(b, ",\"next_due\":");
-    jdate(b, o->due);
-    phs__buf_puts(b, ",\"earliest\":");
-    jdate(b, o->earliest);
+    phs__json_date(b, ",\"next_due\":", o->due);
+    phs__json_date(b, ",\"earliest\":", o->earliest);
     phs__buf_printf(b, ",\"overdue_days\":%d", phs_result_overdue_days(r, p));
-    phs__buf_puts(b, ",\"interval\":");
-    phs__json_cstr(b, t ? t->ivl_text : NULL);
+    phs__json_member(b, ",\"interval\":", t ? t->ivl_text : NULL);
     phs__buf_puts(b, ",\"referral\":");
     phs__buf_puts(b, o->referral ? "true" : "false");
     jnames(b, ",\"actions\":[", r, p, phs_result_action_count,
@@ -373,16 +352,11 @@ static void jprogram(phs__buf *b, const phs_result *r, size_t p)
         phs__json_cstr(b, yr->what);
         phs__buf_putc(b, '}');
     }
-    phs__buf_puts(b, "],\"spec_version\":");
-    phs__json_cstr(b, pr->version);
-    phs__buf_puts(b, ",\"spec_status\":");
-    phs__json_cstr(b, pr->status);
-    phs__buf_puts(b, ",\"spec_fingerprint\":");
-    phs__json_cstr(b, pr->fingerprint);
-    phs__buf_puts(b, ",\"spec_effective\":{\"from\":");
-    jdate(b, pr->eff_from);
-    phs__buf_puts(b, ",\"to\":");
-    jdate(b, pr->eff_to);
+    phs__json_member(b, "],\"spec_version\":", pr->version);
+    phs__json_member(b, ",\"spec_status\":", pr->status);
+    phs__json_member(b, ",\"spec_fingerprint\":", pr->fingerprint);
+    phs__json_date(b, ",\"spec_effective\":{\"from\":", pr->eff_from);
+    phs__json_date(b, ",\"to\":", pr->eff_to);
     phs__buf_puts(b, "},\"spec_in_force\":");
     phs__buf_puts(b, o->in_force ? "true" : "false");
     phs__buf_putc(b, '}');
@@ -393,12 +367,9 @@ int phs_result_to_json(const phs_result *r, char **out, size_t *len)
     phs__buf b = {0};
     if (!r || !out)
         return phs__error_set(PHS_EINVAL, "to_json: NULL argument");
-    phs__buf_puts(&b, "{\"id\":");
-    phs__json_cstr(&b, r->id);
-    phs__buf_puts(&b, ",\"rules_fingerprint\":");
-    phs__json_cstr(&b, r->rs->fingerprint);
-    phs__buf_puts(&b, ",\"visit_date\":");
-    jdate(&b, r->visit);
+    phs__json_member(&b, "{\"id\":", r->id);
+    phs__json_member(&b, ",\"rules_fingerprint\":", r->rs->fingerprint);
+    phs__json_date(&b, ",\"visit_date\":", r->visit);
     phs__buf_puts(&b, ",\"programs\":{");
     for (size_t p = 0; p < r->rs->nprograms; p++) {
         if (p)
@@ -409,8 +380,7 @@ int phs_result_to_json(const phs_result *r, char **out, size_t *len)
     }
     phs__buf_puts(&b, "},\"plan\":[");
     for (size_t i = 0; i < r->nplan; i++) {
-        phs__buf_puts(&b, i ? ",{\"date\":" : "{\"date\":");
-        jdate(&b, r->plan_date[i]);
+        phs__json_date(&b, i ? ",{\"date\":" : "{\"date\":", r->plan_date[i]);
         phs__buf_puts(&b, ",\"programs\":[");
         int first = 1;
         for (size_t p = 0; p < r->rs->nprograms; p++)
