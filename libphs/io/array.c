@@ -172,6 +172,19 @@ static int rd_ykeep(phs_reader *rd, rd_ymap *st, const char *field,
                               ev->data.scalar.length, out) < 0 ? -1 : 1;
 }
 
+/* The next event inside a sequence or a mapping: 1 (the caller deletes
+ * it), 0 at the container's end `end` (consumed), or a fatal status. */
+static int rd_yin(phs_reader *rd, yaml_event_t *ev, yaml_event_type_t end)
+{
+    int r = rd_yev(rd, ev);
+    if (r < 0)
+        return r;
+    if (ev->type != end)
+        return 1;
+    yaml_event_delete(ev);
+    return 0;
+}
+
 /* The items of a list value (after its SEQUENCE_START): scalars, kept as
  * the items of m (NULL once the record has an error).  0 or a fatal
  * status. */
@@ -180,13 +193,9 @@ static int rd_ylist(phs_reader *rd, rd_ymap *st, rd_member *m)
     for (;;) {
         yaml_event_t iev;
         rd_span it;
-        int r = rd_yev(rd, &iev);
-        if (r < 0)
+        int r = rd_yin(rd, &iev, YAML_SEQUENCE_END_EVENT);
+        if (r <= 0)
             return r;
-        if (iev.type == YAML_SEQUENCE_END_EVENT) {
-            yaml_event_delete(&iev);
-            return 0;
-        }
         const char *dec = phs__yaml_decoration(&iev);
         if (dec || iev.type != YAML_SCALAR_EVENT || rd_yplain_null(&iev)) {
             r = rd_yrefuse(rd, st, &iev, rd_mkey(rd, m), 4,
@@ -216,13 +225,9 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
     for (;;) {
         yaml_event_t kev, vev;
         rd_member *m = NULL;
-        int r = rd_yev(rd, &kev);
-        if (r < 0)
+        int r = rd_yin(rd, &kev, YAML_MAPPING_END_EVENT);
+        if (r <= 0)
             return r;
-        if (kev.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&kev);
-            return 0;
-        }
         if (kev.type != YAML_SCALAR_EVENT) {
             r = rd_yrefuse(rd, st, &kev, NULL, 3,
                            "a field name must be a plain string", "");
@@ -372,13 +377,11 @@ int phs__rd_next_array(phs_reader *rd, phs_record *rec)
         if (r < 0)
             return r;
     }
-    r = rd_yev(rd, &ev);
+    r = rd_yin(rd, &ev, YAML_SEQUENCE_END_EVENT);
     if (r < 0)
         return r;
-    if (ev.type == YAML_SEQUENCE_END_EVENT) {
-        yaml_event_delete(&ev);
+    if (r == 0)
         return rd_yfinish(rd);
-    }
     rd->recno++;
     phs__rd_scratch_reset(rd);
     memset(&st, 0, sizeof st);
