@@ -49,7 +49,12 @@ int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size, size_t first)
     void *old, *p;
     if (n < *cap)
         return 0;
-    size_t c = *cap ? *cap * 2 : first;
+    size_t c = *cap ? *cap : first;
+    while (c <= n) {
+        if (c > SIZE_MAX / 2)
+            return -1;
+        c *= 2;
+    }
     if (size && c > SIZE_MAX / size)
         return -1;
     memcpy(&old, arrayp, sizeof old);

@@ -26,9 +26,10 @@ void *phs__realloc(void *p, size_t n);
 void phs__free(void *p);
 char *phs__strndup(const char *s, size_t n);
 char *phs__strdup(const char *s);
-/* Room for element n of a growable array: when n == *cap, the array at
- * *(T **)arrayp grows to twice its capacity (`first` when empty).  0, or -1
- * out of memory (the array is kept). */
+/* Room for element n of a growable array: when n >= *cap, the array at
+ * *(T **)arrayp grows, doubling its capacity (from `first`, > 0, when
+ * empty) until it holds element n.  0, or -1 out of memory (the array is
+ * kept). */
 int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size, size_t first);
 
 /* An arena: many small allocations freed together.  Used for everything a

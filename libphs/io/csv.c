@@ -63,8 +63,8 @@ static const char *rd_csv_split(phs_reader *rd, const char *s, size_t n,
                 return phs__rd_nomem_msg;
             i = j;
         }
-        if (phs__rd_grow((void **)&rd->cells, &rd->cells_cap, rd->ncells + 1,
-                    sizeof *rd->cells) < 0)
+        if (phs__grow(&rd->cells, &rd->cells_cap, rd->ncells,
+                      sizeof *rd->cells, 16) < 0)
             return phs__rd_nomem_msg;
         c = &rd->cells[rd->ncells++];
         c->col = phs__rd_col(s, s + start);

@@ -140,7 +140,6 @@ void phs__rd_note_id(phs_reader *rd);
 int phs__rd_apply(phs_reader *rd, phs_record *rec);
 int phs__rd_is_ws(int c);
 size_t phs__rd_col(const char *s, const char *p);
-int phs__rd_grow(void **p, size_t *cap, size_t need, size_t elem);
 int phs__rd_record(phs_reader *rd, int csv, const char **out, size_t *n,
                    int *bad);
 /* The next record of NDJSON or of CSV's data rows: blank lines skipped,

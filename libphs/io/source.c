@@ -37,26 +37,6 @@ static const char *rd_type_name(int type)
     }
 }
 
-int phs__rd_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > ((size_t)-1) / 2 / elem)
-            return -1;
-        ncap *= 2;
-    }
-    np = phs__realloc(*p, ncap * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
-
 int phs__rd_nomem(void)
 {
     return phs__error_set(PHS_ENOMEM, "out of memory");
@@ -92,7 +72,7 @@ size_t phs__rd_col(const char *s, const char *p)
 /* Append bytes to the scratch text. */
 int phs__rd_put(phs_reader *rd, const char *s, size_t n)
 {
-    if (phs__rd_grow((void **)&rd->text, &rd->tcap, rd->tlen + n + 1, 1) < 0)
+    if (phs__grow(&rd->text, &rd->tcap, rd->tlen + n, 1, 16) < 0)
         return -1;
     if (n)
         memcpy(rd->text + rd->tlen, s, n);
@@ -110,7 +90,7 @@ size_t phs__rd_str_begin(phs_reader *rd)
 /* Finish a string begun at off: NUL-terminate, return its span. */
 int phs__rd_str_end(phs_reader *rd, size_t off, rd_span *out)
 {
-    if (phs__rd_grow((void **)&rd->text, &rd->tcap, rd->tlen + 1, 1) < 0)
+    if (phs__grow(&rd->text, &rd->tcap, rd->tlen, 1, 16) < 0)
         return -1;
     out->off = off;
     out->len = rd->tlen - off;
@@ -134,8 +114,7 @@ const char *phs__rd_txt(const phs_reader *rd, rd_span s)
 rd_member *phs__rd_new_member(phs_reader *rd)
 {
     rd_member *m;
-    if (phs__rd_grow((void **)&rd->mem, &rd->mem_cap, rd->nmem + 1,
-                sizeof *rd->mem) < 0)
+    if (phs__grow(&rd->mem, &rd->mem_cap, rd->nmem, sizeof *rd->mem, 16) < 0)
         return NULL;
     m = &rd->mem[rd->nmem++];
     memset(m, 0, sizeof *m);
@@ -144,8 +123,8 @@ rd_member *phs__rd_new_member(phs_reader *rd)
 
 int phs__rd_new_item(phs_reader *rd, rd_span s)
 {
-    if (phs__rd_grow((void **)&rd->items, &rd->items_cap, rd->nitems + 1,
-                sizeof *rd->items) < 0)
+    if (phs__grow(&rd->items, &rd->items_cap, rd->nitems, sizeof *rd->items,
+                  16) < 0)
         return -1;
     rd->items[rd->nitems++] = s;
     return 0;
@@ -203,7 +182,7 @@ int phs__rd_fill(phs_reader *rd)
         rd->len = keep;
         rd->pos = 0;
     }
-    if (phs__rd_grow((void **)&rd->buf, &rd->cap, rd->len + RD_CHUNK, 1) < 0)
+    if (phs__grow(&rd->buf, &rd->cap, rd->len + RD_CHUNK - 1, 1, 16) < 0)
         return phs__rd_nomem();
     n = fread(rd->buf + rd->len, 1, RD_CHUNK, rd->fp);
     if (n == 0) {

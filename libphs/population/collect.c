@@ -91,16 +91,8 @@ static long resident(phs_population *pop, const char *id)
     if (pop->nres >= UINT32_MAX - 1)
         return -1;
     size_t n = strlen(id) + 1;
-    if (pop->idlen + n > pop->idcap) {
-        size_t cap = pop->idcap ? pop->idcap : 4096;
-        while (cap < pop->idlen + n)
-            cap *= 2;
-        char *t = phs__realloc(pop->idtext, cap);
-        if (!t)
-            return -1;
-        pop->idtext = t;
-        pop->idcap = cap;
-    }
+    if (phs__grow(&pop->idtext, &pop->idcap, pop->idlen + n - 1, 1, 4096) < 0)
+        return -1;
     if (phs__grow(&pop->idoff, &pop->rescap, pop->nres, sizeof *pop->idoff,
                   256) < 0)
         return -1;

@@ -128,17 +128,14 @@ static long store_text(phs_record *r, const char *s, size_t len)
     if (len > UINT32_MAX / 2 || r->text_len + len + 1 > UINT32_MAX)
         return -1;
     if (r->text_len + len + 1 > r->text_cap) {
-        size_t cap = r->text_cap ? r->text_cap : 256;
-        while (cap < r->text_len + len + 1)
-            cap *= 2;
         uintptr_t old = (uintptr_t)r->text;
-        char *t = phs__realloc(r->text, cap);
-        if (!t)
+        size_t old_cap = r->text_cap;
+        if (phs__grow(&r->text, &r->text_cap, r->text_len + len, 1, 256) < 0)
             return -1;
+        char *t = r->text;
         /* PCRE2's JIT may read a little past a subject's end: keep the
          * spare capacity initialised (valgrind-clean) */
-        memset(t + r->text_cap, 0, cap - r->text_cap);
-        r->text = t;
+        memset(t + old_cap, 0, r->text_cap - old_cap);
         if ((uintptr_t)t != old) { /* rebase every string pointer */
             for (size_t i = 0; i < r->ncodes; i++)
                 r->codes[i].p = t + ((uintptr_t)r->codes[i].p - old);
@@ -148,7 +145,6 @@ static long store_text(phs_record *r, const char *s, size_t len)
                     r->vals[f].u.s.p =
                         t + ((uintptr_t)r->vals[f].u.s.p - old);
         }
-        r->text_cap = cap;
     }
     long off = (long)r->text_len;
     memcpy(r->text + off, s, len);
@@ -205,16 +201,9 @@ static int add_code(phs_record *r, int f, const char *s, size_t len)
     int present = phs__record_has(r, f);
     size_t first = present ? v->u.rl.first : r->ncodes;
     size_t count = present ? v->u.rl.count : 0;
-    if (r->ncodes + count + 1 > r->codes_cap) {
-        size_t cap = r->codes_cap ? r->codes_cap * 2 : 16;
-        while (cap < r->ncodes + count + 1)
-            cap *= 2;
-        phs__str *c = phs__realloc(r->codes, cap * sizeof *c);
-        if (!c)
-            return phs__error_set(PHS_ENOMEM, "out of memory");
-        r->codes = c;
-        r->codes_cap = cap;
-    }
+    if (phs__grow(&r->codes, &r->codes_cap, r->ncodes + count,
+                  sizeof *r->codes, 16) < 0)
+        return phs__error_set(PHS_ENOMEM, "out of memory");
     if (present && first + count != r->ncodes) {
         memmove(r->codes + r->ncodes, r->codes + first,
                 count * sizeof *r->codes);
