@@ -108,7 +108,8 @@ int phs__utf8_valid(const unsigned char *s, size_t n);
 /* Drop leading spaces and tabs and trailing spaces, tabs and CRs. */
 void phs__text_trim(const char **s, size_t *len);
 /* The next code of a list written "a; b,c" (trimmed text): 1 with the
- * code in s[*a, *b) (spaces around it dropped, never empty), 0 at the end.
+ * code in s[*a, *b) (spaces and tabs around it dropped, never empty), 0
+ * at the end.
  * *pos starts at 0. */
 int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
                     size_t *b);

@@ -77,9 +77,9 @@ int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
         while (j < len && s[j] != ';' && s[j] != ',')
             j++;
         *pos = j + 1;
-        while (i < j && s[i] == ' ')
+        while (i < j && (s[i] == ' ' || s[i] == '\t'))
             i++;
-        while (j > i && s[j - 1] == ' ')
+        while (j > i && (s[j - 1] == ' ' || s[j - 1] == '\t'))
             j--;
         if (j > i) {
             *a = i;

@@ -77,16 +77,6 @@ static const char *rd_csv_split(phs_reader *rd, const char *s, size_t n,
     return NULL;
 }
 
-static void rd_trim(const char **s, size_t *n)
-{
-    while (*n > 0 && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-        (*n)--;
-}
-
 void phs__rd_free_columns(phs_reader *rd)
 {
     size_t i;
@@ -118,7 +108,7 @@ static int rd_csv_header(phs_reader *rd, const char *s, size_t n,
         const char *name = phs__rd_txt(rd, rd->cells[i].s);
         size_t len = rd->cells[i].s.len;
         rd_column *c = &rd->cols[i];
-        rd_trim(&name, &len);
+        phs__text_trim(&name, &len);
         c->name = phs__strndup(name, len);
         if (!c->name) {
             rd->ncols = i;
@@ -158,7 +148,7 @@ static int rd_csv_apply(phs_reader *rd, phs_record *rec, size_t line)
             if ((pass == 0) != is_id)
                 continue;
             if (c->type != PHS_TYPE_STRING)
-                rd_trim(&v, &n);
+                phs__text_trim(&v, &n);
             if (n == 0)
                 continue; /* empty cell: absent */
             if (c->field < 0) /* only unnamed columns get here */
@@ -167,10 +157,7 @@ static int rd_csv_apply(phs_reader *rd, phs_record *rec, size_t line)
                                    "a value in column %zu, which has no name "
                                    "in the header",
                                    i + 1);
-            if (c->type == PHS_TYPE_CODES)
-                rc = phs__rd_set_codes_text(rec, c->field, v, n);
-            else
-                rc = phs_record_set_text(rec, c->field, v, n);
+            rc = phs_record_set_text(rec, c->field, v, n);
             if (rc < 0)
                 return phs__rd_setter_error(rd, rc, c->name, line,
                                        rd->cells[i].col);

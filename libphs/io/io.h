@@ -123,7 +123,6 @@ struct phs_reader {
  * address). */
 extern const char phs__rd_nomem_msg[];
 int phs__rd_blank(const char *s, size_t n);
-int phs__rd_set_codes_text(phs_record *rec, int f, const char *s, size_t n);
 void phs__rd_scratch_reset(phs_reader *rd);
 int phs__rd_err(const phs_reader *rd, int code, const char *field,
                 size_t line, size_t col, const char *fmt, ...) PHS_PRINTF(6, 7);

@@ -378,33 +378,6 @@ int phs__rd_field_of(const phs_reader *rd, const char *key, size_t klen)
     return f >= 0 && (size_t)f < rd->nfields ? f : -1;
 }
 
-/* Set a codes field from one text cell, split on ';' and ','. */
-int phs__rd_set_codes_text(phs_record *rec, int f, const char *s, size_t n)
-{
-    size_t i = 0;
-    int rc = phs_record_set_text(rec, f, "", 0);
-    if (rc < 0)
-        return rc;
-    while (i < n) {
-        size_t j = i, a, b;
-        while (j < n && s[j] != ';' && s[j] != ',')
-            j++;
-        a = i;
-        b = j;
-        while (a < b && (s[a] == ' ' || s[a] == '\t'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-            b--;
-        if (b > a) {
-            rc = phs_record_add_code(rec, f, s + a, b - a);
-            if (rc < 0)
-                return rc;
-        }
-        i = j + 1;
-    }
-    return 0;
-}
-
 static int rd_apply_member(phs_reader *rd, phs_record *rec,
                            const rd_member *m)
 {
@@ -423,10 +396,7 @@ static int rd_apply_member(phs_reader *rd, phs_record *rec,
         rc = phs_record_unset(rec, f);
         break;
     case VK_TEXT:
-        if (type == PHS_TYPE_CODES && m->val.len > 0)
-            rc = phs__rd_set_codes_text(rec, f, val, m->val.len);
-        else
-            rc = phs_record_set_text(rec, f, val, m->val.len);
+        rc = phs_record_set_text(rec, f, val, m->val.len);
         break;
     case VK_BOOL:
         if (type == PHS_TYPE_BOOL)
