@@ -14,7 +14,7 @@
  *     protocol), text columns as numpy object arrays or as category codes
  *     into a small table, converted in one C pass, with the GIL released;
  *   - factor_objects: a column of objects as codes into its distinct
- *     objects (one C pass), for conversions done once per distinct value.
+ *     values (one C pass), for conversions done once per distinct value.
  */
 %module(package="phs") core
 
@@ -588,29 +588,22 @@ done:
 }
 %}
 
-%{
-/* A hash of an object's address (Fibonacci hashing; objects are 16-byte
- * aligned). */
-static size_t phs_py_ptr_hash(const PyObject *v)
-{
-    return (size_t)(((uint64_t)(uintptr_t)v >> 4) * 0x9E3779B97F4A7C15u >> 32);
-}
-%}
-
 %inline %{
-/* The distinct objects of a column (a list or a numpy object array), by
- * identity, in order of first appearance; codes (a writable buffer of
- * len(column) int32) receives each row's index into the returned list.
- * One pass in C: a column whose values repeat (read_csv shares equal
- * strings) is then converted value by value and spread with numpy. */
+/* The distinct values of a column (a list or a numpy object array), in
+ * order of first appearance; codes (a writable buffer of len(column)
+ * int32) receives each row's index into the returned list.  str objects
+ * are grouped by value (read_csv makes a new object for most cells),
+ * anything else by identity (equal values given as different objects stay
+ * apart, which only costs a conversion more).  One pass in C: the caller
+ * converts each distinct value once and spreads the results with numpy. */
 PyObject *factor_objects(PyObject *column, PyObject *codes)
 {
-    struct slot { PyObject *key; int32_t code; } *tab = NULL;
+    struct slot { PyObject *key; Py_hash_t hash; int32_t code; } *tab = NULL;
     PyObject *const *items;
     PyObject *uniq = NULL;
     Py_buffer view;
     Py_ssize_t n = PyObject_Length(column), i;
-    size_t cap = 64, used = 0;
+    size_t cap = 64, used = 0, h;
     int32_t *out;
     if (n < 0 || phs_py_items(column, n, &items, "factor_objects") < 0 ||
         phs_py_buffer(codes, &view, n, 4, "il", 1, "codes") < 0)
@@ -620,38 +613,45 @@ PyObject *factor_objects(PyObject *column, PyObject *codes)
         goto fail;
     for (i = 0; i < n; i++) {
         PyObject *v = items[i];
-        size_t h;
+        int text = PyUnicode_CheckExact(v);
+        Py_hash_t hash;
         if (i && v == items[i - 1]) { /* runs (a column mostly absent) */
             out[i] = out[i - 1];
             continue;
         }
-        h = phs_py_ptr_hash(v);
-        while (tab[h & (cap - 1)].key && tab[h & (cap - 1)].key != v)
-            h++;
-        if (!tab[h & (cap - 1)].key) {
-            if (used >= INT32_MAX || PyList_Append(uniq, v) < 0)
-                goto fail;
-            tab[h & (cap - 1)].key = v;
-            tab[h & (cap - 1)].code = (int32_t)used++;
-            if (used * 2 > cap) { /* grow: reinsert */
-                struct slot *big = (struct slot *)calloc(cap * 2, sizeof *big);
-                if (!big)
-                    goto fail;
-                for (size_t j = 0; j < cap; j++)
-                    if (tab[j].key) {
-                        size_t g = phs_py_ptr_hash(tab[j].key);
-                        while (big[g & (cap * 2 - 1)].key)
-                            g++;
-                        big[g & (cap * 2 - 1)] = tab[j];
-                    }
-                free(tab);
-                tab = big;
-                cap *= 2;
-                out[i] = (int32_t)(used - 1);
-                continue;
-            }
+        hash = text ? PyObject_Hash(v) : (Py_hash_t)((uintptr_t)v >> 4);
+        if (hash == -1 && PyErr_Occurred())
+            goto fail;
+        for (h = (size_t)hash * 0x9E3779B97F4A7C15u >> 32;; h++) {
+            struct slot *e = &tab[h & (cap - 1)];
+            if (!e->key || e->key == v ||
+                (text && e->hash == hash && PyUnicode_CheckExact(e->key) &&
+                 PyUnicode_Compare(e->key, v) == 0))
+                break;
         }
-        out[i] = tab[h & (cap - 1)].code;
+        if (tab[h & (cap - 1)].key) {
+            out[i] = tab[h & (cap - 1)].code;
+            continue;
+        }
+        if (used >= INT32_MAX || PyList_Append(uniq, v) < 0)
+            goto fail;
+        tab[h & (cap - 1)] = (struct slot){v, hash, (int32_t)used};
+        out[i] = (int32_t)used++;
+        if (used * 2 > cap) { /* grow: reinsert */
+            struct slot *big = (struct slot *)calloc(cap * 2, sizeof *big);
+            if (!big)
+                goto fail;
+            for (size_t j = 0; j < cap; j++)
+                if (tab[j].key) {
+                    size_t g = (size_t)tab[j].hash * 0x9E3779B97F4A7C15u >> 32;
+                    while (big[g & (cap * 2 - 1)].key)
+                        g++;
+                    big[g & (cap * 2 - 1)] = tab[j];
+                }
+            free(tab);
+            tab = big;
+            cap *= 2;
+        }
     }
     free(tab);
     PyBuffer_Release(&view);

@@ -7,8 +7,8 @@ turned into C strings in one C pass), the whole frame is classified by one
 C call with the GIL released, and the outputs (int16 tier indexes, int32
 due days, uint64 flag masks) become columns through lookup tables indexed
 with numpy.  A column of objects (read_csv's strings, bools with NaN) is
-first reduced, in C, to codes into its distinct objects; only those few
-are converted in Python.  No Python code runs per row, except to explain
+first reduced, in C, to codes into its distinct values; only those few
+are converted by pandas.  No Python code runs per row, except to explain
 the rows the library refused.
 """
 
@@ -108,7 +108,7 @@ _CONVERT: Dict[str, Tuple[Callable[["pd.Series"], _Converted], Any, str]] = {
 def _factor(s: "pd.Series") -> Tuple[NDArray[Any], "pd.Series"]:
     """A categorical or object column as codes (-1: absent) into its
     distinct values: a Categorical's own codes and categories, or, for
-    objects, the distinct objects found in one C pass (by identity)."""
+    objects, the distinct values found in one C pass (core.factor_objects)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
     values = np.ascontiguousarray(s.to_numpy(dtype=object))

@@ -247,13 +247,16 @@ def test_a_bad_value_names_its_row_through_the_distinct_values(engine):
         engine.classify_frame(pd.DataFrame({"sbp": ["120", "abc", "120"]}))
 
 
-def test_factor_objects_groups_by_identity_in_first_order():
+def test_factor_objects_groups_text_by_value_in_first_order():
     a, b = "x" * 3, "".join(["y", "y"])
-    column = np.array([a, b, None, a, b, 1.5, None] + [a] * 100, dtype=object)
+    a2 = "".join(["x", "x", "x"])  # equal to a, another object
+    one, one2 = float("1.5"), float("1.5")  # not text: apart unless the same object
+    assert a2 is not a and one2 is not one
+    column = np.array([a, b, None, a2, b, one, None, one2] + [a] * 100, dtype=object)
     codes = np.empty(len(column), dtype=np.int32)
     uniq = phs.core.factor_objects(column, codes)
-    assert uniq == [a, b, None, 1.5]
-    assert codes[:7].tolist() == [0, 1, 2, 0, 1, 3, 2] and (codes[7:] == 0).all()
+    assert uniq == [a, b, None, 1.5, 1.5] and uniq[3] is one and uniq[4] is one2
+    assert codes[:8].tolist() == [0, 1, 2, 0, 1, 3, 2, 4] and (codes[8:] == 0).all()
     many = np.array([str(i) for i in range(5000)], dtype=object)  # the table grows
     codes = np.empty(5000, dtype=np.int32)
     assert phs.core.factor_objects(many, codes) == list(many)
