@@ -42,6 +42,9 @@
 
 #include <phs/phs.h>
 
+#define BENCH_NAME "peers_runner"
+#include "bench.h"
+
 #ifndef PHS_SOURCE_ROOT
 #define PHS_SOURCE_ROOT "."
 #endif
@@ -53,42 +56,6 @@
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "peers_runner: %s\n", what);
-    exit(1);
-}
-
-static void die_phs(const char *what)
-{
-    const phs_error *e = phs_error_last();
-    fprintf(stderr, "peers_runner: %s: %s\n", what, phs_error_message(e));
-    exit(1);
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        die("out of memory");
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        die("out of memory");
-    return p;
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -138,14 +105,20 @@ static const char *const CSV_COLUMN[C_NCOLS] = {
 enum { SEX_F = 0, SEX_M = 1, SEX_NONE = 2 };
 enum { B_FALSE = 0, B_TRUE = 1, B_NONE = 2 };
 
+/* Number columns are doubles (NaN = empty cell); the others bytes (SEX_*, B_*). */
+static int is_number(int col)
+{
+    return col == C_AGE || col == C_SBP || col == C_DBP || col == C_FPG || col == C_WEIGHT ||
+           col == C_HEIGHT || col == C_WAIST;
+}
+
 typedef struct {
     size_t n;
     char *text;                 /* the CSV text; ids point into it (NUL-terminated there) */
     const char **id;
     uint32_t *id_len;
-    double *age, *sbp, *dbp, *fpg, *weight, *height, *waist; /* NaN = empty cell */
-    uint8_t *sex;                                             /* SEX_* */
-    uint8_t *has_htn, *has_dm, *adverse, *new_comp, *prev_htn, *prev_dm; /* B_* */
+    double *num[C_NCOLS];       /* number columns, by C_* (else NULL) */
+    uint8_t *byte[C_NCOLS];     /* the other columns but the id, by C_* (else NULL) */
 } Population;
 
 static double cell_number(const char *s, size_t len, size_t row, const char *col)
@@ -197,20 +170,10 @@ static void load_population(const char *path, Population *p)
     size_t cap = lines + 1;
     p->id = xmalloc(cap * sizeof *p->id);
     p->id_len = xmalloc(cap * sizeof *p->id_len);
-    p->age = xmalloc(cap * sizeof *p->age);
-    p->sbp = xmalloc(cap * sizeof *p->sbp);
-    p->dbp = xmalloc(cap * sizeof *p->dbp);
-    p->fpg = xmalloc(cap * sizeof *p->fpg);
-    p->weight = xmalloc(cap * sizeof *p->weight);
-    p->height = xmalloc(cap * sizeof *p->height);
-    p->waist = xmalloc(cap * sizeof *p->waist);
-    p->sex = xmalloc(cap);
-    p->has_htn = xmalloc(cap);
-    p->has_dm = xmalloc(cap);
-    p->adverse = xmalloc(cap);
-    p->new_comp = xmalloc(cap);
-    p->prev_htn = xmalloc(cap);
-    p->prev_dm = xmalloc(cap);
+    for (int k = 0; k < C_NCOLS; k++) {
+        p->num[k] = is_number(k) ? xmalloc(cap * sizeof *p->num[k]) : NULL;
+        p->byte[k] = !is_number(k) && k != C_ID ? xmalloc(cap) : NULL;
+    }
 
     /* Header: map each position to one of our columns (or -1: ignored). */
     int pos_col[64];
@@ -268,30 +231,21 @@ static void load_population(const char *path, Population *p)
                 p->id[n] = s;
                 p->id_len[n] = (uint32_t)l;
                 break;
-            case C_AGE: p->age[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_SBP: p->sbp[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_DBP: p->dbp[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_FPG: p->fpg[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_WEIGHT: p->weight[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_HEIGHT: p->height[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
-            case C_WAIST: p->waist[n] = cell_number(s, l, row, CSV_COLUMN[col]); break;
             case C_SEX:
                 if (l == 1 && (s[0] == 'M' || s[0] == 'F'))
-                    p->sex[n] = s[0] == 'M' ? SEX_M : SEX_F;
+                    p->byte[C_SEX][n] = s[0] == 'M' ? SEX_M : SEX_F;
                 else if (l == 0)
-                    p->sex[n] = SEX_NONE;
+                    p->byte[C_SEX][n] = SEX_NONE;
                 else {
                     fprintf(stderr, "peers_runner: row %zu: bad sex\n", row);
                     exit(1);
                 }
                 break;
-            case C_HAS_HTN: p->has_htn[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            case C_HAS_DM: p->has_dm[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            case C_ADVERSE: p->adverse[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            case C_NEW_COMP: p->new_comp[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            case C_PREV_HTN: p->prev_htn[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            case C_PREV_DM: p->prev_dm[n] = cell_bool(s, l, row, CSV_COLUMN[col]); break;
-            default: break;
+            default:
+                if (col >= 0 && p->num[col])
+                    p->num[col][n] = cell_number(s, l, row, CSV_COLUMN[col]);
+                else if (col >= 0)
+                    p->byte[col][n] = cell_bool(s, l, row, CSV_COLUMN[col]);
             }
             pos++;
             s = e + (term != '\0');
@@ -412,25 +366,38 @@ enum { B_UNDER = 0, B_NORMAL, B_OVER, B_OBESE, B_COUNT, B_ERROR = B_COUNT };
 static const char *const BMI_CLASS[B_COUNT + 1] = {"underweight", "normal", "overweight",
                                                    "obese", "error"};
 
-/* Index of `tier` in `names[0..n)`, or `fail`.  The first byte rules out most candidates
- * before a full comparison (the API has no integer tier index; see the report). */
-static inline int tier_index(const char *tier, const char *const *names, int n, int fail)
+/* Index of `tier` in `names[0..n)`, or `fail`. */
+static int tier_index(const char *tier, const char *const *names, int n, int fail)
 {
-    if (!tier)
-        return fail;
-    for (int k = 0; k < n; k++)
-        if (names[k] && names[k][0] == tier[0] && strcmp(names[k], tier) == 0)
+    for (int k = 0; tier && k < n; k++)
+        if (names[k] && strcmp(names[k], tier) == 0)
             return k;
     return fail;
+}
+
+/* phs_classify_columns' tier output (PHS_COL_ERROR = -4 up to tier index 63) -> harness
+ * code, offset by 4. */
+#define CODES (4 + 64)
+
+/* Program p's code table: PHS_COL_NOT_ENROLLED -> `none`, the other PHS_COL_* -> `fail`,
+ * tier t -> its index in names[0..n) (`fail` if it is not there). */
+static void code_table(const phs_ruleset *rs, size_t p, const char *const *names, int n,
+                       int none, int fail, uint8_t *code)
+{
+    for (int t = 0; t < CODES; t++)
+        code[t] = (uint8_t)(t - 4 == PHS_COL_NOT_ENROLLED ? none
+                            : t < 4 || (size_t)(t - 4) >= phs_ruleset_tier_count(rs, p)
+                                ? fail
+                                : tier_index(phs_ruleset_tier_id(rs, p, (size_t)(t - 4)), names,
+                                             n, fail));
 }
 
 /* ------------------------------------------------------------------ */
 /* main                                                                */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-    uint64_t htn[T_COUNT], dm[T_COUNT], bmi[B_COUNT], central, htn_days, dm_days;
-    uint64_t errors;
+typedef struct { /* the last slot of each array counts errors */
+    uint64_t htn[T_COUNT + 1], dm[T_COUNT + 1], bmi[B_COUNT + 1], central, htn_days, dm_days;
 } Counts;
 
 static void print_tiers(const uint64_t *t)
@@ -527,7 +494,8 @@ int main(int argc, char **argv)
     static const char *const dx_text[2][2] = {{"", "E11"}, {"I10", "I10;E11"}};
     const char **c_sex = xmalloc(n * sizeof *c_sex), **c_dx = xmalloc(n * sizeof *c_dx);
     int8_t *c_bool[4];
-    const uint8_t *b_src[4] = {pop.adverse, pop.new_comp, pop.prev_htn, pop.prev_dm};
+    const uint8_t *b_src[4] = {pop.byte[C_ADVERSE], pop.byte[C_NEW_COMP], pop.byte[C_PREV_HTN],
+                               pop.byte[C_PREV_DM]};
     phs_date *c_visit = xmalloc(n * sizeof *c_visit);
     for (int k = 0; k < 4; k++) {
         c_bool[k] = xmalloc(n);
@@ -535,14 +503,14 @@ int main(int argc, char **argv)
             c_bool[k][i] = (int8_t)(b_src[k][i] == B_NONE ? -1 : b_src[k][i]);
     }
     for (size_t i = 0; i < n; i++) {
-        c_sex[i] = sex_text[pop.sex[i]];
-        c_dx[i] = dx_text[pop.has_htn[i] == B_TRUE][pop.has_dm[i] == B_TRUE];
+        c_sex[i] = sex_text[pop.byte[C_SEX][i]];
+        c_dx[i] = dx_text[pop.byte[C_HAS_HTN][i] == B_TRUE][pop.byte[C_HAS_DM][i] == B_TRUE];
         c_visit[i] = visit;
     }
     const phs_column cols[] = {
-        {f_visit, c_visit},      {f_age, pop.age},         {f_sex, c_sex},
-        {f_sbp, pop.sbp},        {f_dbp, pop.dbp},         {f_fpg, pop.fpg},
-        {f_weight, pop.weight},  {f_height, pop.height},   {f_waist, pop.waist},
+        {f_visit, c_visit},      {f_age, pop.num[C_AGE]},         {f_sex, c_sex},
+        {f_sbp, pop.num[C_SBP]},        {f_dbp, pop.num[C_DBP]},         {f_fpg, pop.num[C_FPG]},
+        {f_weight, pop.num[C_WEIGHT]},  {f_height, pop.num[C_HEIGHT]},   {f_waist, pop.num[C_WAIST]},
         {f_dx, c_dx},            {f_adverse, c_bool[0]},   {f_new_comp, c_bool[1]},
         {f_prev_htn, c_bool[2]}, {f_prev_dm, c_bool[3]}};
     const size_t csize[] = {sizeof(phs_date), sizeof(double), sizeof(char *),
@@ -552,16 +520,11 @@ int main(int argc, char **argv)
     const size_t ncols = sizeof cols / sizeof cols[0];
     (void)f_id; /* the id is the runner's own: never read by the rules */
 
-    /* Tier index -> harness code, per program; the central obesity flag's bit. */
-    int htn_code[64], dm_code[64], bmi_code[64];
-    for (size_t t = 0; t < 64; t++) {
-        const char *h = t < phs_ruleset_tier_count(rs, p_htn) ? phs_ruleset_tier_id(rs, p_htn, t) : NULL;
-        const char *d = t < phs_ruleset_tier_count(rs, p_dm) ? phs_ruleset_tier_id(rs, p_dm, t) : NULL;
-        const char *w = t < phs_ruleset_tier_count(rs, p_wt) ? phs_ruleset_tier_id(rs, p_wt, t) : NULL;
-        htn_code[t] = tier_index(h, PHS_TIER, T_COUNT, T_ERROR);
-        dm_code[t] = tier_index(d, PHS_TIER, T_COUNT, T_ERROR);
-        bmi_code[t] = tier_index(w, BMI_CLASS, B_COUNT, B_ERROR);
-    }
+    /* Tier output -> harness code, per program; the central obesity flag's bit. */
+    uint8_t htn_code[CODES], dm_code[CODES], bmi_code[CODES];
+    code_table(rs, p_htn, PHS_TIER, T_COUNT, T_NONE, T_ERROR, htn_code);
+    code_table(rs, p_dm, PHS_TIER, T_COUNT, T_NONE, T_ERROR, dm_code);
+    code_table(rs, p_wt, BMI_CLASS, B_COUNT, B_ERROR, B_ERROR, bmi_code);
     uint64_t central_bit = 0;
     for (size_t f = 0; f < phs_ruleset_flag_count(rs, p_wt); f++)
         if (strcmp(phs_ruleset_flag_id(rs, p_wt, f), "central_obesity") == 0)
@@ -572,7 +535,6 @@ int main(int argc, char **argv)
     int16_t *tier = xcalloc(chunk * np, sizeof *tier);
     phs_date *due = xcalloc(chunk * np, sizeof *due);
     uint64_t *flags = xcalloc(chunk * np, sizeof *flags);
-    int *status = xcalloc(chunk, sizeof *status);
     phs_column *ccols = xcalloc(ncols, sizeof *ccols);
 
     /* Per-resident output columns, touched now so that page faults are billed to load (as
@@ -589,10 +551,10 @@ int main(int argc, char **argv)
     {
         double acc = 0;
         for (size_t i = 0; i < n; i++)
-            acc += pop.age[i] + pop.sbp[i] + pop.dbp[i] + pop.fpg[i] + pop.weight[i] +
-                   pop.height[i] + pop.waist[i] + pop.sex[i] + pop.has_htn[i] + pop.has_dm[i] +
-                   pop.adverse[i] + pop.new_comp[i] + pop.prev_htn[i] + pop.prev_dm[i] +
-                   (double)pop.id_len[i];
+            acc += (double)pop.id_len[i];
+        for (int k = 0; k < C_NCOLS; k++)
+            for (size_t i = 0; i < n; i++)
+                acc += pop.num[k] ? pop.num[k][i] : pop.byte[k] ? pop.byte[k][i] : 0;
         volatile double sink = acc;
         (void)sink;
     }
@@ -606,6 +568,7 @@ int main(int argc, char **argv)
     Counts c;
     memset(&c, 0, sizeof c);
     double classify_s = 0, tally_s = 0;
+    char *first_error = NULL;
 
     for (size_t base = 0; base < n; base += chunk) {
         const size_t m = n - base < chunk ? n - base : chunk;
@@ -616,52 +579,34 @@ int main(int argc, char **argv)
             ccols[k].field = cols[k].field;
             ccols[k].values = (const char *)cols[k].values + base * csize[k];
         }
-        int brc = phs_classify_columns(rs, m, ccols, ncols, tier, due, flags, status);
+        int brc = phs_classify_columns(rs, m, ccols, ncols, tier, due, flags, NULL);
         if (brc < 0 && brc != PHS_ERECORD)
             die_phs("phs_classify_columns");
         double tc = now_s();
 
-        /* Tally. */
+        /* Tally (a refused resident's outputs are PHS_COL_ERROR: its codes are the error
+         * slots; the first error's message is kept). */
+        if (brc == PHS_ERECORD && !first_error)
+            first_error = strdup(phs_error_message(phs_error_last()));
         for (size_t j = 0; j < m; j++) {
             const size_t i = base + j;
             const int16_t *tj = tier + j * np;
             const phs_date *dj = due + j * np;
-            int ht, dt, bc, central = 0;
-            int32_t hd = 0, dd = 0;
-            if (status[j] != PHS_OK) {
-                ht = dt = T_ERROR;
-                bc = B_ERROR;
-                if (c.errors++ == 0)
-                    fprintf(stderr, "peers_runner: resident %s: %s\n", pop.id[i],
-                            phs_error_message(phs_error_last()));
-            } else {
-                ht = tj[p_htn] == PHS_COL_NOT_ENROLLED ? T_NONE
-                     : tj[p_htn] >= 0                 ? htn_code[tj[p_htn] & 63]
-                                                      : T_ERROR;
-                hd = ht == T_NONE || dj[p_htn] == PHS_DATE_NONE ? 0 : dj[p_htn] - visit;
-                dt = tj[p_dm] == PHS_COL_NOT_ENROLLED ? T_NONE
-                     : tj[p_dm] >= 0                 ? dm_code[tj[p_dm] & 63]
-                                                     : T_ERROR;
-                dd = dt == T_NONE || dj[p_dm] == PHS_DATE_NONE ? 0 : dj[p_dm] - visit;
-                bc = tj[p_wt] >= 0 ? bmi_code[tj[p_wt] & 63] : B_ERROR;
-                central = (flags[j * np + p_wt] & central_bit) != 0;
-                if ((ht == T_ERROR || dt == T_ERROR || bc == B_ERROR) && c.errors++ == 0)
-                    fprintf(stderr, "peers_runner: resident %s: unexpected outcome (htn %d, "
-                            "dm %d, weight %d)\n", pop.id[i], tj[p_htn], tj[p_dm], tj[p_wt]);
-            }
-            o_htn[i] = (uint8_t)ht;
+            const uint8_t ht = htn_code[tj[p_htn] + 4], dt = dm_code[tj[p_dm] + 4];
+            const uint8_t bc = bmi_code[tj[p_wt] + 4];
+            const int32_t hd = ht != T_NONE && dj[p_htn] != PHS_DATE_NONE ? dj[p_htn] - visit : 0;
+            const int32_t dd = dt != T_NONE && dj[p_dm] != PHS_DATE_NONE ? dj[p_dm] - visit : 0;
+            const uint8_t central = (flags[j * np + p_wt] & central_bit) != 0;
+            o_htn[i] = ht;
             o_htn_days[i] = hd;
-            o_dm[i] = (uint8_t)dt;
+            o_dm[i] = dt;
             o_dm_days[i] = dd;
-            o_bmi[i] = (uint8_t)bc;
-            o_central[i] = (uint8_t)central;
-            if (ht < T_COUNT)
-                c.htn[ht]++;
-            if (dt < T_COUNT)
-                c.dm[dt]++;
-            if (bc < B_COUNT)
-                c.bmi[bc]++;
-            c.central += (uint64_t)central;
+            o_bmi[i] = bc;
+            o_central[i] = central;
+            c.htn[ht]++;
+            c.dm[dt]++;
+            c.bmi[bc]++;
+            c.central += central;
             c.htn_days += (uint64_t)hd;
             c.dm_days += (uint64_t)dd;
         }
@@ -700,9 +645,18 @@ int main(int argc, char **argv)
                 "tally %.1f ns/resident; chunk %zu)\n",
                 eval_s, eval_s / (double)n * 1e9, classify_s / (double)n * 1e9,
                 tally_s / (double)n * 1e9, chunk);
-    if (c.errors)
-        fprintf(stderr, "peers_runner: %llu classification errors\n",
-                (unsigned long long)c.errors);
+    /* Residents refused or with an outcome the harness has no name for. */
+    size_t errors = 0;
+    for (size_t i = 0; i < n; i++)
+        if (o_htn[i] == T_ERROR || o_dm[i] == T_ERROR || o_bmi[i] == B_ERROR) {
+            if (errors++ == 0)
+                fprintf(stderr, "peers_runner: resident %s: refused or an outcome the harness "
+                        "has no name for\n", pop.id[i]);
+        }
+    if (errors)
+        fprintf(stderr, "peers_runner: %zu classification errors (first refusal: %s)\n", errors,
+                first_error ? first_error : "none");
+    free(first_error);
 
     printf("RESULT {\"engine\":\"libphs\",\"n\":%zu,\"load_ms\":%.3f,\"eval_s\":%.9f,"
            "\"counts\":{\"htn\":",
@@ -718,7 +672,6 @@ int main(int argc, char **argv)
     free(tier);
     free(due);
     free(flags);
-    free(status);
     free(ccols);
     free(c_sex);
     free(c_dx);
@@ -733,21 +686,11 @@ int main(int argc, char **argv)
     free(o_dm_days);
     free(pop.id);
     free(pop.id_len);
-    free(pop.age);
-    free(pop.sbp);
-    free(pop.dbp);
-    free(pop.fpg);
-    free(pop.weight);
-    free(pop.height);
-    free(pop.waist);
-    free(pop.sex);
-    free(pop.has_htn);
-    free(pop.has_dm);
-    free(pop.adverse);
-    free(pop.new_comp);
-    free(pop.prev_htn);
-    free(pop.prev_dm);
+    for (int k = 0; k < C_NCOLS; k++) {
+        free(pop.num[k]);
+        free(pop.byte[k]);
+    }
     free(pop.text);
     phs_ruleset_free(rs);
-    return c.errors ? 1 : 0;
+    return errors ? 1 : 0;
 }

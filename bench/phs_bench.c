@@ -41,39 +41,8 @@
 
 #include <phs/phs.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "phs_bench: %s\n", what);
-    exit(1);
-}
-
-static void die_phs(const char *what)
-{
-    fprintf(stderr, "phs_bench: %s: %s\n", what, phs_error_message(phs_error_last()));
-    exit(1);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        die("out of memory");
-    return p;
-}
+#define BENCH_NAME "phs_bench"
+#include "bench.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -718,11 +687,11 @@ int main(int argc, char **argv)
     double *load_cpu_ms = xcalloc((size_t)loads, sizeof *load_cpu_ms);
     for (int l = 0; l < loads; l++) {
         phs_ruleset *tmp = NULL;
-        double t0 = now_s(), c0 = cpu_s();
+        double t0 = now_s(), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
         if (phs_ruleset_load_dir(&tmp, rules, NULL) < 0)
             die_phs(rules);
         load_ms[l] = (now_s() - t0) * 1e3;
-        load_cpu_ms[l] = (cpu_s() - c0) * 1e3;
+        load_cpu_ms[l] = (clock_s(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3;
         if (rs)
             phs_ruleset_free(rs);
         rs = tmp;

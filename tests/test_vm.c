@@ -331,9 +331,17 @@ static size_t compare(const phs_ruleset *rs, const population *pop,
             }
         }
     }
+    /* tiers alone (written through the scratch, not in place) are the same */
+    int16_t *alone = calloc(N * np, sizeof *alone);
+    cr_assert_eq(phs_classify_columns(rs, N, pop->cols, pop->ncols, alone, NULL,
+                                      NULL, NULL), rc, "%s", label);
+    for (size_t k = 0; k < N * np; k++)
+        if (alone[k] != tier[k] && bad++ < 5)
+            cr_log_error("%s: output %zu: tier alone %d, with the others %d",
+                         label, k, alone[k], tier[k]);
     phs_record_free(rec);
     phs_result_free(res);
-    free(tier), free(due), free(flags), free(status);
+    free(tier), free(due), free(flags), free(status), free(alone);
     return bad;
 }
 

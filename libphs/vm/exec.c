@@ -56,6 +56,15 @@ struct phs__vscratch {
     int16_t *u_tier;                  /* per unit, per lane */
     int32_t *u_due;
     uint64_t *u_flags;
+    struct uout {                     /* per unit: where its outputs go, the
+                                         caller's arrays (stride: programs)
+                                         or u_tier... (stride 1) */
+        int16_t *t;
+        int32_t *due;
+        uint64_t *fl;
+        size_t st;
+        int inplace;                  /* the caller's */
+    } *uo;
     uint64_t *u_open, *u_ek, *u_eb;   /* per unit: masks still open, with a
                                          known eligibility, eligible */
     uint64_t *u_hit;                  /* per unit tier: residents it decided */
@@ -115,6 +124,7 @@ int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out)
         {&s->u_tier, nu * L * sizeof *s->u_tier},
         {&s->u_due, nu * L * sizeof *s->u_due},
         {&s->u_flags, nu * L * sizeof *s->u_flags},
+        {&s->uo, nu * sizeof *s->uo},
         {&s->u_open, nu * W * sizeof *s->u_open},
         {&s->u_ek, nu * W * sizeof *s->u_ek},
         {&s->u_eb, nu * W * sizeof *s->u_eb},
@@ -138,21 +148,26 @@ int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out)
     s->ev.mctx = rs->mctx;
     if (rs->nregex)
         s->ev.md = pcre2_match_data_create(rs->max_ovector, rs->gctx);
-    if (!s->mem || (rs->nregex && !s->ev.md)) {
-        phs__vscratch_free(s);
-        return phs__error_set(PHS_ENOMEM, "out of memory");
+    if (s->mem && (!rs->nregex || s->ev.md)) {
+        for (size_t i = 0; i < MONTHS; i++) /* a pure function: kept */
+            s->mm[i].date = INT32_MIN;
+        for (size_t c = 0; c < vm->nconsts; c++) /* never overwritten */
+            phs__vscratch_set(s, vm->consts[c].reg, vm->consts[c].v,
+                              vm->consts[c].b, vm->consts[c].k);
+        *out = s;
+        return PHS_OK;
     }
-    *out = s;
-    return PHS_OK;
+    phs__vscratch_free(s);
+    return phs__error_set(PHS_ENOMEM, "out of memory");
 }
 
 void phs__vscratch_free(phs__vscratch *s)
 {
-    if (!s)
-        return;
-    phs__free(s->mem);
-    phs__free(s->codes);
-    pcre2_match_data_free(s->ev.md);
+    if (s) {
+        pcre2_match_data_free(s->ev.md);
+        phs__free(s->codes);
+        phs__free(s->mem);
+    }
     phs__free(s);
 }
 
@@ -277,7 +292,8 @@ static void decode_enum(const phs__field *fd, const char *s, dmemo *m)
 }
 
 /* An enum or codes column: value, bits and masks per lane. */
-static void decode_text(const phs__vm *vm, phs__vscratch *s, int f, size_t n)
+static VM_INLINE void decode_text(const phs__vm *vm, phs__vscratch *s, int f,
+                                  size_t n)
 {
     const phs__field *fd = &vm->rs->fields[f];
     const char *const *x = (const char *const *)s->col[f] + s->base;
@@ -286,33 +302,33 @@ static void decode_text(const phs__vm *vm, phs__vscratch *s, int f, size_t n)
     int32_t *val = s->d_val + (size_t)d * L;
     uint64_t *bits = s->d_bits + (size_t)d * L;
     const dmemo none = {.state = -1, .val = fd->type == PHS_TYPE_ENUM ? -1 : 0};
-    uint64_t invalid[W] = {0};
-    for (size_t w = 0; w < W; w++) {
-        uint64_t valid = 0, absent = 0, inv = 0;
-        for (size_t j = w * 64; j < n && j < w * 64 + 64; j++) {
-            const dmemo *m = &none;
-            if (x[j]) {
-                dmemo *e = &memo[((uint64_t)(uintptr_t)x[j] * 0x9E3779B97F4A7C15u) >> 56];
-                if (e->p != x[j]) {
-                    e->p = x[j];
-                    if (fd->type == PHS_TYPE_ENUM)
-                        decode_enum(fd, x[j], e);
-                    else
-                        decode_codes(vm, f, x[j], e);
-                }
-                m = e;
+    int8_t st[L];
+    int inv = 0;
+    for (size_t j = 0; j < n; j++) {
+        const dmemo *m = &none;
+        if (x[j]) {
+            dmemo *e = &memo[((uint64_t)(uintptr_t)x[j] * 0x9E3779B97F4A7C15u) >> 56];
+            if (e->p != x[j]) {
+                e->p = x[j];
+                if (fd->type == PHS_TYPE_ENUM)
+                    decode_enum(fd, x[j], e);
+                else
+                    decode_codes(vm, f, x[j], e);
             }
-            val[j] = m->val;
-            bits[j] = m->bits;
-            valid |= (uint64_t)(m->state == 0) << (j % 64);
-            absent |= (uint64_t)(m->state < 0) << (j % 64);
-            inv |= (uint64_t)(m->state > 0) << (j % 64);
+            m = e;
         }
-        s->d_valid[(size_t)d * W + w] = valid;
-        s->d_absent[(size_t)d * W + w] = absent;
-        invalid[w] = inv;
+        val[j] = m->val;
+        bits[j] = m->bits;
+        st[j] = m->state;
+        inv |= m->state > 0;
     }
-    refuse(s, invalid, f + 1);
+    PACK(s->d_valid + (size_t)d * W, n, st[j] == 0);
+    PACK(s->d_absent + (size_t)d * W, n, st[j] < 0);
+    if (inv) {
+        uint64_t invalid[W];
+        PACK(invalid, n, st[j] > 0);
+        refuse(s, invalid, f + 1);
+    }
 }
 
 /* Validate and decode the block's columns (in field order: a resident's
@@ -364,10 +380,14 @@ VM_CLONES static void decode(const phs__vm *vm, phs__vscratch *s, size_t n)
         }
     }
     const phs_date *vd = rs->f_visit_date >= 0 ? s->col[rs->f_visit_date] : NULL;
-    for (size_t j = 0; j < n; j++)
-        s->visit[j] = vd && vd[s->base + j] >= DATE_MIN && vd[s->base + j] <= DATE_MAX
-                          ? vd[s->base + j]
-                          : PHS_DATE_NONE;
+    if (!vd)
+        for (size_t j = 0; j < n; j++)
+            s->visit[j] = PHS_DATE_NONE;
+    else
+        for (size_t j = 0; j < n; j++)
+            s->visit[j] = vd[s->base + j] >= DATE_MIN && vd[s->base + j] <= DATE_MAX
+                              ? vd[s->base + j]
+                              : PHS_DATE_NONE;
 }
 
 /* add_months, remembered: visit and check dates repeat within a batch. */
@@ -503,11 +523,11 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
                  const double *bv, const uint64_t *bb, const uint64_t *bk,
                  size_t n)
 {
-    const size_t u = (size_t)o->a;
+    const size_t u = (size_t)o->a, st = s->uo[u].st;
     const phs__vunit *un = &vm->units[u];
-    int16_t *t = s->u_tier + u * L;
-    int32_t *due = s->u_due + u * L;
-    uint64_t *fl = s->u_flags + u * L;
+    int16_t *t = s->uo[u].t;
+    int32_t *due = s->uo[u].due;
+    uint64_t *fl = s->uo[u].fl;
     uint64_t *open = s->u_open + u * W, *ek = s->u_ek + u * W, *eb = s->u_eb + u * W;
     switch ((phs__vopcode)o->op) {
     case V_ELIG: { /* open: known and true; the others are decided here */
@@ -518,15 +538,15 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             open[w] = eb[w];
             unknown[w] = s->live[w] & ~bk[w];
         }
-        for (size_t j = 0; j < n; j++) {
-            t[j] = PHS_COL_NOT_ENROLLED;
-            due[j] = PHS_DATE_NONE;
-        }
-        if (un->prog->nflags)
-            memset(fl, 0, n * sizeof *fl);
+        if (!s->uo[u].inplace) /* (in place: place_outputs filled them) */
+            for (size_t j = 0; j < n; j++) {
+                t[j] = PHS_COL_NOT_ENROLLED;
+                due[j] = PHS_DATE_NONE;
+                fl[j] = 0;
+            }
         memset(s->u_hit + (size_t)un->hit * W, 0,
                un->prog->ntiers * W * sizeof *s->u_hit);
-        EACH_LANE(unknown, t[j] = PHS_COL_INSUFFICIENT_DATA);
+        EACH_LANE(unknown, t[j * st] = PHS_COL_INSUFFICIENT_DATA);
         return;
     }
     case V_TIER: { /* first match: an open resident known true is decided,
@@ -539,25 +559,32 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             open[w] &= bk[w] & ~bb[w];
         }
         const int16_t tc = (int16_t)o->c;
-        EACH_LANE(hit, t[j] = tc);
-        EACH_LANE(unknown, t[j] = PHS_COL_INSUFFICIENT_DATA);
+        EACH_LANE(hit, t[j * st] = tc);
+        EACH_LANE(unknown, t[j * st] = PHS_COL_INSUFFICIENT_DATA);
         return;
     }
     case V_DUE: { /* the residents tier c decided */
         const phs__tier *ti = &un->prog->tiers[o->c];
         const uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
+        const int32_t *visit = s->visit;
+        const int32_t days = ti->ivl_n;
+        if (o->b < 0 && ti->ivl_unit != 'm') { /* the visit + days */
+            EACH_LANE(hit, due[j * st] = visit[j] == PHS_DATE_NONE ? PHS_DATE_NONE
+                                                                   : visit[j] + days);
+            return;
+        }
         int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
         EACH_LANE(hit, {
-            int32_t from = o->b < 0 ? s->visit[j]
+            int32_t from = o->b < 0 ? visit[j]
                            : lane(bk, j) ? (int32_t)bv[j]
                                          : PHS_DATE_NONE;
-            if (from != last) {
+            if (from != last) { /* dates repeat: the last one remembered */
                 last = from;
                 out = from == PHS_DATE_NONE ? PHS_DATE_NONE
-                      : ti->ivl_unit == 'm' ? add_months(s, from, ti->ivl_n)
-                                            : from + ti->ivl_n;
+                      : ti->ivl_unit == 'm' ? add_months(s, from, days)
+                                            : from + days;
             }
-            due[j] = out;
+            due[j * st] = out;
         });
         return;
     }
@@ -568,13 +595,13 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             m[w] = bk[w] & bb[w] &
                    (en < 0 ? s->live[w] : en ? eb[w] : ek[w] & ~eb[w]);
         const uint64_t bit = (uint64_t)1 << o->c;
-        EACH_LANE(m, fl[j] |= bit);
+        EACH_LANE(m, fl[j * st] |= bit);
         return;
     }
     case V_FLAGDUE: {
         const phs__flag *fg = &un->prog->flags[o->c];
         for (size_t j = 0; j < n; j++) {
-            if (!(fl[j] >> o->c & 1))
+            if (!(fl[j * st] >> o->c & 1))
                 continue;
             int32_t from = o->b < 0 ? s->visit[j]
                            : lane(bk, j) ? (int32_t)bv[j]
@@ -583,8 +610,8 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
                 continue;
             int32_t d = fg->ivl_unit == 'm' ? add_months(s, from, fg->ivl_n)
                                             : from + fg->ivl_n;
-            if (due[j] == PHS_DATE_NONE || d < due[j])
-                due[j] = d;
+            if (due[j * st] == PHS_DATE_NONE || d < due[j * st])
+                due[j * st] = d;
         }
         return;
     }
@@ -894,9 +921,34 @@ static uint64_t pick_versions(const phs__vm *vm, phs__vscratch *s, size_t n)
     return used;
 }
 
-/* Copy the block's outputs to the caller's arrays; refused residents get
- * the error outputs.  Returns PHS_ERECORD when some resident was refused
- * (the first one's message is set when *rc is still PHS_OK). */
+/* Where each unit writes its outputs in this block: a program with one
+ * version straight into the caller's arrays when it wants all three (those
+ * start as "not enrolled", filled here at once for every program), else
+ * (and the versions of a program with several) the scratch's. */
+static void place_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
+                          int16_t *tier, phs_date *next_due, uint64_t *flags)
+{
+    const size_t np = vm->rs->nprograms, base = s->base;
+    const int direct = tier && next_due && flags;
+    for (size_t u = 0; u < vm->nunits; u++)
+        s->uo[u] = (struct uout){s->u_tier + u * L, s->u_due + u * L,
+                                 s->u_flags + u * L, 1, 0};
+    for (size_t k = base * np; direct && k < (base + n) * np; k++) {
+        tier[k] = PHS_COL_NOT_ENROLLED;
+        next_due[k] = PHS_DATE_NONE;
+        flags[k] = 0;
+    }
+    for (size_t p = 0; direct && p < np; p++)
+        if (vm->rs->programs[p].nvers <= 1)
+            s->uo[vm->unit_of[p * PHS__MAX_VERSIONS]] = (struct uout){
+                tier + base * np + p, next_due + base * np + p,
+                flags + base * np + p, np, 1};
+}
+
+/* Copy the block's outputs the units did not write in place to the
+ * caller's arrays; refused residents get the error outputs.  Returns
+ * PHS_ERECORD when some resident was refused (the first one's message is
+ * set when *rc is still PHS_OK). */
 static void write_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
                           uint64_t used, int16_t *tier, phs_date *next_due,
                           uint64_t *flags, int *status, int *rc)
@@ -904,29 +956,22 @@ static void write_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
     const phs_ruleset *rs = vm->rs;
     const size_t np = rs->nprograms, base = s->base;
     for (size_t u = 0; u < vm->nunits; u++) /* still open: no tier matched */
-        if (used & unit_bit(u))
-            EACH_LANE(s->u_open + u * W, s->u_tier[u * L + j] = PHS_COL_UNCLASSIFIED);
+        if (used & unit_bit(u)) {
+            int16_t *t = s->uo[u].t;
+            const size_t st = s->uo[u].st;
+            EACH_LANE(s->u_open + u * W, t[j * st] = PHS_COL_UNCLASSIFIED);
+        }
     for (size_t p = 0; p < np; p++) {
         const phs__program *pr = &rs->programs[p];
         int16_t *to = tier ? tier + base * np + p : NULL;
         phs_date *dto = next_due ? next_due + base * np + p : NULL;
         uint64_t *fo = flags ? flags + base * np + p : NULL;
-        if (pr->nvers <= 1) {
-            size_t u = (size_t)vm->unit_of[p * PHS__MAX_VERSIONS];
-            const int16_t *t = s->u_tier + u * L;
-            const int32_t *d = s->u_due + u * L;
-            const uint64_t *f = s->u_flags + u * L;
-            for (size_t j = 0; to && j < n; j++)
-                to[j * np] = t[j];
-            for (size_t j = 0; dto && j < n; j++)
-                dto[j * np] = d[j];
-            for (size_t j = 0; fo && j < n; j++)
-                fo[j * np] = f[j];
-            continue;
-        }
         const uint8_t *ul = s->unit_lane + p * L;
+        const size_t u1 = (size_t)vm->unit_of[p * PHS__MAX_VERSIONS];
+        if (pr->nvers <= 1 && s->uo[u1].inplace)
+            continue;
         for (size_t j = 0; j < n; j++) {
-            size_t u = ul[j];
+            size_t u = pr->nvers <= 1 ? u1 : ul[j];
             if (to)
                 to[j * np] = s->u_tier[u * L + j];
             if (dto)
@@ -965,15 +1010,11 @@ int phs__vm_run(const phs__vm *vm, phs__vscratch *s, const void *const *col,
     s->col = col;
     for (size_t d = 0; d < vm->ndecoded * MEMO; d++)
         s->memo[d].p = NULL; /* the strings of the last call are gone */
-    for (size_t i = 0; i < MONTHS; i++)
-        s->mm[i].date = INT32_MIN;
-    for (size_t c = 0; c < vm->nconsts; c++) /* constants: once per call */
-        phs__vscratch_set(s, vm->consts[c].reg, vm->consts[c].v,
-                          vm->consts[c].b, vm->consts[c].k);
     for (s->base = 0; s->base < n; s->base += L) {
         size_t m = n - s->base < L ? n - s->base : L;
         decode(vm, s, m);
         uint64_t used = pick_versions(vm, s, m);
+        place_outputs(vm, s, m, tier, next_due, flags);
         for (size_t i = 0; i < vm->nops; i++)
             if (vm->ops[i].need & used)
                 phs__vm_exec_op(vm, s, &vm->ops[i], m);
