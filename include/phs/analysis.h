@@ -18,15 +18,21 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 
 /* Each analysis returns a report: data, not text.  A report holds
- *  - totals (phs_report_total): cells, residents, examples passed ...;
+ *  - what it is about (rule-set fingerprints, a diff's population file,
+ *    the cell limit and seed) and totals (phs_report_total): cells,
+ *    residents, examples passed ...;
  *  - sections (one per program version analysed; for diffs one per
- *    program), each with its own totals and, for diffs, the transition
- *    matrix (old outcome x new outcome counts, example resident ids per
- *    cell) and the histogram of next-due-date shifts;
+ *    program): the version's status, fingerprint and dates, its own
+ *    totals, the dimensions of its input space (verify, diff), tables of
+ *    counts (per tier, flag, condition, threshold) and, for diffs, the
+ *    transition matrix (old outcome x new outcome counts, example resident
+ *    ids, and the rules and clauses behind each changed cell) and the
+ *    histogram of next-due-date shifts;
  *  - findings: kind, severity, program, version, rule ("tier.controlled",
- *    "flag.x"), message and, where there is one, an example resident: its
- *    id and its field/value pairs (a counterexample for verify and diff,
- *    the embedded example's input for test).
+ *    "flag.x"), message, details (a region and its cells, old and new
+ *    outcome or value, why) and, where there is one, an example resident:
+ *    its id and its field/value pairs (a counterexample for verify and
+ *    diff, the embedded example's input for test).
  * phs_report_text and phs_report_json are the renderings `phs` prints,
  * made from that data only.  docs/regulator.md describes the data and the
  * renderings.
