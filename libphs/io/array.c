@@ -293,6 +293,28 @@ static int rd_ymapping(phs_reader *rd, rd_ymap *st)
     }
 }
 
+/* Consume one event known to be there (a stream or document start or
+ * end).  0 or a fatal status. */
+static int rd_ydrop(phs_reader *rd)
+{
+    yaml_event_t ev;
+    int r = rd_yev(rd, &ev);
+    if (r == 0)
+        yaml_event_delete(&ev);
+    return r;
+}
+
+/* The input cannot be read further, because of the event ev (deleted):
+ * the message a followed by b at its position. */
+static int rd_yfail(phs_reader *rd, yaml_event_t *ev, const char *a,
+                    const char *b)
+{
+    yaml_mark_t mark = ev->start_mark;
+    yaml_event_delete(ev);
+    return phs__rd_err(rd, PHS_ESPEC, NULL, rd_yline(rd, mark),
+                       mark.column + 1, "%s%s", a, b);
+}
+
 /* Start the stream: up to and including the top-level SEQUENCE_START.
  * Returns 0, PHS_EOF for an empty stream, or a fatal status. */
 static int rd_ystart(phs_reader *rd)
@@ -306,64 +328,43 @@ static int rd_ystart(phs_reader *rd)
     rd->yline0 = rd->line;
     yaml_parser_set_input(&rd->yp, rd_yaml_read, rd);
 
-    r = rd_yev(rd, &ev); /* STREAM_START */
+    r = rd_ydrop(rd); /* STREAM_START */
     if (r < 0)
         return r;
+    r = rd_yin(rd, &ev, YAML_STREAM_END_EVENT); /* DOCUMENT_START */
+    if (r <= 0)
+        return r < 0 ? r : PHS_EOF;
     yaml_event_delete(&ev);
     r = rd_yev(rd, &ev);
     if (r < 0)
         return r;
-    if (ev.type == YAML_STREAM_END_EVENT) {
-        yaml_event_delete(&ev);
-        return PHS_EOF;
-    }
-    yaml_event_delete(&ev); /* DOCUMENT_START */
-    r = rd_yev(rd, &ev);
-    if (r < 0)
-        return r;
-    if (ev.type == YAML_SEQUENCE_START_EVENT && !phs__yaml_decoration(&ev)) {
+    const char *dec = phs__yaml_decoration(&ev);
+    if (ev.type == YAML_SEQUENCE_START_EVENT && !dec) {
         yaml_event_delete(&ev);
         rd->ystate = 1;
         return 0;
     }
-    if (ev.type == YAML_SCALAR_EVENT && !phs__yaml_decoration(&ev) &&
-        rd_yplain_null(&ev)) {
+    if (ev.type == YAML_SCALAR_EVENT && !dec && rd_yplain_null(&ev)) {
         yaml_event_delete(&ev); /* an empty document */
         return PHS_EOF;
     }
-    {
-        size_t line = rd_yline(rd, ev.start_mark);
-        size_t col = ev.start_mark.column + 1;
-        const char *dec = phs__yaml_decoration(&ev);
-        yaml_event_delete(&ev);
-        if (dec)
-            return phs__rd_err(rd, PHS_ESPEC, NULL, line, col, "%s are not allowed",
-                          dec);
-        return phs__rd_err(rd, PHS_ESPEC, NULL, line, col,
-                      "the input must be a sequence of mappings");
-    }
+    return dec ? rd_yfail(rd, &ev, dec, " are not allowed")
+               : rd_yfail(rd, &ev, "the input must be a sequence of mappings",
+                          "");
 }
 
 /* After the top-level sequence: the document end, then the stream end. */
 static int rd_yfinish(phs_reader *rd)
 {
     yaml_event_t ev;
-    int r = rd_yev(rd, &ev); /* DOCUMENT_END */
+    int r = rd_ydrop(rd); /* DOCUMENT_END */
     if (r < 0)
         return r;
-    yaml_event_delete(&ev);
-    r = rd_yev(rd, &ev);
-    if (r < 0)
-        return r;
-    if (ev.type != YAML_STREAM_END_EVENT) {
-        size_t line = rd_yline(rd, ev.start_mark);
-        size_t col = ev.start_mark.column + 1;
-        yaml_event_delete(&ev);
-        return phs__rd_err(rd, PHS_ESPEC, NULL, line, col,
-                      "only one document (one sequence of mappings) is read");
-    }
-    yaml_event_delete(&ev);
-    return PHS_EOF;
+    r = rd_yin(rd, &ev, YAML_STREAM_END_EVENT);
+    if (r <= 0)
+        return r < 0 ? r : PHS_EOF;
+    return rd_yfail(rd, &ev, "only one document (one sequence of mappings) is "
+                             "read", "");
 }
 
 int phs__rd_next_array(phs_reader *rd, phs_record *rec)
