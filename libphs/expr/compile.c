@@ -287,7 +287,8 @@ static void check_enum(P *p, R field, R lit, size_t off)
 /* list := '[' (const (',' const)*)? ']' — constants only */
 static R parse_list(P *p)
 {
-    phs__val items[256];
+    phs__str strs[256]; /* the items: strings or numbers */
+    double nums[256];
     int type = -1;
     uint32_t n = 0;
     if (p->tok.kind != TK_RBRACK) {
@@ -298,7 +299,7 @@ static R parse_list(P *p)
                 return bad();
             }
             if (p->tok.kind == TK_NUM && (type == -1 || type == PHS__T_NUMLIST)) {
-                items[n++].u.n = neg ? -p->tok.num : p->tok.num;
+                nums[n++] = neg ? -p->tok.num : p->tok.num;
                 type = PHS__T_NUMLIST;
             } else if (p->tok.kind == TK_STR && !neg &&
                        (type == -1 || type == PHS__T_LIST)) {
@@ -308,8 +309,7 @@ static R parse_list(P *p)
                     poom(p);
                     return bad();
                 }
-                items[n].u.s.p = c;
-                items[n++].u.s.n = (uint32_t)p->tok.slen;
+                strs[n++] = (phs__str){c, (uint32_t)p->tok.slen};
                 type = PHS__T_LIST;
             } else {
                 perr(p, p->tok.off, "a list literal holds constants of one "
@@ -324,26 +324,20 @@ static R parse_list(P *p)
         return bad();
     if (type == -1)
         type = PHS__T_LIST;
+    /* the constant's items: a copy in the arena */
+    int strings = type == PHS__T_LIST;
+    size_t size = strings ? sizeof *strs : sizeof *nums;
+    void *arr = phs__arena_alloc(&p->rs->arena, (n ? n : 1) * size);
+    if (!arr) {
+        poom(p);
+        return bad();
+    }
+    memcpy(arr, strings ? (const void *)strs : (const void *)nums, n * size);
     phs__node nd = node(OP_CONST, type, -1, -1, -1);
-    if (type == PHS__T_LIST) {
-        phs__str *arr = phs__arena_alloc(&p->rs->arena,
-                                         (n ? n : 1) * sizeof *arr);
-        if (!arr) {
-            poom(p);
-            return bad();
-        }
-        for (uint32_t i = 0; i < n; i++)
-            arr[i] = items[i].u.s;
+    if (strings) {
         nd.k.u.l.items = arr;
         nd.k.u.l.n = n;
     } else {
-        double *arr = phs__arena_alloc(&p->rs->arena, (n ? n : 1) * sizeof *arr);
-        if (!arr) {
-            poom(p);
-            return bad();
-        }
-        for (uint32_t i = 0; i < n; i++)
-            arr[i] = items[i].u.n;
         nd.k.u.nl.items = arr;
         nd.k.u.nl.n = n;
     }
