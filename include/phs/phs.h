@@ -13,10 +13,13 @@
  *    negative phs_status on failure.  On failure, phs_error_last() returns the
  *    calling thread's error object with a message and, where it applies, the
  *    file, line, column, field and record it concerns.
- *  - Strings returned as `const char *` are borrowed: they stay valid for as
- *    long as the object they were read from (the ruleset for names, the result
- *    until its next classification).  Strings returned through `char **out` are
- *    owned by the caller and are released with phs_free().
+ *  - Strings returned as `const char *` are borrowed.  Names (program, tier,
+ *    flag, action, reason, clause, field and version ids, titles, spec
+ *    versions, fingerprints) are the ruleset's strings, valid for the
+ *    ruleset's lifetime whichever object returned them; other strings stay
+ *    valid as long as the object they were read from (a result's id until its
+ *    next classification).  Strings returned through `char **out` are owned
+ *    by the caller and are released with phs_free().
  *  - Threads: a phs_ruleset is immutable after loading and may be shared by
  *    any number of threads (its one mutable part, the columnar programs
  *    phs_classify_columns caches in it, is behind a lock).  A phs_record, phs_result and phs_reader belong to
@@ -286,12 +289,11 @@ PHS_EXTERN(const char *) phs_ruleset_program_title(const phs_ruleset *rs,
 PHS_EXTERN(int) phs_ruleset_program_index(const phs_ruleset *rs,
                                           const char *id);
 
-/** Number of tiers of program `p` (first-match order), and tier t's id.
- *  Ids are the ruleset's strings, valid for the ruleset's lifetime. */
+/** Number of tiers of program `p` (first-match order), and tier t's id. */
 PHS_EXTERN(size_t) phs_ruleset_tier_count(const phs_ruleset *rs, size_t p);
 PHS_EXTERN(const char *) phs_ruleset_tier_id(const phs_ruleset *rs, size_t p,
                                              size_t t);
-/** Number of flags of program `p`, and flag f's id (ruleset's strings). */
+/** Number of flags of program `p`, and flag f's id. */
 PHS_EXTERN(size_t) phs_ruleset_flag_count(const phs_ruleset *rs, size_t p);
 PHS_EXTERN(const char *) phs_ruleset_flag_id(const phs_ruleset *rs, size_t p,
                                              size_t f);
@@ -460,9 +462,7 @@ PHS_EXTERN(const char *) phs_result_id(const phs_result *res);
 /** Outcome kind for program `p` (index as in phs_ruleset_program_id). */
 PHS_EXTERN(int) phs_result_outcome(const phs_result *res, size_t p);
 /** Tier id for program `p`; "insufficient_data" or "unclassified" for those
- *  outcomes; NULL when not enrolled.  Like every name a result returns (tier,
- *  flag, action, reason, citation, missing field), it is the ruleset's
- *  string, valid for the ruleset's lifetime. */
+ *  outcomes; NULL when not enrolled. */
 PHS_EXTERN(const char *) phs_result_tier(const phs_result *res, size_t p);
 /** Index of the tier decided for program `p` (see phs_ruleset_tier_id), or
  *  -1 when the outcome is not PHS_TIERED.  For tallies without strcmp. */
@@ -642,7 +642,7 @@ PHS_EXTERN(const char *) phs_ruleset_version_fingerprint(
  *  above), or PHS_EINVAL. */
 PHS_EXTERN(int) phs_ruleset_version_at(const phs_ruleset *rs, size_t p,
                                        phs_date date);
-/** Tiers and flags of one version (first-match order; ruleset strings). */
+/** Tiers and flags of one version (first-match order). */
 PHS_EXTERN(size_t) phs_ruleset_version_tier_count(const phs_ruleset *rs,
                                                   size_t p, size_t v);
 PHS_EXTERN(const char *) phs_ruleset_version_tier_id(const phs_ruleset *rs,
@@ -657,7 +657,7 @@ PHS_EXTERN(const char *) phs_ruleset_version_flag_id(const phs_ruleset *rs,
 /** The version of program p the last classification used (index for the
  *  accessors above), or PHS_EINVAL. */
 PHS_EXTERN(int) phs_result_version(const phs_result *res, size_t p);
-/** Its spec version string and fingerprint (ruleset strings), or NULL.
+/** Its spec version string and fingerprint, or NULL.
  *  The JSON rendering carries them per program as "spec_version" and
  *  "spec_fingerprint", with "spec_effective" and "spec_in_force". */
 PHS_EXTERN(const char *) phs_result_version_name(const phs_result *res,
