@@ -235,8 +235,10 @@ PHS_EXTERN(uint64_t) phs_report_seed(const phs_report *r);
 /** Finding i in detail (NULL, or 0, where the finding has none):
  *  - detail: the region of the input space (gap, insufficient_data, diff
  *    transition: "age_years ≥ 65, 140 ≤ sbp < 150"), why a flag is dead,
- *    what changed in a rule ("condition changed", "added" ...), or why a
- *    condition is outside the exact fragment;
+ *    what changed in a rule ("condition changed", "added" ...), why a
+ *    condition is outside the exact fragment, the undeclared clause a
+ *    citation names, or a provisional rule's provisional citations
+ *    ("c_r (INF, R)"; NULL when it is declared provisional);
  *  - before, after: a diff transition's old and new outcome; a changed
  *    parameter's old and new value; for a dead tier (after) the outcome
  *    that takes its example resident, and for an insufficient_data region

@@ -275,6 +275,7 @@ static void strict_rule(phs_report *r, const phs__program *p, const phs__rule *r
                     "%s %s: rule %s is provisional%s%s", p->id, p->version,
                     ru->id, why.len ? "; it cites " : " (declared provisional)",
                     why.len ? why.p : "");
+    phs__report_detail(r, why.len ? why.p : NULL, NULL, NULL, 0);
     phs__buf_free(&why);
 }
 
@@ -299,14 +300,16 @@ static void strict_yaml_cites(phs_report *r, const phs__program *p,
         for (size_t k = 0; c->kind == PHS__Y_SEQ && k < c->n; k++) {
             const char *id = c->kids[k]->str ? c->kids[k]->str : "";
             const phs__clause *cl = clause_by_id(p, id);
-            if (!cl)
+            if (!cl) {
                 phs__report_add(r, PHS_FINDING_CITATION, AN_ERROR, p->id, nm, NULL, NULL,
                                 "%s:%d:%d: %s %s cites '%s', which is not a "
                                 "declared clause",
                                 p->file, c->kids[k]->line, c->kids[k]->col, key,
                                 nm, id);
-            else
+                phs__report_detail(r, id, NULL, NULL, 0);
+            } else {
                 used[cl - p->clauses] = 1;
+            }
         }
     }
 }

@@ -536,6 +536,12 @@ static int is_codes_field(const an_space *sp, int rsi, int32_t i)
            an_base_field(sp, rsi, x->a) >= 0;
 }
 
+/* The variable of the code-list field node i reads. */
+static an_var *codes_var(an_space *sp, int rsi, int32_t i)
+{
+    return field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, i)->a));
+}
+
 /* numeric comparison a <op> b (or a in [list] when fb is given) */
 static void handle_cmp(an_space *sp, int rsi, int32_t node, int32_t a,
                        int32_t b, const double *list, int nlist, int depth)
@@ -746,23 +752,25 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
         }
         if (an_nd(sp, rsi, x->a)->op == OP_FIELD &&
             an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a) >= 0) {
-            an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a));
+            an_var *v = codes_var(sp, rsi, x->a);
             for (uint32_t j = 0; j < x->k.u.l.n; j++)
                 add_str(sp, v, x->k.u.l.items[j].p, x->k.u.l.items[j].n);
             return;
         }
         walk(sp, rsi, x->a, depth + 1);
         return;
-    case OP_IN_LIST:
-        if (is_codes_field(sp, rsi, x->b) && an_nd(sp, rsi, x->a)->op == OP_CONST) {
-            an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->b)->a));
-            add_str(sp, v, an_nd(sp, rsi, x->a)->k.u.s.p, an_nd(sp, rsi, x->a)->k.u.s.n);
+    case OP_IN_LIST: { /* 'code' in a code-list field */
+        const phs__node *code = an_nd(sp, rsi, x->a);
+        if (code->op == OP_CONST && is_codes_field(sp, rsi, x->b)) {
+            an_var *v = codes_var(sp, rsi, x->b);
+            add_str(sp, v, code->k.u.s.p, code->k.u.s.n);
             add_atom(sp, v, rsi, i);
-            return;
+        } else {
+            outside(sp, rsi, x, depth, 1,
+                    "membership in a computed list: sampled, not proved");
         }
-        outside(sp, rsi, x, depth, 1,
-                "membership in a computed list: sampled, not proved");
         return;
+    }
     case OP_MATCH:
         outside(sp, rsi, x, depth, 0,
                 "regular expression: sampled (the constants it is compared "
@@ -770,7 +778,7 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
         return;
     case OP_HAS_CODE:
         if (is_codes_field(sp, rsi, x->a)) {
-            an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a));
+            an_var *v = codes_var(sp, rsi, x->a);
             for (uint32_t j = 0; j < x->k.u.l.n; j++)
                 add_str(sp, v, x->k.u.l.items[j].p, x->k.u.l.items[j].n);
             if (v)
@@ -783,7 +791,7 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
         return;
     case OP_QUANT:
         if (is_codes_field(sp, rsi, x->a)) {
-            an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a));
+            an_var *v = codes_var(sp, rsi, x->a);
             int regex = 0;
             int pure = scan_pred(sp, rsi, x->b, v, &regex);
             if (pure && !regex) {
@@ -820,7 +828,7 @@ static void walk(an_space *sp, int rsi, int32_t i, int depth)
     }
     case OP_LEN:
         if (is_codes_field(sp, rsi, x->a)) {
-            an_var *v = field_var(sp, an_base_field(sp, rsi, an_nd(sp, rsi, x->a)->a));
+            an_var *v = codes_var(sp, rsi, x->a);
             if (v && v->maxlen < 3)
                 v->maxlen = 3;
         }
