@@ -176,16 +176,30 @@ def _version_of(rs: core.Ruleset, p: int, days: Optional[NDArray[Any]], n: int) 
 def _flag_sets(versions: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...],
                masks: NDArray[Any], ver: Optional[NDArray[Any]]) -> NDArray[Any]:
     """Each resident's flag mask (of its version) as a tuple of flag ids,
-    built once per distinct (version, mask)."""
-    idx, uniq = pd.factorize(masks)
-    if ver is None:
-        keys = [(0, int(m)) for m in uniq]
+    built once per distinct key = mask * versions + version and spread
+    through a table: indexed by the key itself while keys are small (the
+    usual few flags: no hashing), else by pd.factorize's codes."""
+    nv = len(versions) if ver is not None else 1  # (versions alike: the first)
+    keys: Any
+    if len(masks) and int(masks.max()) * nv < 1 << 16:
+        idx = masks.astype(np.intp)
+        if ver is not None:
+            idx *= nv
+            idx += ver
+        keys = np.flatnonzero(np.bincount(idx))
+        slots: Any = keys
     else:
-        idx, pairs = pd.factorize(idx.astype(np.int64) * len(versions) + ver)
-        keys = [(int(k) % len(versions), int(uniq[int(k) // len(versions)])) for k in pairs]
-    sets = np.empty(len(keys), dtype=object)
-    for j, (v, m) in enumerate(keys):
-        sets[j] = tuple(fl for b, fl in enumerate(versions[v][1]) if m >> b & 1)
+        idx, uniq = pd.factorize(masks)
+        if ver is not None:
+            idx, pairs = pd.factorize(idx.astype(np.int64) * nv + ver)
+            keys = [int(uniq[k // nv]) * nv + int(k) % nv for k in pairs]
+        else:
+            keys = [int(m) * nv for m in uniq]
+        slots = range(len(keys))
+    sets = np.empty(int(slots[-1]) + 1 if len(keys) else 0, dtype=object)
+    for slot, key in zip(slots, keys):
+        m, v = divmod(int(key), nv)
+        sets[slot] = tuple(fl for b, fl in enumerate(versions[v][1]) if m >> b & 1)
     rows: NDArray[Any] = sets[idx] if len(idx) else np.empty(0, dtype=object)
     return rows
 

@@ -291,3 +291,22 @@ def test_columns_as_codes_into_a_table(engine):
         run(np.array([0, 1, 2], dtype=np.int64), ["E11", "I10"])
     with pytest.raises(ValueError):
         run(np.array([0.0, 1.0, 0.0]), ["E11", "I10"])  # codes must be integers
+
+
+def test_flag_sets_small_and_wide_masks():
+    # Masks of a few low flags go through a table indexed by mask (and
+    # version), wide ones through pd.factorize: the same tuples either way.
+    from phs._frame import _flag_sets
+    flags = tuple(f"f{b}" for b in range(20))
+    old = tuple(f"o{b}" for b in range(20))
+    versions = (((), old), ((), flags))
+    want = {0: (), 1: ("f0",), 5: ("f0", "f2"), 1 << 19: ("f19",), (1 << 19) | 2: ("f1", "f19")}
+    for masks in ([0, 1, 5, 1, 0], [1 << 19, 5, (1 << 19) | 2, 0, 1 << 19]):
+        m = np.array(masks, dtype=np.uint64)
+        assert list(_flag_sets(versions[1:], m, None)) == [want[x] for x in masks]
+        alike = (((), flags), ((), flags))  # versions alike: no version per row
+        assert list(_flag_sets(alike, m, None)) == [want[x] for x in masks]
+        ver = np.array([1, 0, 1, 0, 1])
+        got = list(_flag_sets(versions, m, ver))
+        assert got == [want[x] if v else tuple(f.replace("f", "o") for f in want[x])
+                       for x, v in zip(masks, ver)]
