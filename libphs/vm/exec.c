@@ -518,6 +518,29 @@ static VM_INLINE void cmp_pack(int sub, const double *a, const double *b,
     }
 }
 
+/* A bool column's masks: true (> 0) and known (>= 0), eight cells at a time
+ * (the sign bits, and whether a byte is non-zero, gathered by a multiply). */
+static VM_INLINE void bool_masks(const int8_t *x, size_t n, uint64_t *b,
+                                 uint64_t *k)
+{
+    const uint64_t HI = 0x8080808080808080u, LO = 0x7f7f7f7f7f7f7f7fu;
+    const uint64_t GATHER = 0x0002040810204081u; /* byte i's bit 7 -> bit 56 + i */
+    size_t full = n / 8 * 8;
+    for (size_t w = 0; w < W; w++)
+        b[w] = k[w] = 0;
+    for (size_t j = 0; j < full; j += 8) {
+        uint64_t v;
+        memcpy(&v, x + j, sizeof v);
+        uint64_t nonneg = ~v & HI, nonzero = (((v & LO) + LO) | v) & HI;
+        k[j / 64] |= ((nonneg * GATHER) >> 56) << (j % 64);
+        b[j / 64] |= (((nonzero & nonneg) * GATHER) >> 56) << (j % 64);
+    }
+    for (size_t j = full; j < n; j++) {
+        k[j / 64] |= (uint64_t)(x[j] >= 0) << (j % 64);
+        b[j / 64] |= (uint64_t)(x[j] > 0) << (j % 64);
+    }
+}
+
 /* Tier, due date and flags of a unit (sinks). */
 static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
                  const double *bv, const uint64_t *bb, const uint64_t *bk,
@@ -568,16 +591,25 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
         const uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
         const int32_t *visit = s->visit;
         const int32_t days = ti->ivl_n;
+        int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
         if (o->b < 0 && ti->ivl_unit != 'm') { /* the visit + days */
             EACH_LANE(hit, due[j * st] = visit[j] == PHS_DATE_NONE ? PHS_DATE_NONE
                                                                    : visit[j] + days);
             return;
         }
-        int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
+        if (o->b < 0) { /* the visit + months: visits repeat */
+            EACH_LANE(hit, {
+                if (visit[j] != last) {
+                    last = visit[j];
+                    out = last == PHS_DATE_NONE ? PHS_DATE_NONE
+                                                : add_months(s, last, days);
+                }
+                due[j * st] = out;
+            });
+            return;
+        }
         EACH_LANE(hit, {
-            int32_t from = o->b < 0 ? visit[j]
-                           : lane(bk, j) ? (int32_t)bv[j]
-                                         : PHS_DATE_NONE;
+            int32_t from = lane(bk, j) ? (int32_t)bv[j] : PHS_DATE_NONE;
             if (from != last) { /* dates repeat: the last one remembered */
                 last = from;
                 out = from == PHS_DATE_NONE ? PHS_DATE_NONE
@@ -649,8 +681,7 @@ void phs__vm_exec_op(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             PACK(dk, n, x[j] == x[j]); /* not NaN (else refused) */
         } else if (fd->type == PHS_TYPE_BOOL) {
             const int8_t *x = (const int8_t *)col + s->base;
-            PACK(db, n, x[j] > 0);
-            PACK(dk, n, x[j] >= 0);
+            bool_masks(x, n, db, dk);
         } else if (fd->type == PHS_TYPE_DATE) {
             const phs_date *x = (const phs_date *)col + s->base;
             for (size_t j = 0; j < n; j++)
