@@ -44,7 +44,8 @@ void *phs__realloc(void *p, size_t n)
     return g_alloc.realloc_fn(g_alloc.ud, p, n ? n : 1);
 }
 
-int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size, size_t first)
+int phs__grow_to(void *arrayp, size_t *cap, size_t n, size_t size,
+                 size_t first)
 {
     void *old, *p;
     if (n < *cap)

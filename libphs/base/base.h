@@ -30,7 +30,13 @@ char *phs__strdup(const char *s);
  * *(T **)arrayp grows, doubling its capacity (from `first`, > 0, when
  * empty) until it holds element n.  0, or -1 out of memory (the array is
  * kept). */
-int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size, size_t first);
+int phs__grow_to(void *arrayp, size_t *cap, size_t n, size_t size,
+                 size_t first);
+static inline int phs__grow(void *arrayp, size_t *cap, size_t n, size_t size,
+                            size_t first)
+{
+    return n < *cap ? 0 : phs__grow_to(arrayp, cap, n, size, first);
+}
 
 /* An arena: many small allocations freed together.  Used for everything a
  * ruleset owns and for the YAML tree of a load. */
@@ -106,7 +112,16 @@ int phs__parse_decimal(const char *s, size_t len, double *out);
 size_t phs__utf8_seq(const unsigned char *s, size_t n, size_t *bad);
 int phs__utf8_valid(const unsigned char *s, size_t n);
 /* Drop leading spaces and tabs and trailing spaces, tabs and CRs. */
-void phs__text_trim(const char **s, size_t *len);
+static inline void phs__text_trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
+                    (*s)[*len - 1] == '\r'))
+        (*len)--;
+}
 /* The next code of a list written "a; b,c" (trimmed text): 1 with the
  * code in s[*a, *b) (spaces and tabs around it dropped, never empty), 0
  * at the end.

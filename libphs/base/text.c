@@ -58,17 +58,6 @@ int phs__utf8_valid(const unsigned char *s, size_t n)
     return 1;
 }
 
-void phs__text_trim(const char **s, size_t *len)
-{
-    while (*len && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
-                    (*s)[*len - 1] == '\r'))
-        (*len)--;
-}
-
 int phs__codes_next(const char *s, size_t len, size_t *pos, size_t *a,
                     size_t *b)
 {
