@@ -197,6 +197,14 @@ def chromium(binary, page, workdir):
     return p.stdout, console
 
 
+def write_file(folder, name, text):
+    """Write text (UTF-8) to folder/name; returns the path."""
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def check_usage_and_bad_records(phs, rules):
     """Bad usage exits 2 with a message; a record that cannot be used is
     named on stderr, the others are reported, and the exit status is 1."""
@@ -208,12 +216,11 @@ def check_usage_and_bad_records(phs, rules):
                            input="", capture_output=True, text=True, check=False)
         assert p.returncode == 2 and msg in p.stderr, (args, p.returncode, p.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "v.csv")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("id,visit_date,age,diagnoses,sbp,dbp,followup_mode\n"
-                    "a,2024-03-01,60,I10,130,80,clinic\n"
-                    ",2024-04-01,60,I10,130,80,clinic\n"
-                    "b,2024-05-01,60,I10,150,95,clinic\n")
+        path = write_file(tmp, "v.csv",
+                          "id,visit_date,age,diagnoses,sbp,dbp,followup_mode\n"
+                          "a,2024-03-01,60,I10,130,80,clinic\n"
+                          ",2024-04-01,60,I10,130,80,clinic\n"
+                          "b,2024-05-01,60,I10,150,95,clinic\n")
         p = subprocess.run([phs, "report", "--rules", rules, "--period", "2024",
                             "--format", "csv", path],
                            capture_output=True, text=True, check=False)
@@ -243,17 +250,15 @@ def main():
               "(install Debian's chromium package; .ci/run does)")
         return 77
     with tempfile.TemporaryDirectory() as tmp:
-        control = os.path.join(tmp, "control.html")
-        with open(control, "w", encoding="utf-8") as f:
-            f.write('<!DOCTYPE html><html><head><meta http-equiv="Content-Security-'
-                    'Policy" content="default-src \'none\'"></head><body>'
-                    '<img src="https://example.invalid/x.png"><script>'
-                    'console.error("control")</script></body></html>')
+        control = write_file(
+            tmp, "control.html",
+            '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-'
+            'Policy" content="default-src \'none\'"></head><body>'
+            '<img src="https://example.invalid/x.png"><script>'
+            'console.error("control")</script></body></html>')
         _, console = chromium(binary, control, tmp)
         assert len(console) >= 2, f"the control page's console was not seen: {console}"
-        path = os.path.join(tmp, "report.html")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(page)
+        path = write_file(tmp, "report.html", page)
         dom, console = chromium(binary, path, tmp)
         assert not console, "console messages:\n" + "\n".join(console)
         n_ind, n_res, n_over = check_dom(dom, ind, tiers, trans, overdue)
