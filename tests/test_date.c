@@ -18,13 +18,6 @@ static void expect_ymd(phs_date d, int y, int m, int day)
               day);
 }
 
-static void expect_str(phs_date d, const char *want)
-{
-    char buf[11];
-    phs_date_format(d, buf);
-    cr_expect_str_eq(buf, want);
-}
-
 Test(date, epoch_and_known_values)
 {
     cr_expect_eq(mk(1970, 1, 1), 0);
@@ -136,65 +129,67 @@ Test(date, split_null_outputs)
     phs_date_split(mk(2024, 5, 6), NULL, NULL, NULL); /* no crash */
 }
 
-Test(date, add_months_clamps_to_month_end)
+/* A date (year, month, day) plus a number of months gives a date. */
+static const struct {
+    int y, m, d, months;
+    const char *want;
+} ADD_MONTHS_CASES[] = {
+    /* add months clamps to month end */
+    {2024, 1, 31, 1, "2024-02-29"}, {2023, 1, 31, 1, "2023-02-28"},
+    {2024, 11, 30, 3, "2025-02-28"}, {2023, 11, 30, 3, "2024-02-29"},
+    {2024, 3, 31, 1, "2024-04-30"}, {2024, 1, 31, 2, "2024-03-31"},
+    {2024, 8, 31, 1, "2024-09-30"}, {2024, 2, 29, 12, "2025-02-28"},
+    {2024, 2, 29, 48, "2028-02-29"}, {2099, 12, 31, 2, "2100-02-28"},
+    {2024, 6, 15, 0, "2024-06-15"}, {2024, 12, 15, 1, "2025-01-15"},
+    {2024, 1, 15, 120, "2034-01-15"},
+    /* add months negative */
+    {2024, 3, 31, -1, "2024-02-29"}, {2023, 3, 31, -1, "2023-02-28"},
+    {2024, 1, 15, -1, "2023-12-15"}, {2024, 1, 31, -2, "2023-11-30"},
+    {2024, 5, 31, -12, "2023-05-31"}, {2024, 2, 29, -12, "2023-02-28"},
+    {2024, 1, 1, -13, "2022-12-01"}, {2024, 12, 31, -10, "2024-02-29"},
+    {1970, 1, 31, -1, "1969-12-31"},
+};
+
+Test(date, add_months_every_case)
 {
-    expect_str(phs_date_add_months(mk(2024, 1, 31), 1), "2024-02-29");
-    expect_str(phs_date_add_months(mk(2023, 1, 31), 1), "2023-02-28");
-    expect_str(phs_date_add_months(mk(2024, 11, 30), 3), "2025-02-28");
-    expect_str(phs_date_add_months(mk(2023, 11, 30), 3), "2024-02-29");
-    expect_str(phs_date_add_months(mk(2024, 3, 31), 1), "2024-04-30");
-    expect_str(phs_date_add_months(mk(2024, 1, 31), 2), "2024-03-31");
-    expect_str(phs_date_add_months(mk(2024, 8, 31), 1), "2024-09-30");
-    expect_str(phs_date_add_months(mk(2024, 2, 29), 12), "2025-02-28");
-    expect_str(phs_date_add_months(mk(2024, 2, 29), 48), "2028-02-29");
-    expect_str(phs_date_add_months(mk(2099, 12, 31), 2), "2100-02-28");
-    expect_str(phs_date_add_months(mk(2024, 6, 15), 0), "2024-06-15");
-    expect_str(phs_date_add_months(mk(2024, 12, 15), 1), "2025-01-15");
-    expect_str(phs_date_add_months(mk(2024, 1, 15), 120), "2034-01-15");
+    for (size_t i = 0; i < T_COUNT(ADD_MONTHS_CASES); i++) {
+        const int y = ADD_MONTHS_CASES[i].y, m = ADD_MONTHS_CASES[i].m,
+                  d = ADD_MONTHS_CASES[i].d, n = ADD_MONTHS_CASES[i].months;
+        char buf[11];
+        phs_date_format(phs_date_add_months(mk(y, m, d), n), buf);
+        cr_expect_str_eq(buf, ADD_MONTHS_CASES[i].want,
+                         "case %04d-%02d-%02d %+d months", y, m, d, n);
+    }
 }
 
-Test(date, add_months_negative)
-{
-    expect_str(phs_date_add_months(mk(2024, 3, 31), -1), "2024-02-29");
-    expect_str(phs_date_add_months(mk(2023, 3, 31), -1), "2023-02-28");
-    expect_str(phs_date_add_months(mk(2024, 1, 15), -1), "2023-12-15");
-    expect_str(phs_date_add_months(mk(2024, 1, 31), -2), "2023-11-30");
-    expect_str(phs_date_add_months(mk(2024, 5, 31), -12), "2023-05-31");
-    expect_str(phs_date_add_months(mk(2024, 2, 29), -12), "2023-02-28");
-    expect_str(phs_date_add_months(mk(2024, 1, 1), -13), "2022-12-01");
-    expect_str(phs_date_add_months(mk(2024, 12, 31), -10), "2024-02-29");
-    expect_str(phs_date_add_months(mk(1970, 1, 31), -1), "1969-12-31");
-}
+/* A birth date and a day (year, month, day each): the age in whole years
+ * on that day. */
+static const struct {
+    int birth[3], at[3], age;
+} AGE_CASES[] = {
+    /* age at leap day birthday */
+    {{2000, 2, 29}, {2001, 2, 28}, 0}, {{2000, 2, 29}, {2001, 3, 1}, 1},
+    {{2000, 2, 29}, {2004, 2, 28}, 3}, {{2000, 2, 29}, {2004, 2, 29}, 4},
+    {{2000, 2, 29}, {2004, 3, 1}, 4}, {{2000, 2, 29}, {2000, 2, 29}, 0},
+    {{2000, 2, 29}, {2100, 2, 28}, 99}, {{2000, 2, 29}, {2100, 3, 1}, 100},
+    /* age around birthday */
+    {{1959, 6, 15}, {2024, 6, 14}, 64}, {{1959, 6, 15}, {2024, 6, 15}, 65},
+    {{1959, 6, 15}, {2024, 6, 16}, 65}, {{1959, 6, 15}, {2024, 5, 31}, 64},
+    {{1959, 6, 15}, {2024, 12, 31}, 65}, {{1959, 6, 15}, {2025, 1, 1}, 65},
+    {{1990, 12, 31}, {2024, 12, 30}, 33}, {{1990, 12, 31}, {2024, 12, 31}, 34},
+    {{1990, 12, 31}, {2025, 1, 1}, 34}, {{1990, 1, 1}, {2024, 12, 31}, 34},
+    {{1990, 1, 1}, {2025, 1, 1}, 35},
+};
 
-Test(date, age_at_leap_day_birthday)
+Test(date, age_every_case)
 {
-    phs_date b = mk(2000, 2, 29);
-    cr_expect_eq(phs_date_age(b, mk(2001, 2, 28)), 0);
-    cr_expect_eq(phs_date_age(b, mk(2001, 3, 1)), 1);
-    cr_expect_eq(phs_date_age(b, mk(2004, 2, 28)), 3);
-    cr_expect_eq(phs_date_age(b, mk(2004, 2, 29)), 4);
-    cr_expect_eq(phs_date_age(b, mk(2004, 3, 1)), 4);
-    cr_expect_eq(phs_date_age(b, mk(2000, 2, 29)), 0);
-    cr_expect_eq(phs_date_age(b, mk(2100, 2, 28)), 99);
-    cr_expect_eq(phs_date_age(b, mk(2100, 3, 1)), 100);
-}
-
-Test(date, age_around_birthday)
-{
-    phs_date b = mk(1959, 6, 15);
-    cr_expect_eq(phs_date_age(b, mk(2024, 6, 14)), 64);
-    cr_expect_eq(phs_date_age(b, mk(2024, 6, 15)), 65);
-    cr_expect_eq(phs_date_age(b, mk(2024, 6, 16)), 65);
-    cr_expect_eq(phs_date_age(b, mk(2024, 5, 31)), 64);
-    cr_expect_eq(phs_date_age(b, mk(2024, 12, 31)), 65);
-    cr_expect_eq(phs_date_age(b, mk(2025, 1, 1)), 65);
-    b = mk(1990, 12, 31);
-    cr_expect_eq(phs_date_age(b, mk(2024, 12, 30)), 33);
-    cr_expect_eq(phs_date_age(b, mk(2024, 12, 31)), 34);
-    cr_expect_eq(phs_date_age(b, mk(2025, 1, 1)), 34);
-    b = mk(1990, 1, 1);
-    cr_expect_eq(phs_date_age(b, mk(2024, 12, 31)), 34);
-    cr_expect_eq(phs_date_age(b, mk(2025, 1, 1)), 35);
+    for (size_t i = 0; i < T_COUNT(AGE_CASES); i++) {
+        const int *b = AGE_CASES[i].birth, *at = AGE_CASES[i].at;
+        cr_expect_eq(
+            phs_date_age(mk(b[0], b[1], b[2]), mk(at[0], at[1], at[2])),
+            AGE_CASES[i].age, "case born %04d-%02d-%02d, on %04d-%02d-%02d",
+            b[0], b[1], b[2], at[0], at[1], at[2]);
+    }
 }
 
 Test(date, age_negative_before_birth)
