@@ -72,281 +72,234 @@ static void expect_eof(phs_reader *rd)
     cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF, "EOF is sticky");
 }
 
-/* ---- CSV ---- */
+/* One step of reading: a record read (got: its "id:tier:flags"), or an
+ * error (got NULL) with its status, the field and words it names and where
+ * (0 / NULL: not checked); then the reader's record number and id (0 /
+ * NULL: not checked). */
+struct read_step {
+    const char *got;
+    int rc;
+    const char *field, *words;
+    int line, column;
+    size_t number;
+    const char *id;
+};
 
-Test(reader_csv, quotes_crlf_lists, .init = setup, .fini = teardown)
-{
-    const char *csv =
-        "id,visit_date,sbp,dbp,diagnoses,note,smoker,sex\r\n"
-        "a1,2024-06-01,150,90,I10,,true,F\r\n"
-        "\"a2\",2024-06-02,120,80,\"I10,E11\",\"say \"\"hi\"\", ok\",false,M\r\n"
-        "a3,2024-06-01,130,85,I10;E11,\"line1\r\nline2\",,\r\n"
-        "a4,2024-06-01,125,80,\" I10 ; E11 \",,no,\r\n";
-    char b[256];
-    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a1:high:smoker,female,visit_june");
-    cr_expect_eq(phs_reader_record_number(rd), 1);
-    cr_expect_str_eq(phs_reader_record_id(rd), "a1");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a2:low:two_codes,quoted");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b),
-                     "a3:low:two_codes,multiline,visit_june");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "a4:low:two_codes,visit_june");
-    cr_expect_eq(phs_reader_record_number(rd), 4);
-    expect_eof(rd);
-    size_t done = 0, total = 0;
-    phs_reader_progress(rd, &done, &total);
-    cr_expect_eq(total, strlen(csv));
-    cr_expect_eq(done, strlen(csv));
-    phs_reader_free(rd);
-}
+/* An input, its format and every step reading it to the end (EOF, twice,
+ * after the last step, with all the input consumed) takes. */
+struct read_case {
+    const char *name, *data;
+    phs_format fmt;
+    struct read_step steps[8];
+};
 
-/* A string value is text: the CSV reader keeps a quoted cell's spaces and
- * a JSON string keeps its spaces. */
-Test(reader_csv, strings_keep_their_spaces, .init = setup, .fini = teardown)
-{
-    char b[256];
-    phs_reader *rd = open_buf("id,note\nq1,\"  padded  \"\n", PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "q1:-:spaced");
-    phs_reader_free(rd);
-    rd = open_buf("{\"id\":\"q2\",\"note\":\"  padded  \"}\n",
-                  PHS_FORMAT_NDJSON);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "q2:-:spaced");
-    phs_reader_free(rd);
-}
-
-Test(reader_csv, lf_bom_blank_lines_and_empty_cells, .init = setup,
-     .fini = teardown)
-{
-    const char *csv = "\xEF\xBB\xBFid,sbp,diagnoses,visit_date\n"
-                      "\n"
-                      "b1,,I10,2024-06-01\n"
-                      "   \n"
-                      "b2,145,I10,2024-06-01\n"
-                      "b3,145,,2024-06-01"; /* no final newline */
-    char b[256];
-    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b1:insufficient_data:visit_june");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b2:high:visit_june");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "b3:-:visit_june");
-    cr_expect_eq(phs_reader_record_number(rd), 3);
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-Test(reader_csv, bad_record_in_the_middle, .init = setup, .fini = teardown)
-{
-    const char *csv = "id,visit_date,sbp,diagnoses\n"
-                      "c1,2024-06-01,150,I10\n"
-                      "c2,2024-06-01,999,I10\n"
-                      "c3,2024-13-01,150,I10\n"
-                      "c4,2024-06-01,120,I10\n";
-    char b[256];
-    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "c1:high:visit_june");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    const phs_error *e = phs_error_last();
-    cr_expect_str_eq(phs_error_field(e), "sbp");
-    cr_expect_eq(phs_error_line(e), 3);
-    cr_expect_eq(phs_error_column(e), 15);
-    cr_expect(strstr(phs_error_message(e), "sbp"), "%s", phs_error_message(e));
-    cr_expect_eq(phs_reader_record_number(rd), 2);
-    cr_expect_str_eq(phs_reader_record_id(rd), "c2");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "visit_date");
-    cr_expect_eq(phs_reader_record_number(rd), 3);
-    cr_expect_str_eq(phs_reader_record_id(rd), "c3");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "c4:low:visit_june");
-    cr_expect_eq(phs_reader_record_number(rd), 4);
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-Test(reader_csv, unknown_column, .init = setup, .fini = teardown)
-{
+static const struct read_case READ_CASES[] = {
+    /* ---- CSV ---- */
+    {"quotes, CRLF, lists",
+     "id,visit_date,sbp,dbp,diagnoses,note,smoker,sex\r\n"
+     "a1,2024-06-01,150,90,I10,,true,F\r\n"
+     "\"a2\",2024-06-02,120,80,\"I10,E11\",\"say \"\"hi\"\", ok\",false,M\r\n"
+     "a3,2024-06-01,130,85,I10;E11,\"line1\r\nline2\",,\r\n"
+     "a4,2024-06-01,125,80,\" I10 ; E11 \",,no,\r\n",
+     PHS_FORMAT_CSV,
+     {{.got = "a1:high:smoker,female,visit_june", .number = 1, .id = "a1"},
+      {.got = "a2:low:two_codes,quoted"},
+      {.got = "a3:low:two_codes,multiline,visit_june"},
+      {.got = "a4:low:two_codes,visit_june", .number = 4}}},
+    /* a string value is text: a quoted cell keeps its spaces, and so does a
+     * JSON string */
+    {"a quoted cell keeps its spaces", "id,note\nq1,\"  padded  \"\n",
+     PHS_FORMAT_CSV, {{.got = "q1:-:spaced"}}},
+    {"a JSON string keeps its spaces",
+     "{\"id\":\"q2\",\"note\":\"  padded  \"}\n", PHS_FORMAT_NDJSON,
+     {{.got = "q2:-:spaced"}}},
+    {"LF, BOM, blank lines and empty cells, no final newline",
+     "\xEF\xBB\xBFid,sbp,diagnoses,visit_date\n"
+     "\n"
+     "b1,,I10,2024-06-01\n"
+     "   \n"
+     "b2,145,I10,2024-06-01\n"
+     "b3,145,,2024-06-01",
+     PHS_FORMAT_CSV,
+     {{.got = "b1:insufficient_data:visit_june"},
+      {.got = "b2:high:visit_june"},
+      {.got = "b3:-:visit_june", .number = 3}}},
+    {"bad records in the middle",
+     "id,visit_date,sbp,diagnoses\n"
+     "c1,2024-06-01,150,I10\n"
+     "c2,2024-06-01,999,I10\n"
+     "c3,2024-13-01,150,I10\n"
+     "c4,2024-06-01,120,I10\n",
+     PHS_FORMAT_CSV,
+     {{.got = "c1:high:visit_june"},
+      {.rc = PHS_ERECORD, .field = "sbp", .words = "sbp", .line = 3,
+       .column = 15, .number = 2, .id = "c2"},
+      {.rc = PHS_ERECORD, .field = "visit_date", .number = 3, .id = "c3"},
+      {.got = "c4:low:visit_june", .number = 4}}},
     /* a column naming no field is one error, at the header, naming the
      * column and its position; no record is read */
-    const char *csv = "id,visit_date,sbp,colour,diagnoses\n"
-                      "d1,2024-06-01,150,,I10\n"
-                      "d2,2024-06-01,150,red,I10\n";
-    phs_reader *rd = open_buf(csv, PHS_FORMAT_CSV);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ESPEC);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "colour");
-    cr_expect(strstr(t_errmsg(), "unknown field 'colour' in column 4"), "%s",
-              t_errmsg());
-    cr_expect_eq(phs_error_line(phs_error_last()), 1);
-    cr_expect_eq(phs_error_column(phs_error_last()), 19);
-    expect_eof(rd);
-    phs_reader_free(rd);
-    /* a column without a name is allowed while it stays empty */
-    char b[256];
-    rd = open_buf("id,visit_date,sbp,,diagnoses\n"
-                  "d1,2024-06-01,150,,I10\n"
-                  "d2,2024-06-01,150,red,I10\n"
-                  "d3,2024-06-01,120,,I10\n",
-                  PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "d1:high:visit_june");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect(strstr(t_errmsg(), "column 4, which has no name"), "%s",
-              t_errmsg());
-    cr_expect_eq(phs_error_line(phs_error_last()), 3);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "d3:low:visit_june");
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-Test(reader_csv, structural_errors, .init = setup, .fini = teardown)
-{
-    char b[256];
-    /* wrong number of cells, then a good record */
-    phs_reader *rd = open_buf("id,sbp,diagnoses,visit_date\n"
-                              "e1,150\n"
-                              "e2,150,I10,2024-06-01\n",
-                              PHS_FORMAT_CSV);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_eq(phs_reader_record_number(rd), 1);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "e2:high:visit_june");
-    expect_eof(rd);
-    phs_reader_free(rd);
-    /* text after a closing quote */
-    rd = open_buf("id,note\n\"f1\"x,a\nf2,b\n", PHS_FORMAT_CSV);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "f2:-:");
-    phs_reader_free(rd);
-    /* an unterminated quote at the end of the input */
-    rd = open_buf("id,note\ng1,ok\ng2,\"never closed\n", PHS_FORMAT_CSV);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "g1:-:");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    expect_eof(rd);
-    phs_reader_free(rd);
+    {"an unknown column",
+     "id,visit_date,sbp,colour,diagnoses\n"
+     "d1,2024-06-01,150,,I10\n"
+     "d2,2024-06-01,150,red,I10\n",
+     PHS_FORMAT_CSV,
+     {{.rc = PHS_ESPEC, .field = "colour",
+       .words = "unknown field 'colour' in column 4", .line = 1,
+       .column = 19}}},
+    {"a column without a name is allowed while it stays empty",
+     "id,visit_date,sbp,,diagnoses\n"
+     "d1,2024-06-01,150,,I10\n"
+     "d2,2024-06-01,150,red,I10\n"
+     "d3,2024-06-01,120,,I10\n",
+     PHS_FORMAT_CSV,
+     {{.got = "d1:high:visit_june"},
+      {.rc = PHS_ERECORD, .words = "column 4, which has no name", .line = 3},
+      {.got = "d3:low:visit_june"}}},
+    {"the wrong number of cells, then a good record",
+     "id,sbp,diagnoses,visit_date\ne1,150\ne2,150,I10,2024-06-01\n",
+     PHS_FORMAT_CSV,
+     {{.rc = PHS_ERECORD, .number = 1}, {.got = "e2:high:visit_june"}}},
+    {"text after a closing quote", "id,note\n\"f1\"x,a\nf2,b\n",
+     PHS_FORMAT_CSV, {{.rc = PHS_ERECORD}, {.got = "f2:-:"}}},
+    {"an unterminated quote at the end of the input",
+     "id,note\ng1,ok\ng2,\"never closed\n", PHS_FORMAT_CSV,
+     {{.got = "g1:-:"}, {.rc = PHS_ERECORD}}},
     /* a broken header cannot be read further */
-    rd = open_buf("id,\"sbp\nx,1\n", PHS_FORMAT_CSV);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ESPEC);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF);
-    phs_reader_free(rd);
-    /* a duplicate column */
-    rd = open_buf("id,sbp,sbp\nx,1,2\n", PHS_FORMAT_CSV);
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ESPEC);
-    cr_expect(strstr(t_errmsg(), "sbp"), "%s", t_errmsg());
-    phs_reader_free(rd);
+    {"a broken header", "id,\"sbp\nx,1\n", PHS_FORMAT_CSV,
+     {{.rc = PHS_ESPEC}}},
+    {"a duplicate column", "id,sbp,sbp\nx,1,2\n", PHS_FORMAT_CSV,
+     {{.rc = PHS_ESPEC, .words = "sbp"}}},
+
+    /* ---- NDJSON ---- */
+    {"NDJSON records, types and bad lines",
+     "{\"id\":\"n1\",\"visit_date\":\"2024-06-01\",\"sbp\":150,"
+     "\"diagnoses\":[\"I10\",\"E11\"],\"smoker\":true,\"sex\":\"F\"}\n"
+     "\n"
+     "{\"id\":\"n2\",\"visit_date\":\"2024-06-01\",\"sbp\":\"120\","
+     "\"diagnoses\":\"I10\",\"note\":\"say \\\"hi\\\", ok\",\"dbp\":null}\r\n"
+     "{\"id\":\"n3\",\"sbp\":150,\"diagnoses\":[\"I10\"] oops}\n"
+     "{\"id\":\"n4\",\"sbp\":500,\"diagnoses\":[\"I10\"]}\n"
+     "{\"id\":\"n5\",\"colour\":\"red\"}\n"
+     "{\"id\":\"n6\",\"sbp\":[1,2]}\n"
+     "{\"id\":\"n7\",\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],"
+     "\"note\":\"line1\\nline2\",\"sbp\":1.4e2}\n",
+     PHS_FORMAT_NDJSON,
+     {{.got = "n1:high:two_codes,smoker,female,visit_june"},
+      {.got = "n2:low:quoted,visit_june"},
+      /* malformed JSON, past the line's first column */
+      {.rc = PHS_ERECORD, .line = 4, .column = -2, .number = 3},
+      /* out of range */
+      {.rc = PHS_ERECORD, .field = "sbp", .number = 4, .id = "n4"},
+      /* an unknown field */
+      {.rc = PHS_ERECORD, .field = "colour", .id = "n5"},
+      /* a list for a number */
+      {.rc = PHS_ERECORD, .field = "sbp"},
+      /* and reading goes on */
+      {.got = "n7:high:multiline,visit_june", .number = 7}}},
+    {"NDJSON unicode escapes",
+     "{\"id\":\"\\u5c45\\u6c11\",\"sex\":\"\\u0046\"}\n", PHS_FORMAT_NDJSON,
+     {{.got = "居民:-:female"}}},
+
+    /* ---- arrays ---- */
+    {"a JSON array",
+     "[\n"
+     "  {\"id\": \"j1\", \"visit_date\": \"2024-06-01\", \"sbp\": 150, "
+     "\"diagnoses\": [\"I10\"]},\n"
+     "  {\"id\": \"j2\", \"sbp\": -4, \"diagnoses\": [\"I10\"]},\n"
+     "  {\"id\": \"j3\", \"visit_date\": \"2024-06-01\", \"sbp\": 120, "
+     "\"diagnoses\": [\"I10\", \"E11\"], \"smoker\": false}\n"
+     "]\n",
+     PHS_FORMAT_ARRAY,
+     {{.got = "j1:high:visit_june"},
+      {.rc = PHS_ERECORD, .field = "sbp", .line = 3, .number = 2,
+       .id = "j2"},
+      {.got = "j3:low:two_codes,visit_june"}}},
+    {"a YAML array",
+     "# residents\n"
+     "- id: y1\n"
+     "  visit_date: 2024-06-01\n"
+     "  sbp: 150\n"
+     "  diagnoses: [I10, E11]\n"
+     "  sex: F\n"
+     "- id: y2\n"
+     "  sbp: 150\n"
+     "  nested: {a: 1}\n"
+     "- id: y3\n"
+     "  visit_date: 2024-06-01\n"
+     "  sbp: 120\n"
+     "  diagnoses:\n"
+     "    - I10\n"
+     "  note: |-\n"
+     "    line1\n"
+     "    line2\n"
+     "  smoker: yes\n"
+     "- id: y4\n"
+     "  sbp: ~\n"
+     "  diagnoses: [I10]\n",
+     PHS_FORMAT_ARRAY,
+     {{.got = "y1:high:two_codes,female,visit_june"},
+      {.rc = PHS_ERECORD, .line = 9, .number = 2},
+      {.got = "y3:low:multiline,smoker,visit_june"},
+      {.got = "y4:insufficient_data:"}}},
+};
+
+/* Check one step of case `name` (a column of -N: past column N). */
+static void expect_step(const char *name, size_t k, phs_reader *rd,
+                        const struct read_step *s)
+{
+    char b[256];
+    if (s->got) {
+        cr_expect_str_eq(next_ok(rd, b, sizeof b), s->got, "case %s, step %zu",
+                         name, k);
+    } else {
+        cr_expect_eq(phs_reader_next(rd, g_rec), s->rc,
+                     "case %s, step %zu: %s", name, k, t_errmsg());
+        const phs_error *e = phs_error_last();
+        if (s->field)
+            cr_expect_str_eq(phs_error_field(e) ? phs_error_field(e) : "",
+                             s->field, "case %s, step %zu: field", name, k);
+        if (s->words)
+            cr_expect(strstr(phs_error_message(e), s->words),
+                      "case %s, step %zu: '%s' lacks '%s'", name, k,
+                      phs_error_message(e), s->words);
+        if (s->line)
+            cr_expect_eq(phs_error_line(e), s->line,
+                         "case %s, step %zu: line %d: %s", name, k,
+                         phs_error_line(e), phs_error_message(e));
+        if (s->column > 0)
+            cr_expect_eq(phs_error_column(e), s->column,
+                         "case %s, step %zu: column", name, k);
+        if (s->column < 0)
+            cr_expect_gt(phs_error_column(e), -s->column,
+                         "case %s, step %zu: column", name, k);
+    }
+    if (s->number)
+        cr_expect_eq(phs_reader_record_number(rd), s->number,
+                     "case %s, step %zu: record number", name, k);
+    if (s->id)
+        cr_expect_str_eq(phs_reader_record_id(rd), s->id,
+                         "case %s, step %zu: record id", name, k);
 }
 
-/* ---- NDJSON ---- */
-
-Test(reader_ndjson, records_types_and_bad_lines, .init = setup,
-     .fini = teardown)
+Test(reader, every_case, .init = setup, .fini = teardown)
 {
-    const char *nd =
-        "{\"id\":\"n1\",\"visit_date\":\"2024-06-01\",\"sbp\":150,"
-        "\"diagnoses\":[\"I10\",\"E11\"],\"smoker\":true,\"sex\":\"F\"}\n"
-        "\n"
-        "{\"id\":\"n2\",\"visit_date\":\"2024-06-01\",\"sbp\":\"120\","
-        "\"diagnoses\":\"I10\",\"note\":\"say \\\"hi\\\", ok\",\"dbp\":null}\r\n"
-        "{\"id\":\"n3\",\"sbp\":150,\"diagnoses\":[\"I10\"] oops}\n"
-        "{\"id\":\"n4\",\"sbp\":500,\"diagnoses\":[\"I10\"]}\n"
-        "{\"id\":\"n5\",\"colour\":\"red\"}\n"
-        "{\"id\":\"n6\",\"sbp\":[1,2]}\n"
-        "{\"id\":\"n7\",\"visit_date\":\"2024-06-01\",\"diagnoses\":[\"I10\"],"
-        "\"note\":\"line1\\nline2\",\"sbp\":1.4e2}\n";
-    char b[256];
-    phs_reader *rd = open_buf(nd, PHS_FORMAT_NDJSON);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b),
-                     "n1:high:two_codes,smoker,female,visit_june");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "n2:low:quoted,visit_june");
-    /* malformed JSON */
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_eq(phs_reader_record_number(rd), 3);
-    cr_expect_eq(phs_error_line(phs_error_last()), 4);
-    cr_expect_gt(phs_error_column(phs_error_last()), 1);
-    /* out of range */
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
-    cr_expect_eq(phs_reader_record_number(rd), 4);
-    cr_expect_str_eq(phs_reader_record_id(rd), "n4");
-    /* unknown field */
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "colour");
-    cr_expect_str_eq(phs_reader_record_id(rd), "n5");
-    /* a list for a number */
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
-    /* and reading goes on */
-    cr_expect_str_eq(next_ok(rd, b, sizeof b),
-                     "n7:high:multiline,visit_june");
-    cr_expect_eq(phs_reader_record_number(rd), 7);
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-Test(reader_ndjson, unicode_escapes, .init = setup, .fini = teardown)
-{
-    char b[256];
-    phs_reader *rd = open_buf("{\"id\":\"\\u5c45\\u6c11\",\"sex\":\"\\u0046\"}\n",
-                              PHS_FORMAT_NDJSON);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "居民:-:female");
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-/* ---- arrays ---- */
-
-Test(reader_array, json_array, .init = setup, .fini = teardown)
-{
-    const char *js =
-        "[\n"
-        "  {\"id\": \"j1\", \"visit_date\": \"2024-06-01\", \"sbp\": 150, "
-        "\"diagnoses\": [\"I10\"]},\n"
-        "  {\"id\": \"j2\", \"sbp\": -4, \"diagnoses\": [\"I10\"]},\n"
-        "  {\"id\": \"j3\", \"visit_date\": \"2024-06-01\", \"sbp\": 120, "
-        "\"diagnoses\": [\"I10\", \"E11\"], \"smoker\": false}\n"
-        "]\n";
-    char b[256];
-    phs_reader *rd = open_buf(js, PHS_FORMAT_ARRAY);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "j1:high:visit_june");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp");
-    cr_expect_eq(phs_error_line(phs_error_last()), 3);
-    cr_expect_eq(phs_reader_record_number(rd), 2);
-    cr_expect_str_eq(phs_reader_record_id(rd), "j2");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "j3:low:two_codes,visit_june");
-    expect_eof(rd);
-    phs_reader_free(rd);
-}
-
-Test(reader_array, yaml_array, .init = setup, .fini = teardown)
-{
-    const char *y = "# residents\n"
-                    "- id: y1\n"
-                    "  visit_date: 2024-06-01\n"
-                    "  sbp: 150\n"
-                    "  diagnoses: [I10, E11]\n"
-                    "  sex: F\n"
-                    "- id: y2\n"
-                    "  sbp: 150\n"
-                    "  nested: {a: 1}\n"
-                    "- id: y3\n"
-                    "  visit_date: 2024-06-01\n"
-                    "  sbp: 120\n"
-                    "  diagnoses:\n"
-                    "    - I10\n"
-                    "  note: |-\n"
-                    "    line1\n"
-                    "    line2\n"
-                    "  smoker: yes\n"
-                    "- id: y4\n"
-                    "  sbp: ~\n"
-                    "  diagnoses: [I10]\n";
-    char b[256];
-    phs_reader *rd = open_buf(y, PHS_FORMAT_ARRAY);
-    cr_expect_str_eq(next_ok(rd, b, sizeof b),
-                     "y1:high:two_codes,female,visit_june");
-    cr_expect_eq(phs_reader_next(rd, g_rec), PHS_ERECORD);
-    cr_expect_eq(phs_reader_record_number(rd), 2);
-    cr_expect_eq(phs_error_line(phs_error_last()), 9, "%s", t_errmsg());
-    cr_expect_str_eq(next_ok(rd, b, sizeof b),
-                     "y3:low:multiline,smoker,visit_june");
-    cr_expect_str_eq(next_ok(rd, b, sizeof b), "y4:insufficient_data:");
-    expect_eof(rd);
-    phs_reader_free(rd);
+    for (size_t i = 0; i < T_COUNT(READ_CASES); i++) {
+        const struct read_case *c = &READ_CASES[i];
+        phs_reader *rd = open_buf(c->data, c->fmt);
+        for (size_t k = 0; k < T_COUNT(c->steps) && (c->steps[k].got ||
+                                                     c->steps[k].rc);
+             k++)
+            expect_step(c->name, k, rd, &c->steps[k]);
+        cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF, "case %s: EOF",
+                     c->name);
+        cr_expect_eq(phs_reader_next(rd, g_rec), PHS_EOF,
+                     "case %s: EOF is sticky", c->name);
+        size_t done = 0, total = 0;
+        phs_reader_progress(rd, &done, &total);
+        cr_expect_eq(total, strlen(c->data), "case %s: total", c->name);
+        cr_expect_eq(done, total, "case %s: done", c->name);
+        phs_reader_free(rd);
+    }
 }
 
 Test(reader_array, aliases_refused, .init = setup, .fini = teardown)
