@@ -244,6 +244,26 @@ Test(api, errors_are_per_thread)
                  "another thread's error leaked into this one");
 }
 
+/* The fixture of most record and result tests: the API rule set, a record
+ * and a result. */
+static phs_ruleset *g_rs;
+static phs_record *g_rec;
+static phs_result *g_res;
+
+static void fixture_up(void)
+{
+    g_rs = rs_api();
+    g_rec = t_record_new(g_rs);
+    g_res = t_result_new(g_rs);
+}
+
+static void fixture_down(void)
+{
+    phs_record_free(g_rec);
+    phs_result_free(g_res);
+    phs_ruleset_free(g_rs);
+}
+
 /* ---- record setters ---- */
 
 Test(record, setter_type_mismatch_is_einval)
@@ -272,139 +292,167 @@ Test(record, setter_type_mismatch_is_einval)
     phs_ruleset_free(rs);
 }
 
-/* The field keeps its previous value after a refused set: checked through
- * classification (sbp 190 -> emergency). */
-Test(record, out_of_range_keeps_previous_value)
+/* A value set on a field and the status the setter returns; a refused
+ * value (PHS_ERECORD) must name the field in the error. */
+struct text_set {
+    const char *field, *text;
+    int rc;
+};
+
+struct number_set {
+    const char *field;
+    double value;
+    int rc;
+};
+
+static void expect_text_sets(const phs_ruleset *rs, phs_record *rec,
+                             const struct text_set *c, size_t n)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10"),
-                 PHS_OK);
-    int sbp = fid(rs, "sbp");
-    cr_assert_eq(phs_record_set_number(rec, sbp, 190), PHS_OK);
-    const double bad[] = {-5,      0,   39.999,   300.001,
-                          1e9,     NAN, INFINITY, -INFINITY};
-    for (size_t i = 0; i < T_COUNT(bad); i++) {
-        cr_expect_eq(phs_record_set_number(rec, sbp, bad[i]), PHS_ERECORD,
-                     "case %g", bad[i]);
-        cr_expect_str_eq(phs_error_field(phs_error_last()), "sbp", "case %g",
-                         bad[i]);
+    for (size_t i = 0; i < n; i++) {
+        int rc = phs_record_set_text(rec, fid(rs, c[i].field), c[i].text,
+                                     strlen(c[i].text));
+        cr_expect_eq(rc, c[i].rc, "case %s = '%s': %d", c[i].field,
+                     c[i].text, rc);
+        if (c[i].rc == PHS_ERECORD)
+            cr_expect_str_eq(phs_error_field(phs_error_last()), c[i].field,
+                             "case %s = '%s': the field named", c[i].field,
+                             c[i].text);
     }
-    static const char *const bad_text[] = {"abc", "nan", "inf", "-10", "12x"};
-    for (size_t i = 0; i < T_COUNT(bad_text); i++)
-        cr_expect_eq(phs_record_set_text(rec, sbp, bad_text[i], 3),
-                     PHS_ERECORD, "case %s", bad_text[i]);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "emergency",
-                     "a refused value replaced the previous one");
-    /* range ends are inclusive */
-    cr_expect_eq(phs_record_set_number(rec, sbp, 40), PHS_OK);
-    cr_expect_eq(phs_record_set_number(rec, sbp, 300), PHS_OK);
-    /* age 300 */
-    int age = fid(rs, "age");
-    cr_expect_eq(phs_record_set_number(rec, age, 300), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "age");
-    cr_expect_eq(phs_record_set_number(rec, age, 150), PHS_OK);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
-Test(record, enum_validation)
+static void expect_number_sets(const phs_ruleset *rs, phs_record *rec,
+                               const struct number_set *c, size_t n)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10"),
+    for (size_t i = 0; i < n; i++) {
+        int rc = phs_record_set_number(rec, fid(rs, c[i].field), c[i].value);
+        cr_expect_eq(rc, c[i].rc, "case %s = %g: %d", c[i].field, c[i].value,
+                     rc);
+        if (c[i].rc == PHS_ERECORD)
+            cr_expect_str_eq(phs_error_field(phs_error_last()), c[i].field,
+                             "case %s = %g: the field named", c[i].field,
+                             c[i].value);
+    }
+}
+
+/* The field keeps its previous value after a refused set: checked through
+ * classification (sbp 190 -> emergency).  sbp's range is [40, 300], age's
+ * [0, 150]: both ends are inclusive. */
+Test(record, out_of_range_keeps_previous_value, .init = fixture_up,
+     .fini = fixture_down)
+{
+    cr_assert_eq(
+        t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10|sbp=190"),
+        PHS_OK);
+    const struct number_set refused[] = {
+        {"sbp", -5, PHS_ERECORD},        {"sbp", 0, PHS_ERECORD},
+        {"sbp", 39.999, PHS_ERECORD},    {"sbp", 300.001, PHS_ERECORD},
+        {"sbp", 1e9, PHS_ERECORD},       {"sbp", -INFINITY, PHS_ERECORD},
+        {"sbp", NAN, PHS_ERECORD},       {"sbp", INFINITY, PHS_ERECORD},
+    };
+    expect_number_sets(g_rs, g_rec, refused, T_COUNT(refused));
+    const struct text_set refused_text[] = {
+        {"sbp", "abc", PHS_ERECORD}, {"sbp", "nan", PHS_ERECORD},
+        {"sbp", "inf", PHS_ERECORD}, {"sbp", "-10", PHS_ERECORD},
+        {"sbp", "12x", PHS_ERECORD},
+    };
+    expect_text_sets(g_rs, g_rec, refused_text, T_COUNT(refused_text));
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency",
+                     "a refused value replaced the previous one");
+    const struct number_set ends[] = {
+        {"sbp", 40, PHS_OK},
+        {"sbp", 300, PHS_OK},
+        {"age", 300, PHS_ERECORD},
+        {"age", 150, PHS_OK},
+        {"age", 0, PHS_OK},
+        {"age", -0.001, PHS_ERECORD},
+        {"age", 150.001, PHS_ERECORD},
+    };
+    expect_number_sets(g_rs, g_rec, ends, T_COUNT(ends));
+}
+
+Test(record, enum_validation, .init = fixture_up, .fini = fixture_down)
+{
+    cr_assert_eq(t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10"),
                  PHS_OK);
-    int sex = fid(rs, "sex");
-    cr_expect_eq(phs_record_set_string(rec, sex, "F", 1), PHS_OK);
+    int sex = fid(g_rs, "sex");
+    cr_expect_eq(phs_record_set_string(g_rec, sex, "F", 1), PHS_OK);
     static const char *const bad[] = {"X", "f", "FF", ""};
     for (size_t i = 0; i < T_COUNT(bad); i++) {
-        cr_expect_eq(phs_record_set_string(rec, sex, bad[i], strlen(bad[i])),
+        cr_expect_eq(phs_record_set_string(g_rec, sex, bad[i], strlen(bad[i])),
                      PHS_ERECORD, "case '%s'", bad[i]);
         cr_expect_str_eq(phs_error_field(phs_error_last()), "sex",
                          "case '%s'", bad[i]);
     }
-    cr_expect_eq(phs_record_set_text(rec, sex, "Q", 1), PHS_ERECORD);
+    const struct text_set q[] = {{"sex", "Q", PHS_ERECORD}};
+    expect_text_sets(g_rs, g_rec, q, 1);
     /* the length is honoured: "Fx" with len 1 is "F" */
-    cr_expect_eq(phs_record_set_string(rec, sex, "Mx", 1), PHS_OK);
-    cr_expect_eq(phs_record_set_string(rec, sex, "F", 1), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_eq(phs_result_flag_count(res, 0), 1);
-    cr_expect_str_eq(phs_result_flag(res, 0, 0), "female");
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_eq(phs_record_set_string(g_rec, sex, "Mx", 1), PHS_OK);
+    cr_expect_eq(phs_record_set_string(g_rec, sex, "F", 1), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_eq(phs_result_flag_count(g_res, 0), 1);
+    cr_expect_str_eq(phs_result_flag(g_res, 0, 0), "female");
 }
 
-Test(record, set_text_for_every_type)
+Test(record, set_text_for_every_type, .init = fixture_up, .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-#define ST(field, text) phs_record_set_text(rec, fid(rs, field), text, strlen(text))
-    cr_expect_eq(ST("visit_date", "2024-06-01"), PHS_OK);
-    cr_expect_eq(ST("visit_date", "2024-6-1"), PHS_ERECORD);
-    cr_expect_eq(ST("visit_date", "2023-02-29"), PHS_ERECORD);
-    cr_expect_str_eq(phs_error_field(phs_error_last()), "visit_date");
-    cr_expect_eq(ST("sbp", " 185 "), PHS_OK); /* surrounding blanks trimmed */
-    cr_expect_eq(ST("sbp", "185.5"), PHS_OK);
-    cr_expect_eq(ST("dbp", "1e2"), PHS_OK);
-    cr_expect_eq(ST("sex", "F"), PHS_OK);
-    cr_expect_eq(ST("note", "  free text  "), PHS_OK);
-    for (int i = 0; i < 12; i++) {
-        static const char *words[] = {"true", "false", "1",    "0",
-                                      "yes",  "no",    "TRUE", "FALSE",
-                                      "True", "False", "yes",  "no"};
-        cr_expect_eq(ST("smoker", words[i]), PHS_OK, "%s", words[i]);
-    }
-    cr_expect_eq(ST("smoker", "maybe"), PHS_ERECORD);
-    cr_expect_eq(ST("smoker", "2"), PHS_ERECORD);
-    cr_expect_eq(ST("smoker", "true"), PHS_OK);
-    cr_expect_eq(ST("diagnoses", "E11; I10.x00 ,J44"), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
-    cr_expect_eq(phs_result_flag_count(res, 0), 2); /* smoker, female */
+    const struct text_set sets[] = {
+        {"visit_date", "2024-06-01", PHS_OK},
+        {"visit_date", "2024-6-1", PHS_ERECORD},
+        {"visit_date", "2023-02-29", PHS_ERECORD},
+        {"sbp", " 185 ", PHS_OK}, /* surrounding blanks trimmed */
+        {"sbp", "185.5", PHS_OK},
+        {"dbp", "1e2", PHS_OK},
+        {"sex", "F", PHS_OK},
+        {"note", "  free text  ", PHS_OK},
+        {"smoker", "true", PHS_OK},
+        {"smoker", "false", PHS_OK},
+        {"smoker", "1", PHS_OK},
+        {"smoker", "0", PHS_OK},
+        {"smoker", "yes", PHS_OK},
+        {"smoker", "no", PHS_OK},
+        {"smoker", "TRUE", PHS_OK},
+        {"smoker", "FALSE", PHS_OK},
+        {"smoker", "True", PHS_OK},
+        {"smoker", "False", PHS_OK},
+        {"smoker", "maybe", PHS_ERECORD},
+        {"smoker", "2", PHS_ERECORD},
+        {"smoker", "true", PHS_OK},
+        {"diagnoses", "E11; I10.x00 ,J44", PHS_OK},
+    };
+    expect_text_sets(g_rs, g_rec, sets, T_COUNT(sets));
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency");
+    cr_expect_eq(phs_result_flag_count(g_res, 0), 2); /* smoker, female */
     /* empty text: unsets a scalar, sets an empty list */
-    cr_expect_eq(ST("sbp", ""), PHS_OK);
-    cr_expect_eq(ST("diagnoses", ""), PHS_OK);
-    cr_expect_eq(ST("signs", "I10"), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    const struct text_set empties[] = {{"sbp", "", PHS_OK},
+                                       {"diagnoses", "", PHS_OK},
+                                       {"signs", "I10", PHS_OK}};
+    expect_text_sets(g_rs, g_rec, empties, T_COUNT(empties));
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
     /* enrolled through signs; sbp now unknown -> insufficient data */
-    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
-    cr_expect_eq(ST("signs", ""), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED,
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "insufficient_data");
+    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "signs"), "", 0), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_eq(phs_result_outcome(g_res, 0), PHS_NOT_ENROLLED,
                  "an empty diagnoses list is present and empty");
-#undef ST
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
-Test(record, unset_and_clear)
+Test(record, unset_and_clear, .init = fixture_up, .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(t_fill(rec, rs, "id=a1|visit_date=2024-06-01|diagnoses=I10|"
-                                 "sbp=190"),
+    cr_assert_eq(t_fill(g_rec, g_rs,
+                        "id=a1|visit_date=2024-06-01|diagnoses=I10|sbp=190"),
                  PHS_OK);
-    cr_expect_str_eq(phs_record_id(rec), "a1");
-    cr_assert_eq(phs_record_unset(rec, fid(rs, "sbp")), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
-    cr_expect_str_eq(phs_result_id(res), "a1");
-    phs_record_clear(rec);
-    cr_expect_str_eq(phs_record_id(rec), "");
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED);
-    cr_expect_str_eq(phs_result_id(res), "");
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_str_eq(phs_record_id(g_rec), "a1");
+    cr_assert_eq(phs_record_unset(g_rec, fid(g_rs, "sbp")), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "insufficient_data");
+    cr_expect_str_eq(phs_result_id(g_res), "a1");
+    phs_record_clear(g_rec);
+    cr_expect_str_eq(phs_record_id(g_rec), "");
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_eq(phs_result_outcome(g_res, 0), PHS_NOT_ENROLLED);
+    cr_expect_str_eq(phs_result_id(g_res), "");
 }
 
 Test(record, codes_interleaved_across_two_fields)
@@ -453,51 +501,47 @@ Test(record, codes_interleaved_across_two_fields)
     phs_ruleset_free(rs);
 }
 
-Test(record, strings_survive_buffer_growth)
+Test(record, strings_survive_buffer_growth, .init = fixture_up,
+     .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    int id = fid(rs, "id"), note = fid(rs, "note"), sig = fid(rs, "signs");
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|sbp=120"), PHS_OK);
-    cr_assert_eq(phs_record_set_string(rec, id, "resident-0001", 13), PHS_OK);
-    cr_assert_eq(phs_record_set_string(rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_record_add_code(rec, sig, "I10", 3), PHS_OK);
+    int id = fid(g_rs, "id"), note = fid(g_rs, "note"),
+        sig = fid(g_rs, "signs");
+    cr_assert_eq(t_fill(g_rec, g_rs, "visit_date=2024-06-01|sbp=120"), PHS_OK);
+    cr_assert_eq(phs_record_set_string(g_rec, id, "resident-0001", 13), PHS_OK);
+    cr_assert_eq(phs_record_set_string(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_record_add_code(g_rec, sig, "I10", 3), PHS_OK);
     /* grow the record's text storage many times over */
     char big[5000];
     for (int i = 0; i < 200; i++) {
         memset(big, 'a' + i % 26, sizeof big);
-        cr_assert_eq(phs_record_add_code(rec, sig, big, 100 + (size_t)i * 20),
+        cr_assert_eq(phs_record_add_code(g_rec, sig, big, 100 + (size_t)i * 20),
                      PHS_OK);
     }
-    cr_expect_str_eq(phs_record_id(rec), "resident-0001");
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_id(res), "resident-0001");
-    cr_expect_str_eq(phs_result_tier(res, 0), "named",
+    cr_expect_str_eq(phs_record_id(g_rec), "resident-0001");
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(g_res), "resident-0001");
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "named",
                      "the note comparison failed after growth");
     /* set long strings repeatedly (the old ones stay in the buffer) */
     for (int i = 0; i < 100; i++) {
         memset(big, 'x', sizeof big);
-        cr_assert_eq(phs_record_set_string(rec, note, big, 4000), PHS_OK);
+        cr_assert_eq(phs_record_set_string(g_rec, note, big, 4000), PHS_OK);
         char idb[32];
         int n = snprintf(idb, sizeof idb, "resident-%04d", i);
-        cr_assert_eq(phs_record_set_string(rec, id, idb, (size_t)n), PHS_OK);
+        cr_assert_eq(phs_record_set_string(g_rec, id, idb, (size_t)n), PHS_OK);
     }
-    cr_assert_eq(phs_record_set_string(rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_id(res), "resident-0099");
-    cr_expect_str_eq(phs_result_tier(res, 0), "named");
+    cr_assert_eq(phs_record_set_string(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(g_res), "resident-0099");
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "named");
     /* a long id is echoed whole */
     memset(big, 'z', sizeof big);
-    cr_assert_eq(phs_record_set_string(rec, id, big, 3000), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_eq(strlen(phs_result_id(res)), 3000);
-    cr_expect(strspn(phs_result_id(res), "z") == 3000);
+    cr_assert_eq(phs_record_set_string(g_rec, id, big, 3000), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_eq(strlen(phs_result_id(g_res)), 3000);
+    cr_expect(strspn(phs_result_id(g_res), "z") == 3000);
     /* NUL inside a string is refused */
-    cr_expect_eq(phs_record_set_string(rec, note, "a\0b", 3), PHS_ERECORD);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_eq(phs_record_set_string(g_rec, note, "a\0b", 3), PHS_ERECORD);
 }
 
 Test(record, dates_out_of_range)
@@ -521,13 +565,11 @@ Test(record, dates_out_of_range)
 
 /* ---- record-level checks and batches ---- */
 
-Test(classify_api, record_check_sbp_below_dbp)
+Test(classify_api, record_check_sbp_below_dbp, .init = fixture_up,
+     .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
     cr_expect_eq(
-        t_reclassify(rs, rec, res,
+        t_reclassify(g_rs, g_rec, g_res,
                      "visit_date=2024-06-01|diagnoses=I10|sbp=80|dbp=90"),
         PHS_ERECORD);
     const phs_error *e = phs_error_last();
@@ -537,16 +579,13 @@ Test(classify_api, record_check_sbp_below_dbp)
               phs_error_message(e));
     /* equal values pass the check; unknown dbp does not trigger it */
     cr_expect_eq(
-        t_reclassify(rs, rec, res,
+        t_reclassify(g_rs, g_rec, g_res,
                      "visit_date=2024-06-01|diagnoses=I10|sbp=90|dbp=90"),
         PHS_OK);
     cr_expect_eq(
-        t_reclassify(rs, rec, res, "visit_date=2024-06-01|diagnoses=I10|"
+        t_reclassify(g_rs, g_rec, g_res, "visit_date=2024-06-01|diagnoses=I10|"
                                    "sbp=90"),
         PHS_OK);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(classify_api, batch_with_one_bad_record)
@@ -797,24 +836,19 @@ Test(json, result_rendering)
     phs_ruleset_free(rs);
 }
 
-Test(json, control_characters_and_utf8_in_id)
+Test(json, control_characters_and_utf8_in_id, .init = fixture_up,
+     .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
     const char id[] = "居民\x01\x1f\n\r\t/end";
-    cr_assert_eq(phs_record_set_string(rec, fid(rs, "id"), id, strlen(id)),
+    cr_assert_eq(phs_record_set_string(g_rec, fid(g_rs, "id"), id, strlen(id)),
                  PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
     char *json = NULL;
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+    cr_assert_eq(phs_result_to_json(g_res, &json, NULL), PHS_OK);
     cr_expect(json_valid(json), "invalid JSON: %s", json);
     cr_expect(strstr(json, "\"id\":\"居民\\u0001\\u001f\\n\\r\\t/end\""), "%s",
               json);
     phs_free(json);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(api, rules_dir_default)
@@ -884,25 +918,20 @@ static int utf8_valid(const unsigned char *s)
     return 1;
 }
 
-Test(json, invalid_utf8_never_reaches_the_json)
+Test(json, invalid_utf8_never_reaches_the_json, .init = fixture_up,
+     .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
     const char gbk[] = "\xd5\xc5\xc8\xfd-01"; /* 张三 in GBK */
-    int rc = phs_record_set_string(rec, fid(rs, "id"), gbk, strlen(gbk));
+    int rc = phs_record_set_string(g_rec, fid(g_rs, "id"), gbk, strlen(gbk));
     cr_expect(rc == PHS_OK || rc == PHS_ERECORD, "rc %d", rc);
     if (rc == PHS_OK) {
-        cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
+        cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
         char *json = NULL;
-        cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
+        cr_assert_eq(phs_result_to_json(g_res, &json, NULL), PHS_OK);
         cr_expect(utf8_valid((const unsigned char *)json),
                   "the JSON carries the id's invalid UTF-8 bytes as they are");
         phs_free(json);
     }
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(record, text_must_be_valid_utf8)
@@ -947,33 +976,30 @@ Test(record, text_must_be_valid_utf8)
     phs_ruleset_free(rs);
 }
 
-Test(record, string_text_keeps_its_spaces)
+Test(record, string_text_keeps_its_spaces, .init = fixture_up,
+     .fini = fixture_down)
 {
-    phs_ruleset *rs = rs_api();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(t_fill(rec, rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
-                 PHS_OK);
-    int note = fid(rs, "note");
-    cr_assert_eq(phs_record_set_text(rec, note, " ABCDEFGHIJ ", 12), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "routine");
-    cr_assert_eq(phs_record_set_text(rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "named");
+    cr_assert_eq(
+        t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
+        PHS_OK);
+    int note = fid(g_rs, "note");
+    cr_assert_eq(phs_record_set_text(g_rec, note, " ABCDEFGHIJ ", 12), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "routine");
+    cr_assert_eq(phs_record_set_text(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "named");
     /* numbers, dates, bools and codes are still trimmed */
-    cr_expect_eq(phs_record_set_text(rec, fid(rs, "sbp"), " 185\t", 5), PHS_OK);
-    cr_expect_eq(phs_record_set_text(rec, fid(rs, "smoker"), " yes ", 5),
+    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "sbp"), " 185\t", 5),
                  PHS_OK);
-    cr_expect_eq(phs_record_set_text(rec, fid(rs, "visit_date"),
+    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "smoker"), " yes ", 5),
+                 PHS_OK);
+    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "visit_date"),
                                      " 2024-06-01 ", 12),
                  PHS_OK);
-    cr_expect_eq(phs_record_set_text(rec, fid(rs, "sex"), "F", 1), PHS_OK);
-    cr_assert_eq(phs_classify(rs, rec, res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "sex"), "F", 1), PHS_OK);
+    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency");
 }
 
 /* ---- integer accessors and the columnar batch ---- */
