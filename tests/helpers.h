@@ -282,6 +282,29 @@ static inline phs_result *t_classify(const phs_ruleset *rs, const char *spec)
     return res;
 }
 
+/* What most tests work on, set up and torn down by Criterion's .init and
+ * .fini: a rule set, a record and a result for it. */
+typedef struct {
+    phs_ruleset *rs;
+    phs_record *rec;
+    phs_result *res;
+} t_fixture;
+
+/* Take `rs` and give it a record and a result. */
+static inline void t_fixture_open(t_fixture *f, phs_ruleset *rs)
+{
+    f->rs = rs;
+    f->rec = t_record_new(rs);
+    f->res = t_result_new(rs);
+}
+
+static inline void t_fixture_close(t_fixture *f)
+{
+    phs_record_free(f->rec);
+    phs_result_free(f->res);
+    phs_ruleset_free(f->rs);
+}
+
 /* Fill the reused `rec` from `spec` (asserting it fills) and classify it
  * into the reused `res`; returns phs_classify's status. */
 static inline int t_reclassify(const phs_ruleset *rs, phs_record *rec,
@@ -315,18 +338,75 @@ static inline int t_eval(const char *expr, const char *spec)
     return v;
 }
 
+/* One of a result's lists for program p (actions, flags, reasons,
+ * undecided flags, missing fields) through its count and item accessors. */
+typedef size_t (*t_count_fn)(const phs_result *res, size_t p);
+typedef const char *(*t_item_fn)(const phs_result *res, size_t p, size_t i);
+
+/* The list as "a,b,c" into buf. */
+static inline const char *t_list(const phs_result *res, size_t p,
+                                 t_count_fn count, t_item_fn item, char *buf,
+                                 size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < count(res, p); i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, size - l, "%s%s", i ? "," : "", item(res, p, i));
+    }
+    return buf;
+}
+
 /* The missing fields of program p as "a,b,c" into buf. */
 static inline const char *t_missing(const phs_result *res, size_t p,
                                     char *buf, size_t size)
 {
-    buf[0] = '\0';
-    for (size_t i = 0; i < phs_result_missing_count(res, p); i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, size - l, "%s%s", i ? "," : "",
-                 phs_result_missing(res, p, i));
-    }
-    return buf;
+    return t_list(res, p, phs_result_missing_count, phs_result_missing, buf,
+                  size);
 }
+
+/* Expect the list `what` of program p to hold exactly `want` (NULL-ended),
+ * in order, and nothing past its end. */
+static inline void t_expect_list(const phs_result *res, size_t p,
+                                 t_count_fn count, t_item_fn item,
+                                 const char *what, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n])
+        n++;
+    cr_expect_eq(count(res, p), n, "%s: %zu items, expected %zu", what,
+                 count(res, p), n);
+    for (size_t i = 0; i < n && i < count(res, p); i++)
+        cr_expect_str_eq(item(res, p, i), want[i], "%s %zu", what, i);
+    cr_expect_null(item(res, p, count(res, p)), "%s: an item past the end",
+                   what);
+}
+
+/* T_EXPECT_LIST(res, 0, action, "a", "b"): phs_result_action_count and
+ * phs_result_action give exactly a, b. */
+#define T_EXPECT_LIST(res, p, what, ...)                                       \
+    t_expect_list((res), (p), phs_result_##what##_count, phs_result_##what,   \
+                  #what, (const char *const[]){__VA_ARGS__, NULL})
+
+/* Render `res` as JSON and expect it to hold each of `has` and none of
+ * `lacks` (both NULL-ended; lacks may be NULL). */
+static inline void t_expect_json(const phs_result *res,
+                                 const char *const *has,
+                                 const char *const *lacks)
+{
+    char *json = NULL;
+    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK, "%s",
+                 phs_error_message(phs_error_last()));
+    for (size_t i = 0; has[i]; i++)
+        cr_expect(strstr(json, has[i]), "missing %s in %s", has[i], json);
+    for (size_t i = 0; lacks && lacks[i]; i++)
+        cr_expect(!strstr(json, lacks[i]), "unexpected %s in %s", lacks[i],
+                  json);
+    phs_free(json);
+}
+
+/* T_EXPECT_JSON(res, "\"a\":1", ...): the result's JSON holds each. */
+#define T_EXPECT_JSON(res, ...)                                                \
+    t_expect_json((res), (const char *const[]){__VA_ARGS__, NULL}, NULL)
 
 static inline phs_date t_date(const char *s)
 {

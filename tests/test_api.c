@@ -246,23 +246,9 @@ Test(api, errors_are_per_thread)
 
 /* The fixture of most record and result tests: the API rule set, a record
  * and a result. */
-static phs_ruleset *g_rs;
-static phs_record *g_rec;
-static phs_result *g_res;
-
-static void fixture_up(void)
-{
-    g_rs = rs_api();
-    g_rec = t_record_new(g_rs);
-    g_res = t_result_new(g_rs);
-}
-
-static void fixture_down(void)
-{
-    phs_record_free(g_rec);
-    phs_result_free(g_res);
-    phs_ruleset_free(g_rs);
-}
+static t_fixture fx;
+static void fixture_up(void) { t_fixture_open(&fx, rs_api()); }
+static void fixture_down(void) { t_fixture_close(&fx); }
 
 /* ---- record setters ---- */
 
@@ -341,7 +327,7 @@ Test(record, out_of_range_keeps_previous_value, .init = fixture_up,
      .fini = fixture_down)
 {
     cr_assert_eq(
-        t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10|sbp=190"),
+        t_fill(fx.rec, fx.rs, "visit_date=2024-06-01|diagnoses=I10|sbp=190"),
         PHS_OK);
     const struct number_set refused[] = {
         {"sbp", -5, PHS_ERECORD},        {"sbp", 0, PHS_ERECORD},
@@ -349,15 +335,15 @@ Test(record, out_of_range_keeps_previous_value, .init = fixture_up,
         {"sbp", 1e9, PHS_ERECORD},       {"sbp", -INFINITY, PHS_ERECORD},
         {"sbp", NAN, PHS_ERECORD},       {"sbp", INFINITY, PHS_ERECORD},
     };
-    expect_number_sets(g_rs, g_rec, refused, T_COUNT(refused));
+    expect_number_sets(fx.rs, fx.rec, refused, T_COUNT(refused));
     const struct text_set refused_text[] = {
         {"sbp", "abc", PHS_ERECORD}, {"sbp", "nan", PHS_ERECORD},
         {"sbp", "inf", PHS_ERECORD}, {"sbp", "-10", PHS_ERECORD},
         {"sbp", "12x", PHS_ERECORD},
     };
-    expect_text_sets(g_rs, g_rec, refused_text, T_COUNT(refused_text));
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency",
+    expect_text_sets(fx.rs, fx.rec, refused_text, T_COUNT(refused_text));
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "emergency",
                      "a refused value replaced the previous one");
     const struct number_set ends[] = {
         {"sbp", 40, PHS_OK},
@@ -368,30 +354,29 @@ Test(record, out_of_range_keeps_previous_value, .init = fixture_up,
         {"age", -0.001, PHS_ERECORD},
         {"age", 150.001, PHS_ERECORD},
     };
-    expect_number_sets(g_rs, g_rec, ends, T_COUNT(ends));
+    expect_number_sets(fx.rs, fx.rec, ends, T_COUNT(ends));
 }
 
 Test(record, enum_validation, .init = fixture_up, .fini = fixture_down)
 {
-    cr_assert_eq(t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10"),
+    cr_assert_eq(t_fill(fx.rec, fx.rs, "visit_date=2024-06-01|diagnoses=I10"),
                  PHS_OK);
-    int sex = fid(g_rs, "sex");
-    cr_expect_eq(phs_record_set_string(g_rec, sex, "F", 1), PHS_OK);
+    int sex = fid(fx.rs, "sex");
+    cr_expect_eq(phs_record_set_string(fx.rec, sex, "F", 1), PHS_OK);
     static const char *const bad[] = {"X", "f", "FF", ""};
     for (size_t i = 0; i < T_COUNT(bad); i++) {
-        cr_expect_eq(phs_record_set_string(g_rec, sex, bad[i], strlen(bad[i])),
+        cr_expect_eq(phs_record_set_string(fx.rec, sex, bad[i], strlen(bad[i])),
                      PHS_ERECORD, "case '%s'", bad[i]);
         cr_expect_str_eq(phs_error_field(phs_error_last()), "sex",
                          "case '%s'", bad[i]);
     }
     const struct text_set q[] = {{"sex", "Q", PHS_ERECORD}};
-    expect_text_sets(g_rs, g_rec, q, 1);
+    expect_text_sets(fx.rs, fx.rec, q, 1);
     /* the length is honoured: "Fx" with len 1 is "F" */
-    cr_expect_eq(phs_record_set_string(g_rec, sex, "Mx", 1), PHS_OK);
-    cr_expect_eq(phs_record_set_string(g_rec, sex, "F", 1), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_eq(phs_result_flag_count(g_res, 0), 1);
-    cr_expect_str_eq(phs_result_flag(g_res, 0, 0), "female");
+    cr_expect_eq(phs_record_set_string(fx.rec, sex, "Mx", 1), PHS_OK);
+    cr_expect_eq(phs_record_set_string(fx.rec, sex, "F", 1), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    T_EXPECT_LIST(fx.res, 0, flag, "female");
 }
 
 Test(record, set_text_for_every_type, .init = fixture_up, .fini = fixture_down)
@@ -420,39 +405,40 @@ Test(record, set_text_for_every_type, .init = fixture_up, .fini = fixture_down)
         {"smoker", "true", PHS_OK},
         {"diagnoses", "E11; I10.x00 ,J44", PHS_OK},
     };
-    expect_text_sets(g_rs, g_rec, sets, T_COUNT(sets));
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency");
-    cr_expect_eq(phs_result_flag_count(g_res, 0), 2); /* smoker, female */
+    expect_text_sets(fx.rs, fx.rec, sets, T_COUNT(sets));
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "emergency");
+    cr_expect_eq(phs_result_flag_count(fx.res, 0), 2); /* smoker, female */
     /* empty text: unsets a scalar, sets an empty list */
     const struct text_set empties[] = {{"sbp", "", PHS_OK},
                                        {"diagnoses", "", PHS_OK},
                                        {"signs", "I10", PHS_OK}};
-    expect_text_sets(g_rs, g_rec, empties, T_COUNT(empties));
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    expect_text_sets(fx.rs, fx.rec, empties, T_COUNT(empties));
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
     /* enrolled through signs; sbp now unknown -> insufficient data */
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "insufficient_data");
-    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "signs"), "", 0), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_eq(phs_result_outcome(g_res, 0), PHS_NOT_ENROLLED,
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "insufficient_data");
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "signs"), "", 0),
+                 PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_eq(phs_result_outcome(fx.res, 0), PHS_NOT_ENROLLED,
                  "an empty diagnoses list is present and empty");
 }
 
 Test(record, unset_and_clear, .init = fixture_up, .fini = fixture_down)
 {
-    cr_assert_eq(t_fill(g_rec, g_rs,
+    cr_assert_eq(t_fill(fx.rec, fx.rs,
                         "id=a1|visit_date=2024-06-01|diagnoses=I10|sbp=190"),
                  PHS_OK);
-    cr_expect_str_eq(phs_record_id(g_rec), "a1");
-    cr_assert_eq(phs_record_unset(g_rec, fid(g_rs, "sbp")), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "insufficient_data");
-    cr_expect_str_eq(phs_result_id(g_res), "a1");
-    phs_record_clear(g_rec);
-    cr_expect_str_eq(phs_record_id(g_rec), "");
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_eq(phs_result_outcome(g_res, 0), PHS_NOT_ENROLLED);
-    cr_expect_str_eq(phs_result_id(g_res), "");
+    cr_expect_str_eq(phs_record_id(fx.rec), "a1");
+    cr_assert_eq(phs_record_unset(fx.rec, fid(fx.rs, "sbp")), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "insufficient_data");
+    cr_expect_str_eq(phs_result_id(fx.res), "a1");
+    phs_record_clear(fx.rec);
+    cr_expect_str_eq(phs_record_id(fx.rec), "");
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_eq(phs_result_outcome(fx.res, 0), PHS_NOT_ENROLLED);
+    cr_expect_str_eq(phs_result_id(fx.res), "");
 }
 
 Test(record, codes_interleaved_across_two_fields)
@@ -504,44 +490,47 @@ Test(record, codes_interleaved_across_two_fields)
 Test(record, strings_survive_buffer_growth, .init = fixture_up,
      .fini = fixture_down)
 {
-    int id = fid(g_rs, "id"), note = fid(g_rs, "note"),
-        sig = fid(g_rs, "signs");
-    cr_assert_eq(t_fill(g_rec, g_rs, "visit_date=2024-06-01|sbp=120"), PHS_OK);
-    cr_assert_eq(phs_record_set_string(g_rec, id, "resident-0001", 13), PHS_OK);
-    cr_assert_eq(phs_record_set_string(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_record_add_code(g_rec, sig, "I10", 3), PHS_OK);
+    int id = fid(fx.rs, "id"), note = fid(fx.rs, "note"),
+        sig = fid(fx.rs, "signs");
+    cr_assert_eq(t_fill(fx.rec, fx.rs, "visit_date=2024-06-01|sbp=120"),
+                 PHS_OK);
+    cr_assert_eq(phs_record_set_string(fx.rec, id, "resident-0001", 13),
+                 PHS_OK);
+    cr_assert_eq(phs_record_set_string(fx.rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_record_add_code(fx.rec, sig, "I10", 3), PHS_OK);
     /* grow the record's text storage many times over */
     char big[5000];
     for (int i = 0; i < 200; i++) {
         memset(big, 'a' + i % 26, sizeof big);
-        cr_assert_eq(phs_record_add_code(g_rec, sig, big, 100 + (size_t)i * 20),
-                     PHS_OK);
+        cr_assert_eq(
+            phs_record_add_code(fx.rec, sig, big, 100 + (size_t)i * 20),
+            PHS_OK);
     }
-    cr_expect_str_eq(phs_record_id(g_rec), "resident-0001");
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_id(g_res), "resident-0001");
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "named",
+    cr_expect_str_eq(phs_record_id(fx.rec), "resident-0001");
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(fx.res), "resident-0001");
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "named",
                      "the note comparison failed after growth");
     /* set long strings repeatedly (the old ones stay in the buffer) */
     for (int i = 0; i < 100; i++) {
         memset(big, 'x', sizeof big);
-        cr_assert_eq(phs_record_set_string(g_rec, note, big, 4000), PHS_OK);
+        cr_assert_eq(phs_record_set_string(fx.rec, note, big, 4000), PHS_OK);
         char idb[32];
         int n = snprintf(idb, sizeof idb, "resident-%04d", i);
-        cr_assert_eq(phs_record_set_string(g_rec, id, idb, (size_t)n), PHS_OK);
+        cr_assert_eq(phs_record_set_string(fx.rec, id, idb, (size_t)n), PHS_OK);
     }
-    cr_assert_eq(phs_record_set_string(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_id(g_res), "resident-0099");
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "named");
+    cr_assert_eq(phs_record_set_string(fx.rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_id(fx.res), "resident-0099");
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "named");
     /* a long id is echoed whole */
     memset(big, 'z', sizeof big);
-    cr_assert_eq(phs_record_set_string(g_rec, id, big, 3000), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_eq(strlen(phs_result_id(g_res)), 3000);
-    cr_expect(strspn(phs_result_id(g_res), "z") == 3000);
+    cr_assert_eq(phs_record_set_string(fx.rec, id, big, 3000), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_eq(strlen(phs_result_id(fx.res)), 3000);
+    cr_expect(strspn(phs_result_id(fx.res), "z") == 3000);
     /* NUL inside a string is refused */
-    cr_expect_eq(phs_record_set_string(g_rec, note, "a\0b", 3), PHS_ERECORD);
+    cr_expect_eq(phs_record_set_string(fx.rec, note, "a\0b", 3), PHS_ERECORD);
 }
 
 Test(record, dates_out_of_range)
@@ -569,7 +558,7 @@ Test(classify_api, record_check_sbp_below_dbp, .init = fixture_up,
      .fini = fixture_down)
 {
     cr_expect_eq(
-        t_reclassify(g_rs, g_rec, g_res,
+        t_reclassify(fx.rs, fx.rec, fx.res,
                      "visit_date=2024-06-01|diagnoses=I10|sbp=80|dbp=90"),
         PHS_ERECORD);
     const phs_error *e = phs_error_last();
@@ -579,12 +568,12 @@ Test(classify_api, record_check_sbp_below_dbp, .init = fixture_up,
               phs_error_message(e));
     /* equal values pass the check; unknown dbp does not trigger it */
     cr_expect_eq(
-        t_reclassify(g_rs, g_rec, g_res,
+        t_reclassify(fx.rs, fx.rec, fx.res,
                      "visit_date=2024-06-01|diagnoses=I10|sbp=90|dbp=90"),
         PHS_OK);
     cr_expect_eq(
-        t_reclassify(g_rs, g_rec, g_res, "visit_date=2024-06-01|diagnoses=I10|"
-                                   "sbp=90"),
+        t_reclassify(fx.rs, fx.rec, fx.res,
+                     "visit_date=2024-06-01|diagnoses=I10|sbp=90"),
         PHS_OK);
 }
 
@@ -769,9 +758,8 @@ static void expect_json_keys(const phs_result *res, const char *const *keys)
     char *json = NULL;
     cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
     cr_expect(json_valid(json), "invalid JSON: %s", json);
-    for (size_t i = 0; keys[i]; i++)
-        cr_expect(strstr(json, keys[i]), "missing %s in %s", keys[i], json);
     phs_free(json);
+    t_expect_json(res, keys, NULL);
 }
 
 Test(json, checker_self_test)
@@ -840,11 +828,12 @@ Test(json, control_characters_and_utf8_in_id, .init = fixture_up,
      .fini = fixture_down)
 {
     const char id[] = "居民\x01\x1f\n\r\t/end";
-    cr_assert_eq(phs_record_set_string(g_rec, fid(g_rs, "id"), id, strlen(id)),
-                 PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+    cr_assert_eq(
+        phs_record_set_string(fx.rec, fid(fx.rs, "id"), id, strlen(id)),
+        PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
     char *json = NULL;
-    cr_assert_eq(phs_result_to_json(g_res, &json, NULL), PHS_OK);
+    cr_assert_eq(phs_result_to_json(fx.res, &json, NULL), PHS_OK);
     cr_expect(json_valid(json), "invalid JSON: %s", json);
     cr_expect(strstr(json, "\"id\":\"居民\\u0001\\u001f\\n\\r\\t/end\""), "%s",
               json);
@@ -922,12 +911,12 @@ Test(json, invalid_utf8_never_reaches_the_json, .init = fixture_up,
      .fini = fixture_down)
 {
     const char gbk[] = "\xd5\xc5\xc8\xfd-01"; /* 张三 in GBK */
-    int rc = phs_record_set_string(g_rec, fid(g_rs, "id"), gbk, strlen(gbk));
+    int rc = phs_record_set_string(fx.rec, fid(fx.rs, "id"), gbk, strlen(gbk));
     cr_expect(rc == PHS_OK || rc == PHS_ERECORD, "rc %d", rc);
     if (rc == PHS_OK) {
-        cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
+        cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
         char *json = NULL;
-        cr_assert_eq(phs_result_to_json(g_res, &json, NULL), PHS_OK);
+        cr_assert_eq(phs_result_to_json(fx.res, &json, NULL), PHS_OK);
         cr_expect(utf8_valid((const unsigned char *)json),
                   "the JSON carries the id's invalid UTF-8 bytes as they are");
         phs_free(json);
@@ -980,26 +969,27 @@ Test(record, string_text_keeps_its_spaces, .init = fixture_up,
      .fini = fixture_down)
 {
     cr_assert_eq(
-        t_fill(g_rec, g_rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
+        t_fill(fx.rec, fx.rs, "visit_date=2024-06-01|diagnoses=I10|sbp=120"),
         PHS_OK);
-    int note = fid(g_rs, "note");
-    cr_assert_eq(phs_record_set_text(g_rec, note, " ABCDEFGHIJ ", 12), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "routine");
-    cr_assert_eq(phs_record_set_text(g_rec, note, "ABCDEFGHIJ", 10), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "named");
+    int note = fid(fx.rs, "note");
+    cr_assert_eq(phs_record_set_text(fx.rec, note, " ABCDEFGHIJ ", 12), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "routine");
+    cr_assert_eq(phs_record_set_text(fx.rec, note, "ABCDEFGHIJ", 10), PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "named");
     /* numbers, dates, bools and codes are still trimmed */
-    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "sbp"), " 185\t", 5),
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "sbp"), " 185\t", 5),
                  PHS_OK);
-    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "smoker"), " yes ", 5),
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "smoker"), " yes ", 5),
                  PHS_OK);
-    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "visit_date"),
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "visit_date"),
                                      " 2024-06-01 ", 12),
                  PHS_OK);
-    cr_expect_eq(phs_record_set_text(g_rec, fid(g_rs, "sex"), "F", 1), PHS_OK);
-    cr_assert_eq(phs_classify(g_rs, g_rec, g_res), PHS_OK);
-    cr_expect_str_eq(phs_result_tier(g_res, 0), "emergency");
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "sex"), "F", 1),
+                 PHS_OK);
+    cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "emergency");
 }
 
 /* ---- integer accessors and the columnar batch ---- */

@@ -56,6 +56,12 @@ static const char BP_BODY[] =
 
 static phs_ruleset *bp_rs(void) { return t_must_load_body(BP_BODY); }
 
+/* The fixture of the tests on the blood-pressure program: its rule set, a
+ * record and a result. */
+static t_fixture fx;
+static void bp_up(void) { t_fixture_open(&fx, bp_rs()); }
+static void bp_down(void) { t_fixture_close(&fx); }
+
 #define PAT "visit_date=2024-06-01|age=60|diagnoses=I10"
 
 static void expect_tier(const phs_ruleset *rs, const char *rec,
@@ -73,10 +79,9 @@ static void expect_tier(const phs_ruleset *rs, const char *rec,
 
 /* ---- eligibility ---- */
 
-Test(classify, eligibility)
+Test(classify, eligibility, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01|age=60");
+    phs_result *res = t_classify(fx.rs, "visit_date=2024-06-01|age=60");
     cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED);
     cr_expect_eq(phs_result_enrolled(res, 0), 0);
     cr_expect_null(phs_result_tier(res, 0));
@@ -87,22 +92,22 @@ Test(classify, eligibility)
     phs_result_free(res);
 
     /* age_years 34 is not enrolled; 35 is */
-    expect_tier(rs, "visit_date=2024-06-01|age=34|diagnoses=I10", NULL);
-    expect_tier(rs, "visit_date=2024-06-01|age=35|diagnoses=I10.x01|sbp=120|dbp=80",
+    expect_tier(fx.rs, "visit_date=2024-06-01|age=34|diagnoses=I10", NULL);
+    expect_tier(fx.rs,
+                "visit_date=2024-06-01|age=35|diagnoses=I10.x01|sbp=120|dbp=80",
                 "controlled");
     /* 35th birthday the day after / on the visit date */
-    expect_tier(rs, "visit_date=2024-06-14|birth_date=1989-06-15|"
+    expect_tier(fx.rs, "visit_date=2024-06-14|birth_date=1989-06-15|"
                     "diagnoses=I10|sbp=120", NULL);
-    expect_tier(rs, "visit_date=2024-06-15|birth_date=1989-06-15|"
+    expect_tier(fx.rs, "visit_date=2024-06-15|birth_date=1989-06-15|"
                     "diagnoses=I10|sbp=120|dbp=80", "controlled");
-    phs_ruleset_free(rs);
 }
 
-Test(classify, eligibility_undecided_names_missing)
+Test(classify, eligibility_undecided_names_missing, .init = bp_up,
+     .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
     /* no age, no birth date: eligibility cannot be decided */
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01|diagnoses=I10|"
+    phs_result *res = t_classify(fx.rs, "visit_date=2024-06-01|diagnoses=I10|"
                                      "sbp=190");
     cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
     cr_expect_eq(phs_result_enrolled(res, 0), -1);
@@ -112,21 +117,19 @@ Test(classify, eligibility_undecided_names_missing)
     phs_result_free(res);
     /* but a resident without the diagnosis is decided: not enrolled, even
      * without an age (false and unknown) */
-    res = t_classify(rs, "visit_date=2024-06-01|diagnoses=E11");
+    res = t_classify(fx.rs, "visit_date=2024-06-01|diagnoses=E11");
     cr_expect_eq(phs_result_outcome(res, 0), PHS_NOT_ENROLLED);
     cr_expect_eq(phs_result_enrolled(res, 0), 0);
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 /* ---- hit policy ---- */
 
-Test(hit_policy, first_match_wins)
+Test(hit_policy, first_match_wins, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
     /* 190/120 satisfies all three tiers: the first listed wins */
-    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=120");
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=190|dbp=120");
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
     cr_expect_eq(phs_result_outcome(res, 0), PHS_TIERED);
     cr_expect_eq(phs_result_level(res, 0), 5);
@@ -134,45 +137,42 @@ Test(hit_policy, first_match_wins)
     cr_expect_eq(phs_result_referral(res, 0), 1);
     cr_expect_str_eq(phs_result_interval(res, 0), "14 days");
     phs_result_free(res);
-    expect_tier(rs, PAT "|sbp=150|dbp=80", "uncontrolled");
-    expect_tier(rs, PAT "|sbp=120|dbp=95", "uncontrolled");
-    expect_tier(rs, PAT "|sbp=120|dbp=80", "controlled");
-    res = t_classify(rs, PAT "|sbp=120|dbp=80");
+    expect_tier(fx.rs, PAT "|sbp=150|dbp=80", "uncontrolled");
+    expect_tier(fx.rs, PAT "|sbp=120|dbp=95", "uncontrolled");
+    expect_tier(fx.rs, PAT "|sbp=120|dbp=80", "controlled");
+    res = t_classify(fx.rs, PAT "|sbp=120|dbp=80");
     cr_expect_eq(phs_result_level(res, 0), 1);
     cr_expect_eq(phs_result_referral(res, 0), 0);
     cr_expect_str_eq(phs_result_code(res, 0), "1");
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(hit_policy, order_matters)
 {
-    /* the same tiers in the other order: the broader one now wins */
-    phs_ruleset *rs = t_must_load_body(
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+    /* the same two tiers in either order: the first listed wins */
+    static const char high[] =
         "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
-        "1 months}, cite: [c1]}\n"
+        "1 months}, cite: [c1]}\n";
+    static const char very_high[] =
         "  - {id: very_high, level: 5, when: \"sbp >= 180\", follow_up: "
-        "{interval: 14 days}, cite: [c1]}\n");
-    expect_tier(rs, "visit_date=2024-06-01|sbp=190", "high");
-    phs_ruleset_free(rs);
-    rs = t_must_load_body(
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
-        "  - {id: very_high, level: 5, when: \"sbp >= 180\", follow_up: "
-        "{interval: 14 days}, cite: [c1]}\n"
-        "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
-        "1 months}, cite: [c1]}\n");
-    expect_tier(rs, "visit_date=2024-06-01|sbp=190", "very_high");
-    phs_ruleset_free(rs);
+        "{interval: 14 days}, cite: [c1]}\n";
+    const struct {
+        const char *first, *second, *want;
+    } orders[] = {{high, very_high, "high"}, {very_high, high, "very_high"}};
+    for (size_t i = 0; i < T_COUNT(orders); i++) {
+        char *body = t_fmt(T_ELIG_TRUE "tiers:\n%s%s", orders[i].first,
+                           orders[i].second);
+        phs_ruleset *rs = t_must_load_body(body);
+        expect_tier(rs, "visit_date=2024-06-01|sbp=190", orders[i].want);
+        phs_ruleset_free(rs);
+        free(body);
+    }
 }
 
 Test(hit_policy, no_tier_is_unclassified)
 {
     phs_ruleset *rs = t_must_load_body(
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: high, level: 3, when: \"sbp >= 140\", follow_up: {interval: "
         "1 months}, cite: [c1]}\n");
     phs_result *res = t_classify(rs, "visit_date=2024-06-01|sbp=120");
@@ -189,27 +189,25 @@ Test(hit_policy, no_tier_is_unclassified)
     phs_ruleset_free(rs);
 }
 
-Test(hit_policy, boundaries_both_sides)
+Test(hit_policy, boundaries_both_sides, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    expect_tier(rs, PAT "|sbp=179|dbp=80", "uncontrolled");
-    expect_tier(rs, PAT "|sbp=180|dbp=80", "emergency");
-    expect_tier(rs, PAT "|sbp=150|dbp=109", "uncontrolled");
-    expect_tier(rs, PAT "|sbp=150|dbp=110", "emergency");
-    expect_tier(rs, PAT "|sbp=139|dbp=89", "controlled");
-    expect_tier(rs, PAT "|sbp=140|dbp=89", "uncontrolled");
-    expect_tier(rs, PAT "|sbp=139|dbp=90", "uncontrolled");
-    phs_ruleset_free(rs);
+    expect_tier(fx.rs, PAT "|sbp=179|dbp=80", "uncontrolled");
+    expect_tier(fx.rs, PAT "|sbp=180|dbp=80", "emergency");
+    expect_tier(fx.rs, PAT "|sbp=150|dbp=109", "uncontrolled");
+    expect_tier(fx.rs, PAT "|sbp=150|dbp=110", "emergency");
+    expect_tier(fx.rs, PAT "|sbp=139|dbp=89", "controlled");
+    expect_tier(fx.rs, PAT "|sbp=140|dbp=89", "uncontrolled");
+    expect_tier(fx.rs, PAT "|sbp=139|dbp=90", "uncontrolled");
 }
 
 /* ---- three-valued tiers ---- */
 
-Test(three_valued, earlier_unknown_tier_gives_insufficient_data)
+Test(three_valued, earlier_unknown_tier_gives_insufficient_data, .init = bp_up,
+     .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
     /* sbp 150 would satisfy `uncontrolled`, but `emergency` (dbp >= 110)
      * cannot be decided without dbp: not silently skipped */
-    phs_result *res = t_classify(rs, PAT "|sbp=150");
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=150");
     cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
     cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
     cr_expect_eq(phs_result_enrolled(res, 0), 1);
@@ -219,38 +217,35 @@ Test(three_valued, earlier_unknown_tier_gives_insufficient_data)
     cr_expect_eq(phs_result_referral(res, 0), 0);
     phs_result_free(res);
     /* both missing: both named, in dictionary order */
-    res = t_classify(rs, PAT);
+    res = t_classify(fx.rs, PAT);
     cr_expect_eq(phs_result_outcome(res, 0), PHS_INSUFFICIENT_DATA);
     cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "sbp,dbp");
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
-Test(three_valued, earlier_tier_decided_despite_missing_field)
+Test(three_valued, earlier_tier_decided_despite_missing_field, .init = bp_up,
+     .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
     /* sbp and dbp missing, but the emergency sign decides the tier */
-    phs_result *res = t_classify(rs, PAT "|signs=S01");
+    phs_result *res = t_classify(fx.rs, PAT "|signs=S01");
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
     phs_result_free(res);
     /* sbp alone decides the emergency tier without dbp */
-    res = t_classify(rs, PAT "|sbp=185");
+    res = t_classify(fx.rs, PAT "|sbp=185");
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
     phs_result_free(res);
     /* dbp alone decides it too */
-    res = t_classify(rs, PAT "|dbp=115");
+    res = t_classify(fx.rs, PAT "|dbp=115");
     cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 Test(three_valued, spec_example_sbp_or_sign)
 {
     phs_ruleset *rs = t_must_load_body(
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: urgent, level: 5, when: \"sbp >= 180 or 'x' in signs\", "
         "follow_up: {interval: 14 days}, cite: [c1]}\n"
         "  - {id: routine, level: 1, when: \"true\", follow_up: {interval: 3 "
@@ -310,78 +305,59 @@ static int has_flag(const phs_result *res, const char *id)
     return 0;
 }
 
-Test(flags, all_matching_flags_collected)
+Test(flags, all_matching_flags_collected, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    phs_result *res = t_classify(rs, PAT "|sbp=120|dbp=80|smoker=true|"
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=120|dbp=80|smoker=true|"
                                           "weight=100|height=170");
-    cr_expect_eq(phs_result_flag_count(res, 0), 2);
+    /* every flag raised (not high_normal_bp), in spec order */
+    T_EXPECT_LIST(res, 0, flag, "smoker", "obese");
     cr_expect(has_flag(res, "smoker"));
     cr_expect(has_flag(res, "obese"));
     cr_expect(!has_flag(res, "high_normal_bp"));
-    /* flags in spec order */
-    cr_expect_str_eq(phs_result_flag(res, 0, 0), "smoker");
-    cr_expect_str_eq(phs_result_flag(res, 0, 1), "obese");
-    cr_expect_null(phs_result_flag(res, 0, 2));
     /* actions: the tier's, then each raised flag's */
-    cr_expect_eq(phs_result_action_count(res, 0), 1);
-    cr_expect_str_eq(phs_result_action(res, 0, 0), "quit_smoking_advice");
-    cr_expect_null(phs_result_action(res, 0, 1));
+    T_EXPECT_LIST(res, 0, action, "quit_smoking_advice");
     phs_result_free(res);
 
-    res = t_classify(rs, PAT "|sbp=190|dbp=80|smoker=true");
-    cr_expect_eq(phs_result_action_count(res, 0), 3);
-    cr_expect_str_eq(phs_result_action(res, 0, 0), "urgent_referral");
-    cr_expect_str_eq(phs_result_action(res, 0, 1), "follow_up_within_2_weeks");
-    cr_expect_str_eq(phs_result_action(res, 0, 2), "quit_smoking_advice");
+    res = t_classify(fx.rs, PAT "|sbp=190|dbp=80|smoker=true");
+    T_EXPECT_LIST(res, 0, action, "urgent_referral", "follow_up_within_2_weeks",
+                  "quit_smoking_advice");
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
-Test(flags, enrolled_restrictions)
+Test(flags, enrolled_restrictions, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
     /* high_normal_bp is a screening flag: only for the non-enrolled */
-    phs_result *res = t_classify(rs, "visit_date=2024-06-01|age=60|sbp=135|"
+    phs_result *res = t_classify(fx.rs, "visit_date=2024-06-01|age=60|sbp=135|"
                                      "dbp=80|weight=100|height=170");
     cr_expect_eq(phs_result_enrolled(res, 0), 0);
     cr_expect(has_flag(res, "high_normal_bp"));
     cr_expect(!has_flag(res, "obese"), "obese is for the enrolled only");
-    cr_expect_eq(phs_result_action_count(res, 0), 1);
-    cr_expect_str_eq(phs_result_action(res, 0, 0), "bp_every_6_months");
+    T_EXPECT_LIST(res, 0, action, "bp_every_6_months");
     phs_result_free(res);
-    res = t_classify(rs, PAT "|sbp=135|dbp=80");
+    res = t_classify(fx.rs, PAT "|sbp=135|dbp=80");
     cr_expect(!has_flag(res, "high_normal_bp"));
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
-Test(flags, undecided_flags_reported_separately)
+Test(flags, undecided_flags_reported_separately, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    phs_result *res = t_classify(rs, PAT "|sbp=120|dbp=80|weight=100");
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=120|dbp=80|weight=100");
     cr_expect(!has_flag(res, "obese"));
-    cr_expect_eq(phs_result_undecided_flag_count(res, 0), 1);
-    cr_expect_str_eq(phs_result_undecided_flag(res, 0, 0), "obese");
-    cr_expect_null(phs_result_undecided_flag(res, 0, 1));
+    T_EXPECT_LIST(res, 0, undecided_flag, "obese");
     /* an undecided flag does not make the tier undecided */
     cr_expect_str_eq(phs_result_tier(res, 0), "controlled");
     cr_expect_eq(phs_result_missing_count(res, 0), 0);
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 /* ---- reasons and citations ---- */
 
-Test(reasons, eligibility_tier_and_flags_with_citations)
+Test(reasons, eligibility_tier_and_flags_with_citations, .init = bp_up,
+     .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=80|smoker=true");
-    cr_assert_eq(phs_result_reason_count(res, 0), 3);
-    cr_expect_str_eq(phs_result_reason(res, 0, 0), "eligibility");
-    cr_expect_str_eq(phs_result_reason(res, 0, 1), "tier.emergency");
-    cr_expect_str_eq(phs_result_reason(res, 0, 2), "flag.smoker");
-    cr_expect_null(phs_result_reason(res, 0, 3));
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=190|dbp=80|smoker=true");
+    T_EXPECT_LIST(res, 0, reason, "eligibility", "tier.emergency",
+                  "flag.smoker");
     cr_expect_eq(phs_result_reason_cite_count(res, 0, 1), 2);
     cr_expect_str_eq(phs_result_reason_cite(res, 0, 1, 0), "c1");
     cr_expect_str_eq(phs_result_reason_cite(res, 0, 1, 1), "c2");
@@ -389,11 +365,9 @@ Test(reasons, eligibility_tier_and_flags_with_citations)
     cr_expect_eq(phs_result_reason_cite_count(res, 0, 0), 1);
     phs_result_free(res);
     /* not enrolled: no eligibility reason, no tier reason */
-    res = t_classify(rs, "visit_date=2024-06-01|age=20|sbp=120|smoker=true");
-    cr_expect_eq(phs_result_reason_count(res, 0), 1);
-    cr_expect_str_eq(phs_result_reason(res, 0, 0), "flag.smoker");
+    res = t_classify(fx.rs, "visit_date=2024-06-01|age=20|sbp=120|smoker=true");
+    T_EXPECT_LIST(res, 0, reason, "flag.smoker");
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 /* ---- schedules ---- */
@@ -657,77 +631,61 @@ Test(plan, every_case)
 
 /* ---- a result is reused without leaking state between records ---- */
 
-Test(classify, result_reuse_overwrites_everything)
+Test(classify, result_reuse_overwrites_everything, .init = bp_up,
+     .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(t_reclassify(rs, rec, res,
+    cr_assert_eq(t_reclassify(fx.rs, fx.rec, fx.res,
                               "id=first|" PAT "|sbp=190|dbp=80|smoker=true"),
                  PHS_OK);
-    cr_expect_str_eq(phs_result_tier(res, 0), "emergency");
-    cr_expect_eq(phs_result_flag_count(res, 0), 1);
-    cr_assert_eq(t_reclassify(rs, rec, res, PAT "|sbp=150"), PHS_OK);
-    cr_expect_str_eq(phs_result_id(res), "");
-    cr_expect_str_eq(phs_result_tier(res, 0), "insufficient_data");
-    cr_expect_eq(phs_result_flag_count(res, 0), 0);
-    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE);
-    cr_expect_eq(phs_result_plan_count(res), 0);
-    cr_expect_str_eq(t_missing(res, 0, buf, sizeof buf), "dbp");
-    cr_assert_eq(
-        t_reclassify(rs, rec, res, "id=third|" PAT "|sbp=120|dbp=70"), PHS_OK);
-    cr_expect_str_eq(phs_result_id(res), "third");
-    cr_expect_str_eq(phs_result_tier(res, 0), "controlled");
-    cr_expect_eq(phs_result_missing_count(res, 0), 0);
-    cr_expect_eq(phs_result_plan_count(res), 1);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "emergency");
+    cr_expect_eq(phs_result_flag_count(fx.res, 0), 1);
+    cr_assert_eq(t_reclassify(fx.rs, fx.rec, fx.res, PAT "|sbp=150"), PHS_OK);
+    cr_expect_str_eq(phs_result_id(fx.res), "");
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "insufficient_data");
+    cr_expect_eq(phs_result_flag_count(fx.res, 0), 0);
+    cr_expect_eq(phs_result_next_due(fx.res, 0), PHS_DATE_NONE);
+    cr_expect_eq(phs_result_plan_count(fx.res), 0);
+    cr_expect_str_eq(t_missing(fx.res, 0, buf, sizeof buf), "dbp");
+    cr_assert_eq(t_reclassify(fx.rs, fx.rec, fx.res,
+                              "id=third|" PAT "|sbp=120|dbp=70"),
+                 PHS_OK);
+    cr_expect_str_eq(phs_result_id(fx.res), "third");
+    cr_expect_str_eq(phs_result_tier(fx.res, 0), "controlled");
+    cr_expect_eq(phs_result_missing_count(fx.res, 0), 0);
+    cr_expect_eq(phs_result_plan_count(fx.res), 1);
 }
 
-Test(classify, failed_check_leaves_no_stale_result)
+Test(classify, failed_check_leaves_no_stale_result, .init = bp_up,
+     .fini = bp_down)
 {
     /* a record refused by a dictionary check must not show the previous
      * record's tier, due date, flags or reasons */
-    phs_ruleset *rs = bp_rs();
-    phs_record *rec = t_record_new(rs);
-    phs_result *res = t_result_new(rs);
-    cr_assert_eq(
-        t_reclassify(rs, rec, res, PAT "|sbp=190|dbp=80|smoker=true"), PHS_OK);
-    cr_expect_eq(
-        t_reclassify(rs, rec, res, PAT "|sbp=90|dbp=100|smoker=true"),
-        PHS_ERECORD);
-    cr_expect_null(phs_result_tier(res, 0));
-    cr_expect_eq(phs_result_next_due(res, 0), PHS_DATE_NONE,
+    cr_assert_eq(t_reclassify(fx.rs, fx.rec, fx.res,
+                              PAT "|sbp=190|dbp=80|smoker=true"),
+                 PHS_OK);
+    cr_expect_eq(t_reclassify(fx.rs, fx.rec, fx.res,
+                              PAT "|sbp=90|dbp=100|smoker=true"),
+                 PHS_ERECORD);
+    cr_expect_null(phs_result_tier(fx.res, 0));
+    cr_expect_eq(phs_result_next_due(fx.res, 0), PHS_DATE_NONE,
                  "stale due date after a refused record");
-    cr_expect_eq(phs_result_flag_count(res, 0), 0,
+    cr_expect_eq(phs_result_flag_count(fx.res, 0), 0,
                  "stale flags after a refused record");
-    cr_expect_eq(phs_result_reason_count(res, 0), 0,
+    cr_expect_eq(phs_result_reason_count(fx.res, 0), 0,
                  "stale reasons after a refused record");
-    cr_expect_eq(phs_result_plan_count(res), 0);
-    phs_record_free(rec);
-    phs_result_free(res);
-    phs_ruleset_free(rs);
+    cr_expect_eq(phs_result_plan_count(fx.res), 0);
 }
 
-Test(classify, yearly_requirements_in_json)
+Test(classify, yearly_requirements_in_json, .init = bp_up, .fini = bp_down)
 {
-    phs_ruleset *rs = bp_rs();
-    char *json = NULL;
-    phs_result *res = t_classify(rs, PAT "|sbp=190|dbp=80");
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(strstr(json, "\"face_to_face\""), "%s", json);
-    cr_expect(strstr(json, "\"extra_unstable\""), "%s", json);
-    phs_free(json);
+    phs_result *res = t_classify(fx.rs, PAT "|sbp=190|dbp=80");
+    T_EXPECT_JSON(res, "\"face_to_face\"", "\"extra_unstable\"");
     phs_result_free(res);
     /* the tier-restricted requirement is absent for controlled patients */
-    res = t_classify(rs, PAT "|sbp=120|dbp=80");
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(strstr(json, "\"face_to_face\""), "%s", json);
-    cr_expect(!strstr(json, "\"extra_unstable\""), "%s", json);
-    phs_free(json);
+    res = t_classify(fx.rs, PAT "|sbp=120|dbp=80");
+    t_expect_json(res, (const char *const[]){"\"face_to_face\"", NULL},
+                  (const char *const[]){"\"extra_unstable\"", NULL});
     phs_result_free(res);
-    phs_ruleset_free(rs);
 }
 
 /* ---- missing: exactly the fields an undecided decision lacked ---- */
@@ -760,8 +718,7 @@ static char *one_tier(const char *when)
     char *b = t_fmt("derived:\n"
                     "  - {name: bmi, expr: \"weight / (height / 100 * height "
                     "/ 100)\"}\n"
-                    "eligibility: {when: \"true\", cite: [c1]}\n"
-                    "tiers:\n"
+                    T_ELIG_TRUE "tiers:\n"
                     "  - {id: t1, level: 2, when: %s, follow_up: {interval: "
                     "1 days}, cite: [c1]}\n"
                     "  - {id: rest, level: 1, when: \"true\", follow_up: "
@@ -843,8 +800,7 @@ Test(missing, derived_value_reused_after_a_decided_use)
     const char *body =
         "derived:\n"
         "  - {name: bmi, expr: \"weight / (height / 100 * height / 100)\"}\n"
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: t1, level: 3, when: \"bmi > 50 and smoker\", follow_up: "
         "{interval: 1 days}, cite: [c1]}\n"
         "  - {id: t2, level: 2, when: \"bmi >= 28\", follow_up: {interval: 1 "
@@ -855,8 +811,7 @@ Test(missing, derived_value_reused_after_a_decided_use)
                    "insufficient_data", "height");
     /* and an earlier tier's absent field that did not matter is not named */
     const char *body2 =
-        "eligibility: {when: \"true\", cite: [c1]}\n"
-        "tiers:\n"
+        T_ELIG_TRUE "tiers:\n"
         "  - {id: t1, level: 3, when: \"dbp > 100 and sbp > 200\", follow_up: "
         "{interval: 1 days}, cite: [c1]}\n"
         "  - {id: t2, level: 2, when: \"weight > 100\", follow_up: {interval: "
@@ -915,11 +870,7 @@ Test(classify, repeated_actions_listed_once)
     cr_assert_eq(t_load(&rs, T_DICT, progs, names, 1, NULL), PHS_OK, "%s",
                  t_errmsg());
     phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    cr_assert_eq(phs_result_action_count(res, 0), 3);
-    cr_expect_str_eq(phs_result_action(res, 0, 0), "advise");
-    cr_expect_str_eq(phs_result_action(res, 0, 1), "recheck");
-    cr_expect_str_eq(phs_result_action(res, 0, 2), "refer");
-    cr_expect_null(phs_result_action(res, 0, 3));
+    T_EXPECT_LIST(res, 0, action, "advise", "recheck", "refer");
     phs_result_free(res);
     phs_ruleset_free(rs);
     free(body);

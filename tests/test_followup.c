@@ -84,25 +84,30 @@ Test(code_per_cause, unknown_cause_is_not_taken)
     expect_code(PAT "|signs=adr", "emergency", "3");
 }
 
-Test(code_per_cause, bad_case_refused)
+/* Bodies the loader refuses: one tier `t` (every day) ending in `tail`. */
+Test(followup, refused_bodies)
 {
-    phs_ruleset *rs = NULL;
-    char *b = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
-                    "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
-                    "follow_up: {interval: 1 days}, codes: [{code: \"2\", "
-                    "when: \"sbp\"}]}\n");
-    cr_expect_neq(t_load_body(&rs, "draft", b), PHS_OK,
-                  "a non-boolean case condition must be refused");
-    phs_ruleset_free(rs);
-    free(b);
-    b = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
-              "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
-              "follow_up: {interval: 1 days}, codes: [{when: \"true\"}]}\n");
-    rs = NULL;
-    cr_expect_neq(t_load_body(&rs, "draft", b), PHS_OK,
-                  "a case without a code must be refused");
-    phs_ruleset_free(rs);
-    free(b);
+    static const struct {
+        const char *tail, *why;
+    } bad[] = {
+        {", codes: [{code: \"2\", when: \"sbp\"}]}\n",
+         "a non-boolean case condition"},
+        {", codes: [{when: \"true\"}]}\n", "a case without a code"},
+        {"}\nflags:\n  - {id: f, when: \"true\", referral: true, cite: [c1]}\n",
+         "a referring flag without enrolled: true"},
+    };
+    for (size_t i = 0; i < T_COUNT(bad); i++) {
+        char *b = t_fmt(T_ELIG_TRUE
+                        "tiers:\n  - {id: t, level: 1, when: \"true\", "
+                        "cite: [c1], follow_up: {interval: 1 days}%s",
+                        bad[i].tail);
+        phs_ruleset *rs = NULL;
+        cr_expect_neq(t_load_body(&rs, "draft", b), PHS_OK,
+                      "case %s: must be refused", bad[i].why);
+        cr_expect_null(rs, "case %s", bad[i].why);
+        phs_ruleset_free(rs);
+        free(b);
+    }
 }
 
 Test(flag_follow_up, referral_and_earlier_due_date)
@@ -114,11 +119,7 @@ Test(flag_follow_up, referral_and_earlier_due_date)
     cr_expect_str_eq(phs_result_tier(res, 0), "ok");
     cr_expect_eq(phs_result_referral(res, 0), 1);
     cr_expect_str_eq(t_datestr(phs_result_next_due(res, 0), d), "2024-06-08");
-    char *json = NULL;
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(strstr(json, "\"referral\":true"), "%s", json);
-    cr_expect(strstr(json, "\"next_due\":\"2024-06-08\""), "%s", json);
-    phs_free(json);
+    T_EXPECT_JSON(res, "\"referral\":true", "\"next_due\":\"2024-06-08\"");
     phs_result_free(res);
     /* the flag's later date does not delay an earlier tier date */
     res = t_classify(rs, PAT "|sbp=185|smoker=true");
@@ -156,20 +157,6 @@ Test(flag_follow_up, due_date_when_tier_undecided)
     cr_assert_eq(phs_result_plan_count(res), 1);
     cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2025-02-28");
     phs_result_free(res);
-    phs_ruleset_free(rs);
-    free(b);
-}
-
-Test(flag_follow_up, needs_enrolled_true)
-{
-    phs_ruleset *rs = NULL;
-    char *b = t_fmt("eligibility: {when: \"true\", cite: [c1]}\n"
-                    "tiers:\n  - {id: t, level: 1, when: \"true\", cite: [c1], "
-                    "follow_up: {interval: 1 days}}\n"
-                    "flags:\n  - {id: f, when: \"true\", referral: true, "
-                    "cite: [c1]}\n");
-    cr_expect_neq(t_load_body(&rs, "draft", b), PHS_OK,
-                  "a referring flag without enrolled: true must be refused");
     phs_ruleset_free(rs);
     free(b);
 }
@@ -223,11 +210,7 @@ Test(overdue, days_and_plan_at_visit)
     cr_expect_eq(phs_result_overdue_days(res, 0), 52);
     cr_assert_eq(phs_result_plan_count(res), 1);
     cr_expect_str_eq(t_datestr(phs_result_plan_date(res, 0), d), "2024-06-01");
-    char *json = NULL;
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(strstr(json, "\"overdue_days\":52"), "%s", json);
-    cr_expect(strstr(json, "\"next_due\":\"2024-04-10\""), "%s", json);
-    phs_free(json);
+    T_EXPECT_JSON(res, "\"overdue_days\":52", "\"next_due\":\"2024-04-10\"");
     phs_result_free(res);
     /* due on the visit day itself is not overdue */
     res = t_classify(rs, PAT "|sbp=130|last_visit=2024-03-01");

@@ -454,13 +454,8 @@ Test(provisional, marked_rule_allowed_and_reported)
     cr_assert_eq(t_load_body(&rs, "production", body), PHS_OK, "%s",
                  t_errmsg());
     phs_result *res = t_classify(rs, "visit_date=2024-06-01");
-    char *json = NULL;
-    cr_assert_eq(phs_result_to_json(res, &json, NULL), PHS_OK);
-    cr_expect(strstr(json, "\"rule\":\"tier.guess\",\"provisional\":true"),
-              "%s", json);
-    cr_expect(strstr(json, "\"rule\":\"eligibility\",\"provisional\":false"),
-              "%s", json);
-    phs_free(json);
+    T_EXPECT_JSON(res, "\"rule\":\"tier.guess\",\"provisional\":true",
+                  "\"rule\":\"eligibility\",\"provisional\":false");
     phs_result_free(res);
     phs_ruleset_free(rs);
     free(body);
