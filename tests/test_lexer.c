@@ -1,10 +1,6 @@
 /* The expression lexer (private API): tokens, positions, errors. */
-#include <criterion/criterion.h>
-#include <string.h>
-
 #include "expr/expr.h"
-
-#define T_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "helpers.h"
 
 /* One expected token: kind, offset and length (not checked for the end and
  * for errors); a number's value; a string's text, or the words an error's
