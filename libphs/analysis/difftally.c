@@ -250,6 +250,7 @@ int df_space(phs_report *r, const phs_ruleset *ro,
                 break;
         }
     }
+    an_regions_merge(&rg); /* allocates: before the out-of-memory check */
     if (rc == PHS_OK && rg.oom)
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc == PHS_OK) {
@@ -258,7 +259,6 @@ int df_space(phs_report *r, const phs_ruleset *ro,
         phs__report_tally(r, PHS_TOTAL_CHECKED, d->total);
         phs__report_tally(r, PHS_TOTAL_SAMPLED, sampled);
         df_record(r, d, po, pn, 0);
-        an_regions_merge(&rg);
         for (size_t i = 0; i < rg.n; i++) {
             int a = rg.r[i].label / MAXLAB, b = rg.r[i].label % MAXLAB;
             phs__buf t = {0};

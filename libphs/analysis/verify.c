@@ -123,7 +123,6 @@ static int cmp_region_size(const void *a, const void *b)
 static void report_regions(vctx *c, an_space *sp, an_regions *rg, int kind,
                            int severity, const char *what, size_t *val)
 {
-    an_regions_merge(rg);
     qsort(rg->r, rg->n, sizeof *rg->r, cmp_region_size);
     phs__report_tally(c->r, kind == PHS_FINDING_GAP ? PHS_TOTAL_GAP_REGIONS
                                                     : PHS_TOTAL_INSUFFICIENT_REGIONS,
@@ -281,6 +280,10 @@ static int verify_tiers(vctx *c)
             }
         }
     }
+    /* merged before the check: merging allocates, and a failure there
+     * must be this call's ENOMEM, not unmerged region counts */
+    an_regions_merge(&gaps);
+    an_regions_merge(&insuf);
     if (gaps.oom || insuf.oom) {
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
         goto done;
