@@ -21,16 +21,18 @@ int phs_record_new(phs_record **out, const phs_ruleset *rs)
 {
     if (!out || !rs)
         return phs__error_set(PHS_EINVAL, "record: NULL argument");
-    phs_record *r = phs__calloc(1, sizeof *r);
+    /* the record, its value slots and presence bits in one block */
+    _Static_assert(sizeof(phs_record) % _Alignof(phs__val) == 0 &&
+                       sizeof(phs__val) % _Alignof(uint64_t) == 0,
+                   "the slots and bits follow the record aligned");
+    size_t nv = rs->nfields ? rs->nfields : 1, nw = rs->nwords ? rs->nwords : 1;
+    phs_record *r = phs__calloc(1, sizeof *r + nv * sizeof *r->vals +
+                                       nw * sizeof *r->present);
     if (!r)
         return phs__error_set(PHS_ENOMEM, "out of memory");
     r->rs = rs;
-    r->vals = phs__calloc(rs->nfields ? rs->nfields : 1, sizeof *r->vals);
-    r->present = phs__calloc(rs->nwords ? rs->nwords : 1, sizeof *r->present);
-    if (!r->vals || !r->present) {
-        phs_record_free(r);
-        return phs__error_set(PHS_ENOMEM, "out of memory");
-    }
+    r->vals = (phs__val *)(r + 1);
+    r->present = (uint64_t *)(r->vals + nv);
     *out = r;
     return PHS_OK;
 }
@@ -39,8 +41,6 @@ void phs_record_free(phs_record *r)
 {
     if (!r)
         return;
-    phs__free(r->vals);
-    phs__free(r->present);
     phs__free(r->text);
     phs__free(r->codes);
     phs__free(r);
