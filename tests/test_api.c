@@ -988,6 +988,10 @@ Test(record, string_text_keeps_its_spaces, .init = fixture_up,
                  PHS_OK);
     cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "sex"), "F", 1),
                  PHS_OK);
+    /* a tab around a code is a blank too: "\tI10" would not enrol */
+    cr_expect_eq(phs_record_set_text(fx.rec, fid(fx.rs, "diagnoses"),
+                                     "J44;\tI10\t", 9),
+                 PHS_OK);
     cr_assert_eq(phs_classify(fx.rs, fx.rec, fx.res), PHS_OK);
     cr_expect_str_eq(phs_result_tier(fx.res, 0), "emergency");
 }
