@@ -348,11 +348,16 @@ static const phs__indicator *def(const phs_indicators *ind, size_t i)
     return ind && i < ind->ni ? &ind->rs->indicators[i] : NULL;
 }
 
-const char *phs_indicators_id(const phs_indicators *ind, size_t i)
-{
-    const phs__indicator *d = def(ind, i);
-    return d ? d->id : NULL;
-}
+/* An indicator definition's member, or `none` for a bad index. */
+#define DEFINITION(type, name, m, none)                                \
+    type name(const phs_indicators *ind, size_t i)                     \
+    {                                                                  \
+        const phs__indicator *d = def(ind, i);                         \
+        return d ? d->m : none;                                        \
+    }
+DEFINITION(const char *, phs_indicators_id, id, NULL)
+DEFINITION(double, phs_indicators_target, target, NAN)
+DEFINITION(size_t, phs_indicators_cite_count, ncites, 0)
 
 const char *phs_indicators_program(const phs_indicators *ind, size_t i)
 {
@@ -409,18 +414,6 @@ double phs_indicators_rate(const phs_indicators *ind, size_t i)
     return d ? (double)phs_indicators_numerator(ind, i) / (double)d : NAN;
 }
 
-double phs_indicators_target(const phs_indicators *ind, size_t i)
-{
-    const phs__indicator *d = def(ind, i);
-    return d ? d->target : NAN;
-}
-
-size_t phs_indicators_cite_count(const phs_indicators *ind, size_t i)
-{
-    const phs__indicator *d = def(ind, i);
-    return d ? d->ncites : 0;
-}
-
 const char *phs_indicators_cite(const phs_indicators *ind, size_t i,
                                 size_t c)
 {
@@ -463,26 +456,14 @@ const char *phs_indicators_overdue_id(const phs_indicators *ind, size_t k)
     return o ? ind->idtext + ind->idoff[o->res] : NULL;
 }
 
-int phs_indicators_overdue_program(const phs_indicators *ind, size_t k)
-{
-    const phs__overdue *o = overdue(ind, k);
-    return o ? o->program : PHS_EINVAL;
-}
-
-int phs_indicators_overdue_tier(const phs_indicators *ind, size_t k)
-{
-    const phs__overdue *o = overdue(ind, k);
-    return o ? o->tier : PHS_EINVAL;
-}
-
-phs_date phs_indicators_overdue_due(const phs_indicators *ind, size_t k)
-{
-    const phs__overdue *o = overdue(ind, k);
-    return o ? o->due : PHS_DATE_NONE;
-}
-
-int phs_indicators_overdue_days(const phs_indicators *ind, size_t k)
-{
-    const phs__overdue *o = overdue(ind, k);
-    return o ? o->days : PHS_EINVAL;
-}
+/* An overdue entry's member, or `none` for a bad index. */
+#define OVERDUE(type, name, m, none)                                   \
+    type name(const phs_indicators *ind, size_t k)                     \
+    {                                                                  \
+        const phs__overdue *o = overdue(ind, k);                       \
+        return o ? o->m : none;                                        \
+    }
+OVERDUE(int, phs_indicators_overdue_program, program, PHS_EINVAL)
+OVERDUE(int, phs_indicators_overdue_tier, tier, PHS_EINVAL)
+OVERDUE(phs_date, phs_indicators_overdue_due, due, PHS_DATE_NONE)
+OVERDUE(int, phs_indicators_overdue_days, days, PHS_EINVAL)
