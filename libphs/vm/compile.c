@@ -405,17 +405,17 @@ static void compile_unit(C *c, size_t u)
         int32_t r = cond(c, &p->tiers[t].r.when);
         if (is_const(c, r) && c->regs[r].k && !c->regs[r].b)
             continue; /* never decides */
-        emit(c, mk(V_TIER, (int32_t)u, r, (int32_t)t, 0));
+        /* sub 1: its due date is the visit's, written with the tier */
+        emit(c, mk(V_TIER, (int32_t)u, r, (int32_t)t, p->tiers[t].from.root < 0));
         if (is_const(c, r) && c->regs[r].k) { /* always decides */
             nt = t + 1;
             break;
         }
     }
-    for (size_t t = 0; t < nt; t++) {
-        const phs__tier *ti = &p->tiers[t];
-        int32_t from = ti->from.root >= 0 ? node(c, ti->from.root) : -1;
-        emit(c, mk(V_DUE, (int32_t)u, from, (int32_t)t, 0));
-    }
+    for (size_t t = 0; t < nt; t++) /* due dates from an expression */
+        if (p->tiers[t].from.root >= 0)
+            emit(c, mk(V_DUE, (int32_t)u, node(c, p->tiers[t].from.root),
+                       (int32_t)t, 0));
     for (size_t f = 0; f < p->nflags && f < 64; f++) {
         int32_t r = cond(c, &p->flags[f].r.when);
         if (may_hold(c, r)) {

@@ -582,39 +582,40 @@ static void sink(const phs__vm *vm, phs__vscratch *s, const phs__vop *o,
             open[w] &= bk[w] & ~bb[w];
         }
         const int16_t tc = (int16_t)o->c;
-        EACH_LANE(hit, t[j * st] = tc);
-        EACH_LANE(unknown, t[j * st] = PHS_COL_INSUFFICIENT_DATA);
-        return;
-    }
-    case V_DUE: { /* the residents tier c decided */
         const phs__tier *ti = &un->prog->tiers[o->c];
-        const uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
-        const int32_t *visit = s->visit;
-        const int32_t days = ti->ivl_n;
+        const int32_t *visit = s->visit, ivl = ti->ivl_n;
         int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
-        if (o->b < 0 && ti->ivl_unit != 'm') { /* the visit + days */
-            EACH_LANE(hit, due[j * st] = visit[j] == PHS_DATE_NONE ? PHS_DATE_NONE
-                                                                   : visit[j] + days);
-            return;
-        }
-        if (o->b < 0) { /* the visit + months: visits repeat */
+        if (!o->sub)
+            EACH_LANE(hit, t[j * st] = tc);
+        else if (ti->ivl_unit != 'm') /* due: the visit + days */
             EACH_LANE(hit, {
+                t[j * st] = tc;
+                due[j * st] = visit[j] == PHS_DATE_NONE ? PHS_DATE_NONE : visit[j] + ivl;
+            });
+        else /* the visit + months: visits repeat */
+            EACH_LANE(hit, {
+                t[j * st] = tc;
                 if (visit[j] != last) {
                     last = visit[j];
                     out = last == PHS_DATE_NONE ? PHS_DATE_NONE
-                                                : add_months(s, last, days);
+                                                : add_months(s, last, ivl);
                 }
                 due[j * st] = out;
             });
-            return;
-        }
+        EACH_LANE(unknown, t[j * st] = PHS_COL_INSUFFICIENT_DATA);
+        return;
+    }
+    case V_DUE: { /* the residents tier c decided, from register b */
+        const phs__tier *ti = &un->prog->tiers[o->c];
+        const uint64_t *hit = s->u_hit + ((size_t)un->hit + (size_t)o->c) * W;
+        int32_t last = PHS_DATE_NONE, out = PHS_DATE_NONE;
         EACH_LANE(hit, {
-            int32_t from = lane(bk, j) ? (int32_t)bv[j] : PHS_DATE_NONE;
+            int32_t from = bk && lane(bk, j) ? (int32_t)bv[j] : PHS_DATE_NONE;
             if (from != last) { /* dates repeat: the last one remembered */
                 last = from;
                 out = from == PHS_DATE_NONE ? PHS_DATE_NONE
-                      : ti->ivl_unit == 'm' ? add_months(s, from, days)
-                                            : from + days;
+                      : ti->ivl_unit == 'm' ? add_months(s, from, ti->ivl_n)
+                                            : from + ti->ivl_n;
             }
             due[j * st] = out;
         });

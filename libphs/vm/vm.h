@@ -64,8 +64,9 @@ typedef enum {
     /* sinks: write a program version's outputs (a: unit) */
     V_CHECK,     /* record check b (register) fires: resident refused; c: check */
     V_ELIG,      /* unit a, eligibility b */
-    V_TIER,      /* unit a, tier c (first match), condition b */
-    V_DUE,       /* unit a, tier c: due date from b (-1: the visit date) */
+    V_TIER,      /* unit a, tier c (first match), condition b; sub 1: its due
+                    date too, from the visit date */
+    V_DUE,       /* unit a, tier c: due date from b */
     V_FLAG,      /* unit a, flag c, condition b; sub: enrolled + 1 */
     V_FLAGDUE,   /* unit a, flag c raised: due = the earlier of the due so
                     far and the flag's follow-up from b (-1: the visit date) */
