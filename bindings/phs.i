@@ -532,6 +532,98 @@ void date_split(phs_date date, int *year, int *month, int *day)
     {
         return phs_report_shift_residents($self, s, k);
     }
+    /* What the report is about, and the options it ran with. */
+    const char *fingerprint() { return phs_report_fingerprint($self); }
+    const char *new_fingerprint() { return phs_report_new_fingerprint($self); }
+    const char *population() { return phs_report_population($self); }
+    size_t max_cells() { return phs_report_max_cells($self); }
+    uint64_t seed() { return phs_report_seed($self); }
+    /* Finding i in detail: region or why, old and new outcome, cells. */
+    const char *detail(size_t i) { return phs_report_detail($self, i); }
+    const char *before(size_t i) { return phs_report_before($self, i); }
+    const char *after(size_t i) { return phs_report_after($self, i); }
+    double cells(size_t i) { return phs_report_cells($self, i); }
+    /* Section s's version: status, fingerprints, effective dates, the
+     * visit date its cells were checked on. */
+    const char *section_status(size_t s)
+    {
+        return phs_report_section_status($self, s);
+    }
+    const char *section_fingerprint(size_t s)
+    {
+        return phs_report_section_fingerprint($self, s);
+    }
+    const char *section_new_fingerprint(size_t s)
+    {
+        return phs_report_section_new_fingerprint($self, s);
+    }
+    phs_date section_from(size_t s) { return phs_report_section_from($self, s); }
+    phs_date section_to(size_t s) { return phs_report_section_to($self, s); }
+    phs_date section_date(size_t s) { return phs_report_section_date($self, s); }
+    /* The dimensions of section s's input space. */
+    size_t dimension_count(size_t s)
+    {
+        return phs_report_dimension_count($self, s);
+    }
+    const char *dimension_name(size_t s, size_t d)
+    {
+        return phs_report_dimension_name($self, s, d);
+    }
+    int dimension_derived(size_t s, size_t d)
+    {
+        return phs_report_dimension_derived($self, s, d);
+    }
+    size_t dimension_value_count(size_t s, size_t d)
+    {
+        return phs_report_dimension_value_count($self, s, d);
+    }
+    const char *dimension_value(size_t s, size_t d, size_t k)
+    {
+        return phs_report_dimension_value($self, s, d, k);
+    }
+    /* Tables of counts (PHS_TABLE_*) of section s. */
+    size_t table_rows(size_t s, int t) { return phs_report_table_rows($self, s, t); }
+    const char *table_name(size_t s, int t, size_t row)
+    {
+        return phs_report_table_name($self, s, t, row);
+    }
+    const char *table_label(size_t s, int t, size_t row)
+    {
+        return phs_report_table_label($self, s, t, row);
+    }
+    double table_value(size_t s, int t, size_t row, size_t col)
+    {
+        return phs_report_table_value($self, s, t, row, col);
+    }
+    /* Why a changed cell of a diff's matrix changes: rules and clauses. */
+    size_t cause_count(size_t s, size_t i, size_t j)
+    {
+        return phs_report_cause_count($self, s, i, j);
+    }
+    const char *cause_rule(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_cause_rule($self, s, i, j, k);
+    }
+    const char *cause_old(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_cause_old($self, s, i, j, k);
+    }
+    const char *cause_new(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_cause_new($self, s, i, j, k);
+    }
+    double cause_residents(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_cause_residents($self, s, i, j, k);
+    }
+    size_t clause_count(size_t s, size_t i, size_t j)
+    {
+        return phs_report_clause_count($self, s, i, j);
+    }
+    const char *clause(size_t s, size_t i, size_t j, size_t k)
+    {
+        return phs_report_clause($self, s, i, j, k);
+    }
     /* The library's renderings. */
     const char *text() { return phs_report_text($self); }
     const char *json() { return phs_report_json($self); }

@@ -2,11 +2,15 @@
 .coverage, .test and .check_strict return these dataclasses, read
 accessor by accessor from the C report (phs_report_*, include/phs/analysis.h).
 
-A report holds totals (cells, residents, examples passed ...), sections
-(one per program version, or per program compared by a diff) and findings
-(kind, severity, program, version, rule, message, example resident).  A
-diff's sections carry the transition matrix and the due-date shifts;
-:meth:`DiffReport.transitions` gives the matrix as a pandas DataFrame.
+A report holds what it is about (fingerprints, a diff's population file,
+the cell limit and seed), totals (cells, residents, examples passed ...),
+sections (one per program version, or per program compared by a diff: the
+version's status, fingerprint and dates, the dimensions of its input space,
+tables of counts) and findings (kind, severity, program, version, rule,
+message, detail, old and new outcome, cells, example resident).  A diff's
+sections carry the transition matrix (with the rules and clauses behind each
+changed cell) and the due-date shifts; :meth:`DiffReport.transitions` gives
+the matrix as a pandas DataFrame.
 """
 
 from __future__ import annotations
@@ -23,8 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "Finding",
+    "Cause",
     "Transition",
     "Shift",
+    "Dimension",
+    "TableRow",
     "Section",
     "Report",
     "VerifyReport",
@@ -40,6 +47,11 @@ ExampleValue = Union[float, bool, _dt.date, str, List[str]]
 
 #: Totals by name (phs_total_name): "cells", "checked", "residents", ...
 _TOTALS = tuple(core.total_name(i) for i in range(core.PHS_TOTAL_COUNT))
+
+#: Tables of a section by name, in phs_table order.
+_TABLES = (("tiers", core.PHS_TABLE_TIERS), ("flags", core.PHS_TABLE_FLAGS),
+           ("conditions", core.PHS_TABLE_CONDITIONS),
+           ("thresholds", core.PHS_TABLE_THRESHOLDS))
 
 
 def _value(text: str, type_: int) -> ExampleValue:
@@ -79,6 +91,29 @@ class Finding:
     example: Optional[Mapping[str, ExampleValue]]
     #: The same resident as one JSON object, as `phs explain` reads it.
     example_json: Optional[str]
+    #: The region of the input space ("age_years ≥ 65, 140 ≤ sbp < 150"),
+    #: why a flag is dead, what changed in a rule, ... (phs_report_detail).
+    detail: Optional[str]
+    #: A diff transition's old and new outcome, a changed parameter's old and
+    #: new value; `after` also for a dead tier (the outcome that takes its
+    #: example) and an insufficient_data region (its example's outcome).
+    before: Optional[str]
+    after: Optional[str]
+    #: The cells of a region (0 where the finding has none).
+    cells: int
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A rule whose condition changed value for the residents (or cells) of
+    a changed transition: its truth in the old and new version ("true",
+    "false", "unknown", or "absent" for a rule one version lacks)."""
+
+    rule: str
+    old: str
+    new: str
+    #: Residents (population diffs) or cells (input-space diffs).
+    count: int
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,10 @@ class Transition:
     count: int
     #: Up to max_examples resident ids (population diffs, changed cells).
     example_ids: Tuple[str, ...]
+    #: Why a changed cell changes (empty for unchanged cells).
+    causes: Tuple[Cause, ...] = ()
+    #: The clauses the causes' rules cite.
+    clauses: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +138,33 @@ class Shift:
 
     days: int
     residents: int
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension of a section's input space (verify, diff without a
+    population)."""
+
+    name: str
+    #: A derived value found by a witness search (True) or fields (False).
+    derived: bool
+    #: Its values' labels ("140 ≤ sbp < 150", "absent", ...).
+    values: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a section's table of counts (see Section.tables)."""
+
+    #: A tier, flag or rule id; for thresholds the variable.
+    name: str
+    #: For thresholds the threshold as text; else None.
+    label: Optional[str]
+    #: tiers: (count, 0, 0, 0); flags: verify (can fire, sampled, 0, 0),
+    #: coverage (examples, 0, 0, 0), population diff (gained, lost, 0, 0);
+    #: conditions: (true, false, unknown, 0); thresholds: (below, at,
+    #: above, absent).
+    values: Tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -116,6 +182,22 @@ class Section:
     transitions: Tuple[Transition, ...]
     #: A population diff's due-date shifts, ascending; empty otherwise.
     shifts: Tuple[Shift, ...]
+    #: The version's status ("production", "provisional", ...).
+    status: Optional[str]
+    #: The version's fingerprint (a diff: the old one's), and a diff's new
+    #: version's fingerprint (None otherwise).
+    fingerprint: Optional[str]
+    new_fingerprint: Optional[str]
+    #: The version's first and last effective day (None: open).
+    effective_from: Optional[_dt.date]
+    effective_to: Optional[_dt.date]
+    #: verify: the visit date the section's cells were checked on.
+    date: Optional[_dt.date]
+    #: The dimensions of the input space (verify; diff without population).
+    dimensions: Tuple[Dimension, ...]
+    #: Tables of counts by name: "tiers", "flags", "conditions",
+    #: "thresholds" (each present, empty where the analysis has none).
+    tables: Mapping[str, Tuple[TableRow, ...]]
 
 
 @dataclass(frozen=True)
@@ -132,6 +214,16 @@ class Report:
     #: The library's text and JSON renderings of the same report.
     text: str
     json: str
+    #: The rule set's fingerprint (a diff: the old one's), and a diff's new
+    #: rule set's fingerprint (None otherwise).
+    fingerprint: Optional[str]
+    new_fingerprint: Optional[str]
+    #: The population file a diff read (None without one).
+    population: Optional[str]
+    #: verify, diff: cells checked exhaustively before sampling, and the
+    #: sample's seed, defaults filled in (0 for the other analyses).
+    max_cells: int
+    seed: int
 
     @property
     def ok(self) -> bool:
@@ -172,17 +264,19 @@ class DiffReport(Report):
     def transitions(self) -> "pandas.DataFrame":
         """The transition matrices as one DataFrame: one row per non-empty
         cell with columns program, old_version, new_version, old, new,
-        count, example_ids (a tuple of resident ids)."""
+        count, example_ids (a tuple of resident ids), causes (a tuple of
+        Cause) and clauses (a tuple of clause ids)."""
         import pandas as pd
 
         rows = [
             {"program": s.program, "old_version": s.version,
              "new_version": s.new_version, "old": t.old, "new": t.new,
-             "count": t.count, "example_ids": t.example_ids}
+             "count": t.count, "example_ids": t.example_ids,
+             "causes": t.causes, "clauses": t.clauses}
             for s in self.sections for t in s.transitions if t.count
         ]
         columns = ["program", "old_version", "new_version", "old", "new",
-                   "count", "example_ids"]
+                   "count", "example_ids", "causes", "clauses"]
         return pd.DataFrame(rows, columns=columns)
 
 
@@ -244,17 +338,40 @@ def _finding(r: core.Report, i: int) -> Finding:
         example_id=r.example_id(i),
         example=example,
         example_json=r.example(i),
+        detail=r.detail(i),
+        before=r.before(i),
+        after=r.after(i),
+        cells=int(r.cells(i)),
     )
+
+
+def _transition(r: core.Report, s: int, y: int, x: int) -> Transition:
+    return Transition(
+        r.matrix_row(s, y), r.matrix_col(s, x), int(r.matrix_cell(s, y, x)),
+        tuple(r.matrix_example_id(s, y, x, k)
+              for k in range(r.matrix_example_count(s, y, x))),
+        tuple(Cause(r.cause_rule(s, y, x, k), r.cause_old(s, y, x, k),
+                    r.cause_new(s, y, x, k), int(r.cause_residents(s, y, x, k)))
+              for k in range(r.cause_count(s, y, x))),
+        tuple(r.clause(s, y, x, k) for k in range(r.clause_count(s, y, x))))
+
+
+def _dimension(r: core.Report, s: int, d: int) -> Dimension:
+    return Dimension(
+        r.dimension_name(s, d), r.dimension_derived(s, d) == 1,
+        tuple(r.dimension_value(s, d, k) for k in range(r.dimension_value_count(s, d))))
+
+
+def _table(r: core.Report, s: int, t: int) -> Tuple[TableRow, ...]:
+    def row(k: int) -> TableRow:
+        v0, v1, v2, v3 = (int(r.table_value(s, t, k, c)) for c in range(4))
+        return TableRow(r.table_name(s, t, k), r.table_label(s, t, k), (v0, v1, v2, v3))
+    return tuple(row(k) for k in range(r.table_rows(s, t)))
 
 
 def _section(r: core.Report, s: int) -> Section:
     rows, cols = r.matrix_rows(s), r.matrix_cols(s)
-    transitions = tuple(
-        Transition(
-            r.matrix_row(s, y), r.matrix_col(s, x), int(r.matrix_cell(s, y, x)),
-            tuple(r.matrix_example_id(s, y, x, k)
-                  for k in range(r.matrix_example_count(s, y, x))))
-        for y in range(rows) for x in range(cols))
+    transitions = tuple(_transition(r, s, y, x) for y in range(rows) for x in range(cols))
     shifts = tuple(Shift(r.shift_days(s, k), int(r.shift_residents(s, k)))
                    for k in range(r.shift_count(s)))
     return Section(
@@ -264,6 +381,14 @@ def _section(r: core.Report, s: int) -> Section:
         totals=_totals(lambda w: r.section_total(s, w)),
         transitions=transitions,
         shifts=shifts,
+        status=r.section_status(s),
+        fingerprint=r.section_fingerprint(s),
+        new_fingerprint=r.section_new_fingerprint(s),
+        effective_from=days_to_date(r.section_from(s)),
+        effective_to=days_to_date(r.section_to(s)),
+        date=days_to_date(r.section_date(s)),
+        dimensions=tuple(_dimension(r, s, d) for d in range(r.dimension_count(s))),
+        tables={name: _table(r, s, t) for name, t in _TABLES},
     )
 
 
@@ -279,4 +404,9 @@ def from_core(r: core.Report) -> Report:
         warnings=r.warnings(),
         text=r.text(),
         json=r.json(),
+        fingerprint=r.fingerprint(),
+        new_fingerprint=r.new_fingerprint(),
+        population=r.population(),
+        max_cells=r.max_cells(),
+        seed=r.seed(),
     )

@@ -575,7 +575,8 @@ public final class Engine implements AutoCloseable {
 
   // ------------------------------------------------------------------ results
 
-  private static LocalDate date(int days) {
+  /** Days since 1970-01-01 as a date; PHS_DATE_NONE as null. */
+  static LocalDate date(int days) {
     return days == Integer.MIN_VALUE ? null : LocalDate.ofEpochDay(days);
   }
 

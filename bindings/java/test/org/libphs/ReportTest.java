@@ -64,6 +64,52 @@ class ReportTest {
   }
 
   @Test
+  void verifyReportDataBeyondTheMessage() throws IOException {
+    Path dir = broken("gap.yaml");
+    try (Engine rules = Engine.load(dir)) {
+      Report r = rules.verify(JUNE);
+      assertEquals(rules.fingerprint(), r.fingerprint());
+      assertNull(r.newFingerprint());
+      assertNull(r.population());
+      assertEquals(2_000_000, r.maxCells());
+      assertEquals(1, r.seed());
+      Finding gap = r.ofKind("gap").get(0);
+      assertEquals("age_years ≥ 35, diagnoses = [I10], 150 ≤ sbp < 160", gap.detail());
+      assertNull(gap.before());
+      assertEquals("unclassified", gap.after());
+      assertEquals(4, gap.cells());
+      assertEquals(r.total("unclassified"), gap.cells());
+      long insufficient = r.ofKind("insufficient_data").stream().mapToLong(Finding::cells).sum();
+      assertEquals(r.total("insufficient_data"), insufficient);
+      assertEquals(1, r.total("gap_regions"));
+      Section s = r.sections().get(0);
+      assertEquals("draft", s.status());
+      assertTrue(s.fingerprint().startsWith("sha256:"), s.fingerprint());
+      assertNull(s.newFingerprint());
+      assertEquals(LocalDate.of(2017, 1, 1), s.effectiveFrom());
+      assertNull(s.effectiveTo());
+      assertEquals(JUNE, s.date());
+      assertEquals(List.of("age_years", "diagnoses", "sbp"),
+          s.dimensions().stream().map(Dimension::name).toList());
+      assertTrue(s.dimensions().get(0).derived());
+      assertFalse(s.dimensions().get(2).derived());
+      assertEquals("150 < sbp < 160", s.dimensions().get(2).values().get(4));
+      assertEquals(List.of(new TableRow("severe", null, List.of(4L, 0L, 0L, 0L)),
+          new TableRow("raised", null, List.of(4L, 0L, 0L, 0L)),
+          new TableRow("normal", null, List.of(2L, 0L, 0L, 0L))), s.tables().get("tiers"));
+      long decided = s.tables().get("tiers").stream().mapToLong(t -> t.values().get(0)).sum();
+      assertEquals(r.total("cells"), decided + r.total("not_enrolled") + r.total("unclassified")
+          + r.total("insufficient_data"));
+      assertEquals(List.of(), s.tables().get("thresholds"));
+      Report sampled = rules.verify(JUNE, null, 3, 7);
+      assertEquals(3, sampled.maxCells());
+      assertEquals(7, sampled.seed());
+    } finally {
+      TestSupport.delete(dir);
+    }
+  }
+
+  @Test
   void diffOverAPopulation() throws IOException {
     Path v1 = broken("band_v1.yaml");
     Path v2 = broken("band_v2.yaml");
@@ -77,17 +123,24 @@ class ReportTest {
       Report r = old.diff(neu, pop, null);
       assertEquals("diff", r.analysis());
       assertEquals(1, r.total("changed"));
+      assertEquals(pop.toString(), r.population());
+      assertEquals(old.fingerprint(), r.fingerprint());
+      assertEquals(neu.fingerprint(), r.newFingerprint());
       assertEquals(4, r.total("residents"));
       assertEquals(1, r.total("due_earlier"));
       Section s = r.sections().get(0);
       assertEquals("1", s.version());
       assertEquals("2", s.newVersion());
+      assertEquals(LocalDate.of(2024, 12, 31), s.effectiveTo());
+      assertTrue(s.dimensions().isEmpty());
       assertEquals(List.of(new Shift(-78, 1)), s.shifts());
       assertEquals(9, s.transitions().size()); // 3 x 3, row-major
       assertEquals(List.of(
           new Transition("not_enrolled", "not_enrolled", 1, List.of()),
           new Transition("uncontrolled", "uncontrolled", 1, List.of()),
-          new Transition("controlled", "uncontrolled", 1, List.of("p1")),
+          new Transition("controlled", "uncontrolled", 1, List.of("p1"),
+              List.of(new Cause("tier.uncontrolled", "false", "true", 1),
+                  new Cause("tier.controlled", "true", "false", 1)), List.of("c1")),
           new Transition("controlled", "controlled", 1, List.of())), r.transitions());
       assertTrue(r.ofKind("rule_changed").stream()
           .anyMatch(f -> f.rule().equals("tier.uncontrolled")
@@ -96,6 +149,18 @@ class ReportTest {
       PhsException e = assertThrows(PhsException.class, () -> old.diff(neu, null, null));
       assertTrue(e.getMessage().contains("as_of"), e.getMessage());
       assertEquals(0, old.diff(old, null, JUNE).total("changed"));
+      Report cells = old.diff(neu, null, JUNE);
+      Finding region = cells.ofKind("transition").stream()
+          .filter(f -> f.detail() != null).findFirst().orElseThrow();
+      assertEquals("age_years ≥ 35, diagnoses = [I10], 130 ≤ sbp < 140", region.detail());
+      assertEquals("controlled", region.before());
+      assertEquals("uncontrolled", region.after());
+      assertEquals(4, region.cells());
+      Transition moved = cells.transitions().stream()
+          .filter(t -> !t.oldOutcome().equals(t.newOutcome())).findFirst().orElseThrow();
+      assertEquals(List.of(new Cause("tier.uncontrolled", "false", "true", 4),
+          new Cause("tier.controlled", "true", "false", 4)), moved.causes());
+      assertEquals(List.of("c1"), moved.clauses());
     } finally {
       Files.delete(pop);
       TestSupport.delete(v1);
@@ -123,6 +188,14 @@ class ReportTest {
       assertEquals(2, cov.errors());
       assertEquals("tier.high", cov.ofKind("uncovered_tier").get(0).rule());
       assertEquals("flag.very_high", cov.ofKind("uncovered_flag").get(0).rule());
+      Map<String, List<TableRow>> tables = cov.sections().get(0).tables();
+      assertEquals(List.of(new TableRow("age_years", "35", List.of(0L, 0L, 1L, 0L)),
+          new TableRow("sbp", "140", List.of(1L, 0L, 0L, 0L)),
+          new TableRow("sbp", "180", List.of(1L, 0L, 0L, 0L))), tables.get("thresholds"));
+      assertEquals(new TableRow("tier.high", null, List.of(0L, 1L, 0L, 0L)),
+          tables.get("conditions").get(1));
+      assertEquals(List.of(new TableRow("very_high", null, List.of(0L, 0L, 0L, 0L))),
+          tables.get("flags"));
       Report strict = rules.checkStrict();
       assertEquals("strict", strict.analysis());
       assertTrue(strict.ofKind("citation").stream()
