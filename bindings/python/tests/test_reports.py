@@ -102,6 +102,22 @@ def test_verify_report_data_beyond_the_message(broken_dir):
     assert section.tables["flags"] == section.tables["thresholds"] == ()
 
 
+def test_verify_says_why_a_tier_or_flag_is_dead(broken_dir):
+    with phs.Rules(broken_dir("overlap.yaml", "never.yaml")) as rules:
+        report = rules.verify(as_of="2024-06-01")
+    (tier,) = report.dead_tiers
+    # the tier before it takes the resident that would reach it
+    assert (tier.rule, tier.detail, tier.before, tier.after, tier.cells) == \
+        ("tier.stage3", None, None, "stage2", 0)
+    why = {f.rule: f.detail for f in report.dead_flags}
+    assert why == {
+        "flag.impossible_band":
+            "`sbp >= 180` and `sbp < 140` never hold together (this resident satisfies the first)",
+        "flag.wrong_population":
+            "its condition holds only for residents the restriction 'enrolled: false' excludes "
+            "(e.g. this resident)"}
+
+
 def test_verify_needs_a_date(broken_dir):
     with phs.Rules(broken_dir("gap.yaml")) as rules:
         with pytest.raises(TypeError):
@@ -231,3 +247,5 @@ def test_coverage_and_strict(broken_dir):
     assert section.dimensions == () and (cov.max_cells, cov.seed) == (0, 0)
     assert isinstance(strict, phs.StrictReport)
     assert any("no_such_clause" in f.message for f in strict.of_kind("citation"))
+    # the clause a citation names, as data
+    assert [(f.rule, f.detail) for f in strict.of_kind("citation")] == [("high", "no_such_clause")]

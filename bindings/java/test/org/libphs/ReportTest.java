@@ -110,6 +110,25 @@ class ReportTest {
   }
 
   @Test
+  void verifySaysWhyATierOrFlagIsDead() throws IOException {
+    Path dir = broken("overlap.yaml", "never.yaml");
+    try (Engine rules = Engine.load(dir)) {
+      Report r = rules.verify(JUNE);
+      List<Finding> dead = r.ofKind("dead_tier");
+      assertEquals(1, dead.size());
+      assertEquals("tier.stage3", dead.get(0).rule());
+      assertNull(dead.get(0).before());
+      assertEquals("stage2", dead.get(0).after()); // the tier that takes its resident
+      Finding band = r.ofKind("dead_flag").stream()
+          .filter(f -> f.rule().equals("flag.impossible_band")).findFirst().orElseThrow();
+      assertEquals("`sbp >= 180` and `sbp < 140` never hold together (this resident satisfies"
+          + " the first)", band.detail());
+    } finally {
+      TestSupport.delete(dir);
+    }
+  }
+
+  @Test
   void diffOverAPopulation() throws IOException {
     Path v1 = broken("band_v1.yaml");
     Path v2 = broken("band_v2.yaml");
@@ -200,6 +219,7 @@ class ReportTest {
       assertEquals("strict", strict.analysis());
       assertTrue(strict.ofKind("citation").stream()
           .anyMatch(f -> f.message().contains("no_such_clause")));
+      assertEquals("no_such_clause", strict.ofKind("citation").get(0).detail());
       assertFalse(Map.copyOf(strict.totals()).isEmpty());
     } finally {
       TestSupport.delete(dir);
