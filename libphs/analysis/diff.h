@@ -52,6 +52,9 @@ typedef struct {
 } progdiff;
 
 /* diff.c */
+/* A program's tally (rows, columns and cells sized MAXLAB), and its end. */
+int df_init(progdiff *d, size_t po, size_t pn);
+void df_free(progdiff *d);
 void df_causes(cellinfo *ci, phs_result *ro, const phs_record *rec_o,
                const phs__program *po, phs_result *rn, const phs_record *rec_n,
                const phs__program *pn);

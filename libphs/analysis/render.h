@@ -1,7 +1,7 @@
 /*
- * The renderings' private interface (render.c, renderdiff.c): helpers
- * that read a report through the public accessors only, and the diff's
- * renderers.
+ * The renderings' private interface: the helpers of renderkit.c, which
+ * read a report through the public accessors only, and the diff's
+ * renderers of renderdiff.c, which render.c calls.
  */
 #ifndef PHS__RENDER_H
 #define PHS__RENDER_H
