@@ -10,8 +10,8 @@
  * folds to "cannot be true" is dropped.  Then every operation learns, from the
  * outputs that read it, which program versions need it (so a block runs only
  * what its residents' versions read, and an operation no output reads goes),
- * and registers are reused after their last reader.  The compiled program is
- * one allocation. */
+ * and registers are reused after their last reader.  The compiled program's
+ * arrays are one allocation. */
 #include <math.h>
 #include <string.h>
 

@@ -978,9 +978,8 @@ static void place_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
 }
 
 /* Copy the block's outputs the units did not write in place to the
- * caller's arrays; refused residents get the error outputs.  Returns
- * PHS_ERECORD when some resident was refused (the first one's message is
- * set when *rc is still PHS_OK). */
+ * caller's arrays; refused residents get the error outputs, and *rc becomes
+ * PHS_ERECORD (the first one's message is set when *rc is still PHS_OK). */
 static void write_outputs(const phs__vm *vm, phs__vscratch *s, size_t n,
                           uint64_t used, int16_t *tier, phs_date *next_due,
                           uint64_t *flags, int *status, int *rc)
