@@ -1,5 +1,8 @@
 /* The C ABI: versions, lifetimes, errors, record setters, batches, handles
- * from different rulesets and the JSON rendering. */
+ * from different rulesets, the JSON rendering and the columnar call.  One
+ * file past ~800 lines on purpose: every part runs against the one spec
+ * BODY below and its fixture, so that a change to the ABI meets all its
+ * checks in one place. */
 #include <math.h>
 
 #include "helpers.h"

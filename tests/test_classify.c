@@ -1,6 +1,8 @@
 /* Classification: eligibility, the first-match hit policy, three-valued
  * tiers and missing fields, flags, reasons, follow-up schedules and the
- * merged plan across programs. */
+ * merged plan across programs.  One file past ~800 lines on purpose: every
+ * case classifies against the programs below (BP_BODY and its kin) through
+ * one fixture; split by topic, each part would repeat them. */
 #include "helpers.h"
 
 static char buf[512];

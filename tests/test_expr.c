@@ -1,6 +1,8 @@
 /* The expression language through the public API: parsing, precedence,
  * type checking with positions, and evaluation (three-valued logic, lists,
- * regexes, dates, arithmetic). */
+ * regexes, dates, arithmetic).  Past ~800 lines because it is mostly two
+ * tables (246 evaluation and 49 compile-error cases, one line or two each),
+ * walked by one loop each. */
 #include "helpers.h"
 
 #define T 1

@@ -5,7 +5,9 @@
  * a tier, flags that can never fire, a version change that moves one band.
  * Each must be found with the right counterexample, and every
  * counterexample must reproduce when it is read back and classified (what
- * `phs explain` does).
+ * `phs explain` does).  One file past ~800 lines on purpose: the analyses
+ * share the broken specs and the read-back check; a file per analysis
+ * would repeat both.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
