@@ -679,28 +679,20 @@ int phs_ruleset_version_at(const phs_ruleset *rs, size_t p, phs_date date)
     return phs__version_at(prog(rs, p), date, NULL);
 }
 
-size_t phs_ruleset_version_tier_count(const phs_ruleset *rs, size_t p,
-                                      size_t v)
-{
-    return version(rs, p, v) ? version(rs, p, v)->ntiers : 0;
-}
-
-const char *phs_ruleset_version_tier_id(const phs_ruleset *rs, size_t p,
-                                        size_t v, size_t t)
-{
-    const phs__program *x = version(rs, p, v);
-    return x && t < x->ntiers ? x->tiers[t].name : NULL;
-}
-
-size_t phs_ruleset_version_flag_count(const phs_ruleset *rs, size_t p,
-                                      size_t v)
-{
-    return version(rs, p, v) ? version(rs, p, v)->nflags : 0;
-}
-
-const char *phs_ruleset_version_flag_id(const phs_ruleset *rs, size_t p,
-                                        size_t v, size_t f)
-{
-    const phs__program *x = version(rs, p, v);
-    return x && f < x->nflags ? x->flags[f].name : NULL;
-}
+/* The tiers' or the flags' count and names of one version. */
+#define VERSION_NAMES(count_fn, id_fn, arr, n)                         \
+    size_t count_fn(const phs_ruleset *rs, size_t p, size_t v)         \
+    {                                                                  \
+        const phs__program *x = version(rs, p, v);                     \
+        return x ? x->n : 0;                                           \
+    }                                                                  \
+    const char *id_fn(const phs_ruleset *rs, size_t p, size_t v,       \
+                      size_t i)                                        \
+    {                                                                  \
+        const phs__program *x = version(rs, p, v);                     \
+        return x && i < x->n ? x->arr[i].name : NULL;                  \
+    }
+VERSION_NAMES(phs_ruleset_version_tier_count, phs_ruleset_version_tier_id,
+              tiers, ntiers)
+VERSION_NAMES(phs_ruleset_version_flag_count, phs_ruleset_version_flag_id,
+              flags, nflags)
