@@ -15,8 +15,10 @@
  *    file, line, column, field and record it concerns.
  *  - Strings returned as `const char *` are borrowed.  Names (program, tier,
  *    flag, action, reason, clause, field and version ids, titles, spec
- *    versions, fingerprints) are the ruleset's strings, valid for the
- *    ruleset's lifetime whichever object returned them; other strings stay
+ *    versions, fingerprints) read from a ruleset, a record or a result are
+ *    the ruleset's strings, valid for the ruleset's lifetime whichever of
+ *    them returned them; a report's strings, names included, are the
+ *    report's (<phs/analysis.h>: until phs_report_free); other strings stay
  *    valid as long as the object they were read from (a result's id until its
  *    next classification).  Strings returned through `char **out` are owned
  *    by the caller and are released with phs_free().

@@ -231,10 +231,12 @@ int df_space(phs_report *r, const phs_ruleset *ro,
                 if (strcmp(lo, ln)) {
                     d->changed++;
                     cellinfo *ci = df_info_of(d, a, b);
-                    if (ci) {
-                        df_causes(ci, sp.res[0], sp.rec[0], po, sp.res[1],
-                               sp.rec[1], pn);
+                    if (!ci) {
+                        rc = phs__error_set(PHS_ENOMEM, "out of memory");
+                        break;
                     }
+                    df_causes(ci, sp.res[0], sp.rec[0], po, sp.res[1],
+                              sp.rec[1], pn);
                     an_regions_add(&rg, a * MAXLAB + b, val);
                 }
             }

@@ -385,11 +385,15 @@ void phs_report_free(phs_report *r)
 
 int phs__report_finish(phs_report *r, int rc, phs_report **out)
 {
+    /* a report short of a string (r->oom) is never rendered: the renderers
+     * read every name as a string */
+    if (rc == PHS_OK && r->oom)
+        rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc == PHS_OK && r->analysis != PHS_ANALYSIS_TEST) {
         phs__render_text(&r->text, r);
         phs__render_json(&r->json, r);
     }
-    if (rc == PHS_OK && (r->oom || r->text.oom || r->json.oom))
+    if (rc == PHS_OK && (r->text.oom || r->json.oom))
         rc = phs__error_set(PHS_ENOMEM, "out of memory");
     if (rc < 0) {
         phs_report_free(r);

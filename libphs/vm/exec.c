@@ -70,7 +70,8 @@ static void fill_record(const phs__vm *vm, phs__vscratch *s, size_t j)
                 if (r->ncodes == s->codes_cap) {
                     size_t cap = s->codes_cap ? s->codes_cap * 2 : 16;
                     phs__str *nc = phs__realloc(s->codes, cap * sizeof *nc);
-                    if (!nc) { /* out of memory: the list reads as absent */
+                    if (!nc) { /* the call fails with PHS_ENOMEM */
+                        s->oom = 1;
                         has = 0;
                         break;
                     }
@@ -656,6 +657,7 @@ int phs__vm_run(const phs__vm *vm, phs__vscratch *s, const void *const *col,
 {
     int rc = PHS_OK;
     s->col = col;
+    s->oom = 0;
     for (size_t d = 0; d < vm->ndecoded * MEMO; d++)
         s->memo[d].p = NULL; /* the strings of the last call are gone */
     for (s->base = 0; s->base < n; s->base += L) {
@@ -668,5 +670,7 @@ int phs__vm_run(const phs__vm *vm, phs__vscratch *s, const void *const *col,
                 phs__vm_exec_op(vm, s, &vm->ops[i], m);
         write_outputs(vm, s, m, used, tier, next_due, flags, status, &rc);
     }
-    return rc;
+    /* outputs decided on a code list that could not be held are not
+     * answers: the whole call fails */
+    return s->oom ? phs__error_set(PHS_ENOMEM, "out of memory") : rc;
 }

@@ -79,6 +79,7 @@ struct phs__vscratch {
     phs_record rec;
     phs__str *codes;
     size_t codes_cap;
+    int oom;                          /* a code list could not be held */
     phs__eval ev;
     const void *const *col;
     size_t base;
