@@ -443,8 +443,10 @@ static R parse_call(P *p, const char *name, size_t len, size_t off)
             perr(p, p->tok.off, "date(...) takes a constant 'YYYY-MM-DD'");
             return bad();
         }
-        phs_date d;
-        if (phs_date_parse(&d, p->tok.str, p->tok.slen) < 0) {
+        phs_date d = 0;
+        /* phs_date_parse sets the thread's error: never over the first
+         * error of this parse (it would turn PHS_ESPEC into PHS_EINVAL) */
+        if (!p->failed && phs_date_parse(&d, p->tok.str, p->tok.slen) < 0) {
             perr(p, p->tok.off, "'%s' is not a valid date (YYYY-MM-DD)",
                  p->tok.str);
             return bad();
