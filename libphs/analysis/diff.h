@@ -2,7 +2,7 @@
  * The diff's private interface: the per-program tally (old tier x new tier
  * cells with their counts, example ids, causes and due-date shifts) that
  * difftally.c fills, over a population or over the input space, and
- * diff.c puts into the report.
+ * diffrecord.c puts into the report; diff.c, the entry point, drives them.
  */
 #ifndef PHS__DIFF_H
 #define PHS__DIFF_H
@@ -51,7 +51,7 @@ typedef struct {
     double total, changed;
 } progdiff;
 
-/* diff.c */
+/* diffrecord.c */
 /* A program's tally (rows, columns and cells sized MAXLAB), and its end. */
 int df_init(progdiff *d, size_t po, size_t pn);
 void df_free(progdiff *d);

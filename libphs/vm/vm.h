@@ -10,9 +10,12 @@
  *              due dates and flags become operations on per-program outputs.
  *              Operations no output reads are dropped; registers are reused
  *              once their last reader has run.
- *   exec.c     the block loop: validate and decode the caller's columns,
- *              run the operations (each over a whole block), select the
- *              program version per resident and write the outputs.
+ *   decode.c   validate a block of the caller's columns and decode its
+ *              enum and code-list texts (once per distinct string).
+ *   exec.c     the operations and the block loop: run the operations (each
+ *              over a whole block), select the program version per resident
+ *              and write the outputs.
+ *   scratch.c  a call's working memory, over the private scratch.h.
  *   cache.c    compiled programs cached in the rule set per layout, with
  *              their scratch memory; the lock, the public entry point.
  *
@@ -137,7 +140,7 @@ int phs__vm_compile(const phs_ruleset *rs, const uint64_t *layout,
                     phs__vm **out);
 void phs__vm_free(phs__vm *vm);
 
-/* exec.c: per-call working memory (registers, decoded columns, memo). */
+/* scratch.c: per-call working memory (registers, decoded columns, memo). */
 typedef struct phs__vscratch phs__vscratch;
 int phs__vscratch_new(const phs__vm *vm, phs__vscratch **out);
 void phs__vscratch_free(phs__vscratch *s);
