@@ -1,7 +1,7 @@
 /* The expression language through the public API: parsing, precedence,
  * type checking with positions, and evaluation (three-valued logic, lists,
  * regexes, dates, arithmetic).  Past ~800 lines because it is mostly two
- * tables (246 evaluation and 49 compile-error cases, one line or two each),
+ * tables (246 evaluation and 50 compile-error cases, one line or two each),
  * walked by one loop each. */
 #include "helpers.h"
 
@@ -757,6 +757,8 @@ static const struct compile_error_case COMPILE_ERROR_CASES[] = {
     {"visit_date + visit_date > visit_date", 11, ""},
     {"visit_date * 2 > visit_date", 11, ""},
     {"date('2023-02-29') < visit_date", 5, "date"},
+    /* a bad date after the first error leaves that error (was PHS_EINVAL) */
+    {"if sbp > 1 fk date('2024-13-01')", 11, "'then'"},
     {"date(visit_date) < visit_date", 5, ""},
 
     /* quantifier syntax */
