@@ -3,7 +3,7 @@
  * climbing, emitting typed nodes into the ruleset's node array with constant
  * folding.  Every error names the position in the rule file.
  *
- * One file of about 950 lines on purpose: parsing, typing and folding
+ * One file of about 940 lines on purpose: parsing, typing and folding
  * happen in the same pass over each production (as in Lua's lparser.c), so
  * a production's grammar, its type rule and its specialised node stay
  * together; split by stage they would each need the other's state.
@@ -249,15 +249,6 @@ static void need(P *p, R r, int type, size_t off, const char *what)
              type_name(r.type));
 }
 
-/* Index of a value of an enum field, or -1. */
-static int enum_index(const phs__field *f, const char *v)
-{
-    for (size_t i = 0; i < f->nvalues; i++)
-        if (strcmp(f->values[i], v) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* Check a string constant compared with an enum field against its values. */
 static void check_enum(P *p, R field, R lit, size_t off)
 {
@@ -266,20 +257,14 @@ static void check_enum(P *p, R field, R lit, size_t off)
     const phs__field *f = &p->rs->fields[field.field];
     const phs__node *n = &p->rs->nodes[lit.idx];
     if (n->type == PHS__T_STR) {
-        for (size_t i = 0; i < f->nvalues; i++)
-            if (strcmp(f->values[i], n->k.u.s.p) == 0)
-                return;
-        perr(p, off, "'%s' is not a value of %s (one of its declared values "
-                     "is expected)", n->k.u.s.p, f->name);
+        if (phs__field_enum_index(f, n->k.u.s.p, n->k.u.s.n) < 0)
+            perr(p, off, "'%s' is not a value of %s (one of its declared "
+                         "values is expected)", n->k.u.s.p, f->name);
     } else if (n->type == PHS__T_LIST) {
         for (uint32_t j = 0; j < n->k.u.l.n; j++) {
-            size_t i;
-            for (i = 0; i < f->nvalues; i++)
-                if (strcmp(f->values[i], n->k.u.l.items[j].p) == 0)
-                    break;
-            if (i == f->nvalues)
-                perr(p, off, "'%s' is not a value of %s",
-                     n->k.u.l.items[j].p, f->name);
+            const phs__str *it = &n->k.u.l.items[j];
+            if (phs__field_enum_index(f, it->p, it->n) < 0)
+                perr(p, off, "'%s' is not a value of %s", it->p, f->name);
         }
     }
 }
@@ -659,7 +644,8 @@ static R parse_cmp(P *p)
         if (a.field >= 0 && !ordered && is_const(p, b.idx)) {
             /* enum field against a value: compare value indexes */
             phs__node n = node(OP_CMPE, PHS__T_BOOL, na->a, -1, -1);
-            n.k.u.i = enum_index(&p->rs->fields[a.field], nb->k.u.s.p);
+            n.k.u.i = phs__field_enum_index(&p->rs->fields[a.field],
+                                            nb->k.u.s.p, nb->k.u.s.n);
             n.sub = (uint8_t)sub;
             return mk(p, n);
         }
@@ -698,7 +684,8 @@ static R parse_cmp(P *p)
                 phs__node n = node(OP_INE, PHS__T_BOOL,
                                    p->rs->nodes[a.idx].a, -1, 0);
                 for (uint32_t j = 0; j < nb->k.u.l.n; j++)
-                    n.c |= (int32_t)1 << enum_index(ef, nb->k.u.l.items[j].p);
+                    n.c |= (int32_t)1 << phs__field_enum_index(
+                        ef, nb->k.u.l.items[j].p, nb->k.u.l.items[j].n);
                 return mk(p, n);
             }
             if (is_const(p, b.idx)) {

@@ -45,6 +45,14 @@ void phs__record_field(const phs_record *r, int f, phs__val *out)
     }
 }
 
+int phs__field_enum_index(const phs__field *fd, const char *s, size_t len)
+{
+    for (size_t i = 0; i < fd->nvalues; i++)
+        if (strlen(fd->values[i]) == len && !memcmp(fd->values[i], s, len))
+            return (int)i;
+    return -1;
+}
+
 int phs__version_at(const phs__program *p, phs_date d, int *in_force)
 {
     int v = -1;

@@ -317,6 +317,8 @@ pcre2_general_context *phs__pcre2_context_new(void);
 /* A field's value for evaluation (strings, enums and lists resolved; the
  * "not observed" value when absent). */
 void phs__record_field(const phs_record *rec, int field, phs__val *out);
+/* The index of enum field fd's value spelt s[0..len), or -1. */
+int phs__field_enum_index(const phs__field *fd, const char *s, size_t len);
 /* The version of program p in force on `date` (index into vers); when none
  * is, the latest that started before the date, else the first.  *in_force
  * (may be NULL) says whether the date is inside the version's range. */

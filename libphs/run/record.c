@@ -176,10 +176,9 @@ int phs_record_set_string(phs_record *r, int f, const char *s, size_t len)
     if (rc < 0)
         return rc;
     if (fd->type == PHS_TYPE_ENUM) {
-        for (size_t i = 0; i < fd->nvalues; i++)
-            if (strlen(fd->values[i]) == len &&
-                !memcmp(fd->values[i], s, len))
-                return set_int(r, f, (int32_t)i);
+        int i = phs__field_enum_index(fd, s, len);
+        if (i >= 0)
+            return set_int(r, f, i);
         return phs__error_record(PHS_ERECORD, fd->name, 0,
                                  "%s: '%.*s' is not one of its values",
                                  fd->name, (int)(len > 64 ? 64 : len), s);

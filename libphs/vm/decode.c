@@ -47,14 +47,9 @@ static void decode_enum(const phs__field *fd, const char *s, dmemo *m)
 {
     size_t len = strlen(s);
     phs__text_trim(&s, &len);
-    m->state = len ? 1 : -1;
-    m->val = -1;
+    m->val = len ? phs__field_enum_index(fd, s, len) : -1;
+    m->state = !len ? -1 : m->val >= 0 ? 0 : 1;
     m->bits = 0;
-    for (size_t i = 0; i < fd->nvalues && len; i++)
-        if (strlen(fd->values[i]) == len && !memcmp(fd->values[i], s, len)) {
-            m->state = 0;
-            m->val = (int32_t)i;
-        }
 }
 
 /* An enum or codes column: value, bits and masks per lane. */

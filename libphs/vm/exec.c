@@ -67,16 +67,11 @@ static void fill_record(const phs__vm *vm, phs__vscratch *s, size_t j)
             phs__text_trim(&t, &len);
             v->u.rl.first = (uint32_t)r->ncodes;
             while (phs__codes_next(t, len, &pos, &a, &b)) {
-                if (r->ncodes == s->codes_cap) {
-                    size_t cap = s->codes_cap ? s->codes_cap * 2 : 16;
-                    phs__str *nc = phs__realloc(s->codes, cap * sizeof *nc);
-                    if (!nc) { /* the call fails with PHS_ENOMEM */
-                        s->oom = 1;
-                        has = 0;
-                        break;
-                    }
-                    s->codes = nc;
-                    s->codes_cap = cap;
+                if (phs__grow(&s->codes, &s->codes_cap, r->ncodes,
+                              sizeof *s->codes, 16) < 0) {
+                    s->oom = 1; /* the call fails with PHS_ENOMEM */
+                    has = 0;
+                    break;
                 }
                 s->codes[r->ncodes++] = (phs__str){t + a, (uint32_t)(b - a)};
             }
