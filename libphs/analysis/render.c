@@ -223,19 +223,11 @@ static void verify_section_json(phs__buf *b, R *r, size_t s)
     rd_json_str(b, 0, "program", phs_report_section_program(r, s));
     rd_json_str(b, 1, "version", phs_report_section_version(r, s));
     rd_json_str(b, 1, "fingerprint", phs_report_section_fingerprint(r, s));
-    phs__buf_puts(b, ",\"effective\":{\"from\":\"");
-    rd_put_date(b, phs_report_section_from(r, s));
-    phs__buf_puts(b, "\",\"to\":");
-    if (phs_report_section_to(r, s) == PHS_DATE_NONE) {
-        phs__buf_puts(b, "null");
-    } else {
-        phs__buf_putc(b, '"');
-        rd_put_date(b, phs_report_section_to(r, s));
-        phs__buf_putc(b, '"');
-    }
-    phs__buf_puts(b, "},\"visit_date\":\"");
-    rd_put_date(b, phs_report_section_date(r, s));
-    phs__buf_puts(b, "\",\"tiers\":{");
+    phs__json_date(b, ",\"effective\":{\"from\":",
+                   phs_report_section_from(r, s));
+    phs__json_date(b, ",\"to\":", phs_report_section_to(r, s));
+    phs__json_date(b, "},\"visit_date\":", phs_report_section_date(r, s));
+    phs__buf_puts(b, ",\"tiers\":{");
     rd_json_count(b, 0, "cells", phs_report_section_total(r, s, PHS_TOTAL_CELLS));
     rd_json_count(b, 1, "checked",
                phs_report_section_total(r, s, PHS_TOTAL_CHECKED));
