@@ -5,6 +5,7 @@
  * checks in one place. */
 #include <math.h>
 
+#include "col_tier.h"
 #include "helpers.h"
 
 static const char BODY[] =
@@ -1100,11 +1101,7 @@ Test(columns, agree_with_record_by_record_classification)
             cr_expect_eq(flags[i], 0, "row %d", i);
             continue;
         }
-        int o = phs_result_outcome(res, 0);
-        int want = o == PHS_TIERED ? phs_result_tier_index(res, 0)
-                   : o == PHS_NOT_ENROLLED ? PHS_COL_NOT_ENROLLED
-                   : o == PHS_INSUFFICIENT_DATA ? PHS_COL_INSUFFICIENT_DATA
-                                                : PHS_COL_UNCLASSIFIED;
+        int want = t_col_tier(res, 0);
         cr_expect_eq(tier[i], want, "row %d: tier %d, expected %d", i, tier[i],
                      want);
         cr_expect_eq(due[i], phs_result_next_due(res, 0), "row %d", i);

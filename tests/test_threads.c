@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "col_tier.h"
 #include "phs/phs.h"
 
 enum { NTHREADS = 4, ROUNDS = 20, NCOL = 512, MAXP = 16 };
@@ -112,11 +113,8 @@ static int columns_match_classify(const phs_ruleset *rs, const col_out *o)
         }
         for (size_t p = 0; rc == PHS_OK && p < batch.np; p++) {
             size_t k = (size_t)i * batch.np + p;
-            int t = phs_result_tier_index(res, p);
-            if (t >= 0) {
-                tiered++;
-                bad |= o->tier[k] != t;
-            }
+            tiered += phs_result_outcome(res, p) == PHS_TIERED;
+            bad |= o->tier[k] != t_col_tier(res, p);
             bad |= o->due[k] != phs_result_next_due(res, p);
             bad |= o->flags[k] != phs_result_flag_mask(res, p);
             if (bad)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "col_tier.h"
 #include "run/run.h"
 
 #define N 4000
@@ -313,12 +314,8 @@ static size_t compare(const phs_ruleset *rs, const population *pop,
         }
         for (size_t p = 0; p < np && r == PHS_OK; p++) {
             size_t k = i * np + p;
-            int o = phs_result_outcome(res, p);
-            int want = o == PHS_TIERED ? phs_result_tier_index(res, p)
-                       : o == PHS_NOT_ENROLLED ? PHS_COL_NOT_ENROLLED
-                       : o == PHS_INSUFFICIENT_DATA ? PHS_COL_INSUFFICIENT_DATA
-                                                    : PHS_COL_UNCLASSIFIED;
-            tiered[p] += o == PHS_TIERED;
+            int want = t_col_tier(res, p);
+            tiered[p] += phs_result_outcome(res, p) == PHS_TIERED;
             if (tier[k] != want || due[k] != phs_result_next_due(res, p) ||
                 flags[k] != phs_result_flag_mask(res, p)) {
                 if (bad++ < 5)
