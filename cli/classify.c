@@ -162,29 +162,21 @@ int cmd_classify(int argc, char **argv)
 
     for (;;) {
         progress_tick(&pg, rd, tl.read);
-        rc = phs_reader_next(rd, j.rec);
-        if (rc == PHS_EOF)
+        int got = read_next(rd, j.rec, &tl.read);
+        if (got == READ_END)
             break;
-        if (rc == PHS_ESPEC && tl.read == 0 && tl.refused == 0) {
-            /* nothing can be read (a CSV header naming an unknown field,
-             * say): one message, no output */
+        if (got == READ_NONE) { /* one message, no output */
             progress_clear();
             err("%s", last_message());
             status = EXIT_USAGE;
             break;
         }
-        tl.read++;
-        if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM) {
-            print_record_error(fmt, phs_reader_record_id(rd),
-                               phs_reader_record_number(rd));
-            tally_error(&tl, phs_reader_record_id(rd),
-                        phs_reader_record_number(rd));
-            continue;
-        }
-        if (rc < 0) {
-            /* The input cannot be read further. */
-            print_record_error(fmt, "", phs_reader_record_number(rd));
-            tally_error(&tl, "", phs_reader_record_number(rd));
+        if (got != READ_RECORD) {
+            const char *id = got == READ_REFUSED ? phs_reader_record_id(rd) : "";
+            print_record_error(fmt, id, phs_reader_record_number(rd));
+            tally_error(&tl, id, phs_reader_record_number(rd));
+            if (got == READ_REFUSED)
+                continue;
             break;
         }
         rc = classify_one(&j, fmt == FMT_NDJSON);

@@ -140,6 +140,14 @@ typedef struct tally {
     char first[FIRST_ERRORS][600];
 } tally;
 void tally_error(tally *t, const char *id, size_t record);
+/* The next record of a run's input (classify, explain, report), sorted for
+ * the command's loop: READ_RECORD (it is in rec), READ_REFUSED (this record
+ * only fails; the thread's last error says why, the reader has its id and
+ * number), READ_BROKEN (the input cannot be read further), READ_NONE
+ * (nothing can be read at all, e.g. a CSV header naming an unknown field),
+ * READ_END.  *nread counts the records met (refused and broken included). */
+enum { READ_RECORD, READ_REFUSED, READ_BROKEN, READ_NONE, READ_END };
+int read_next(phs_reader *rd, phs_record *rec, size_t *nread);
 void tally_print(const tally *t, const char *input, const char *used);
 const char *input_name(const char *path);
 /* Print a report as text or JSON; returns the exit status it implies (no

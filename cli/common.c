@@ -626,6 +626,21 @@ void tally_error(tally *t, const char *id, size_t record)
     t->refused++;
 }
 
+int read_next(phs_reader *rd, phs_record *rec, size_t *nread)
+{
+    int rc = phs_reader_next(rd, rec);
+    if (rc == PHS_EOF)
+        return READ_END;
+    if (rc == PHS_ESPEC && *nread == 0)
+        return READ_NONE;
+    ++*nread;
+    if (rc == PHS_OK)
+        return READ_RECORD;
+    if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM)
+        return READ_REFUSED;
+    return READ_BROKEN;
+}
+
 const char *input_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "standard input" : path;

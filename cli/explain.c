@@ -175,6 +175,7 @@ int cmd_explain(int argc, char **argv)
     job j;
     int rc, status = EXIT_RECORDS, found = 0;
     size_t nread = 0; /* records read, well or badly */
+    int got = READ_END;
 
     rc = input_command(argc, argv, "explain",
                        OPT_RULES | OPT_ASOF | OPT_PARAM | OPT_ID | OPT_JSON,
@@ -188,12 +189,11 @@ int cmd_explain(int argc, char **argv)
     }
     for (;;) {
         const char *rid;
-        rc = phs_reader_next(rd, j.rec);
-        if (rc == PHS_EOF)
+        got = read_next(rd, j.rec, &nread);
+        if (got == READ_END)
             break;
-        nread += rc != PHS_ESPEC;
         rid = phs_reader_record_id(rd);
-        if (rc == PHS_ERECORD || rc == PHS_ELIMIT || rc == PHS_ENOMEM) {
+        if (got == READ_REFUSED) {
             if (!a.id || strcmp(rid, a.id) == 0) {
                 found = 1;
                 err("record %zu%s%s%s: %s", phs_reader_record_number(rd),
@@ -203,11 +203,11 @@ int cmd_explain(int argc, char **argv)
             }
             continue;
         }
-        if (rc < 0) {
+        if (got != READ_RECORD) {
             err("%s", last_message());
             /* nothing could be read (a bad CSV header): unreadable input,
              * as for classify */
-            if (rc == PHS_ESPEC && nread == 0)
+            if (got == READ_NONE)
                 status = EXIT_USAGE;
             break;
         }
@@ -228,7 +228,7 @@ int cmd_explain(int argc, char **argv)
         status = 0;
         break;
     }
-    if (!found && (rc == PHS_EOF)) {
+    if (!found && got == READ_END) {
         if (a.id)
             err("no resident with id '%s' in %s", a.id, a.pos[0]);
         else

@@ -571,25 +571,21 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     for (;;) {
-        int r = phs_reader_next(rd, rec);
-        if (r == PHS_EOF)
+        int got = read_next(rd, rec, &tl.read);
+        if (got == READ_END)
             break;
-        if (r == PHS_ESPEC && tl.read == 0 && tl.refused == 0) {
-            err("%s", last_message()); /* nothing can be read */
+        if (got == READ_NONE) {
+            err("%s", last_message());
             goto done;
         }
-        tl.read++;
-        if (r == PHS_ERECORD || r == PHS_ELIMIT) {
-            tally_error(&tl, phs_reader_record_id(rd),
+        if (got != READ_RECORD) {
+            tally_error(&tl, got == READ_REFUSED ? phs_reader_record_id(rd) : "",
                         phs_reader_record_number(rd));
-            continue;
-        }
-        if (r == PHS_ESPEC || r == PHS_EIO) { /* cannot be read further */
-            tally_error(&tl, "", phs_reader_record_number(rd));
+            if (got == READ_REFUSED)
+                continue;
             break;
         }
-        if (r == PHS_OK)
-            r = phs_population_add(pop, rec);
+        int r = phs_population_add(pop, rec);
         if (r == PHS_ERECORD) {
             tally_error(&tl, phs_record_id(rec),
                         phs_reader_record_number(rd));
