@@ -338,9 +338,10 @@ class Engine:
                 (tuple(rs.version_tier_id(p, v, t) for t in range(rs.version_tier_count(p, v))),
                  tuple(rs.version_flag_id(p, v, f) for f in range(rs.version_flag_count(p, v))))
                 for v in range(rs.version_count(p)))
-            if rs.version_count(p) > 1
-            else ((prog.tiers, prog.flags),)
-            for p, prog in enumerate(self.programs))
+            for p in range(len(self.programs)))
+        # Programs whose versions name their tiers or flags differently: only
+        # for them does a columnar result need the version of each resident.
+        self._versions_differ = tuple(len(set(v)) > 1 for v in self._versions)
         visit = self.fields.get("visit_date")
         self._visit_field = visit.id if visit is not None and visit.type == "date" else -1
 

@@ -34,6 +34,7 @@ class FrameEngine(Protocol):
     programs: Tuple[Program, ...]
     _visit_field: int
     _versions: Tuple[Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...], ...]
+    _versions_differ: Tuple[bool, ...]
 
     def _ruleset(self) -> core.Ruleset: ...
 
@@ -163,12 +164,14 @@ def _text(s: "pd.Series") -> Tuple[NDArray[Any], Optional[NDArray[Any]]]:
     return codes, _texts(uniq)
 
 
-def _version_of(rs: core.Ruleset, p: int, days: Optional[NDArray[Any]], n: int) -> NDArray[Any]:
+def _version_of(rs: core.Ruleset, p: int, days: Optional[Tuple[NDArray[Any], NDArray[Any]]],
+                n: int) -> NDArray[Any]:
     """The version of program p each resident was classified with (by
-    visit date), looked up once per distinct day."""
+    visit date), looked up once per distinct day; `days` is the visit
+    column factorized (codes, distinct days)."""
     if days is None:
         return np.full(n, rs.version_at(p, _NONE), dtype=np.int64)
-    codes, uniq = pd.factorize(days)
+    codes, uniq = days
     ver: NDArray[Any] = np.array([rs.version_at(p, int(d)) for d in uniq], dtype=np.int64)[codes]
     return ver
 
@@ -280,13 +283,14 @@ def classify_frame(
     flags = flags_out.reshape(n, np_)
 
     out: Dict[str, Any] = {}
-    visit = None
-    if engine._visit_field >= 0 and engine._visit_field in fields:
-        visit = columns[fields.index(engine._visit_field)]
+    days = None  # the visit column factorized once, if a program needs it
+    if (any(engine._versions_differ) and engine._visit_field >= 0
+            and engine._visit_field in fields):
+        days = pd.factorize(columns[fields.index(engine._visit_field)])
     for p, prog in enumerate(engine.programs):
         versions = engine._versions[p]
         # Outputs index the version used; look it up only where versions differ.
-        ver = _version_of(rs, p, visit, n) if len(set(versions)) > 1 else None
+        ver = _version_of(rs, p, days, n) if engine._versions_differ[p] else None
         out[f"{prog.id}.tier"] = _tiers(versions, tier[:, p], ver)
         ns = due[:, p].astype(np.int64) * _NS_PER_DAY
         ns[due[:, p] == _NONE] = _NAT
